@@ -1,0 +1,101 @@
+/**
+ * The contract between core and a compute backend.
+ *
+ * Backends compute; core decides. A backend evaluates the objective (its loss, optionally its
+ * gradient) and raw scores for a weight matrix W over rows of a data set it already holds.
+ * Strategies, optimizers, samplers, diagnostics and data loading live in core, once.
+ *
+ * Conventions (CS231n's): X is N×D row-major with the bias trick (a trailing 1 in every row),
+ * W is D×C row-major, scores S = X·W are N×C row-major.
+ */
+
+/** Floating-point types a backend computes in. */
+export type Precision = 'float32' | 'float64';
+
+/** A dense vector in either precision. */
+export type Vec = Float32Array | Float64Array;
+
+/** A batch of rows: a contiguous range, or explicit row indices (any order, repeats allowed). */
+export type Rows = { readonly start: number; readonly count: number } | Int32Array;
+
+/** Names of the objectives every backend implements. */
+export const LOSS_NAMES = ['svm', 'softmax'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+
+/**
+ * L(W) = (1/B) Σ_i L_i(x_i·W, y_i) + reg·Σ W²
+ * svm:     L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + delta)
+ * softmax: L_i = −log(e^{s_{y_i}} / Σ_j e^{s_j})
+ */
+export interface Objective {
+  readonly loss: LossName;
+  /** L2 strength: the penalty is reg·ΣW² (no ½), so its gradient is 2·reg·W. */
+  readonly reg: number;
+  /** SVM margin Δ (default 1). Ignored by softmax. */
+  readonly delta?: number;
+}
+
+/** Training data after preprocessing: what a backend places. */
+export interface DesignMatrix {
+  /** N×D row-major, bias column already appended. */
+  readonly x: Float32Array;
+  /** N labels in [0, classes). */
+  readonly y: Int32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly classes: number;
+}
+
+/** A data set placed on a backend (opaque to core beyond its shape). */
+export interface Resident {
+  readonly backendId: string;
+  readonly n: number;
+  readonly d: number;
+  readonly classes: number;
+  /** Labels stay readable on the host: accuracy and samplers need them without a round trip. */
+  readonly y: Int32Array;
+}
+
+export interface Evaluation {
+  /** Total objective: dataLoss + regLoss. */
+  readonly loss: number;
+  /** Mean data loss over the batch. */
+  readonly dataLoss: number;
+  /** reg·ΣW². */
+  readonly regLoss: number;
+  /** dL/dW, D×C row-major, when requested. */
+  readonly gradient?: Vec;
+}
+
+export interface ComputeBackend {
+  /** Registry id, e.g. 'ts', 'ts-f64', 'tfjs-wasm', 'onnx-cpu'. */
+  readonly id: string;
+  /** Precision the backend computes in; tests derive tolerances from it. */
+  readonly precision: Precision;
+  /** Move a data set to the backend once; steps afterwards pass only W and a row selection. */
+  place(data: DesignMatrix): Promise<Resident>;
+  /** Objective at W over the given rows, with the gradient if asked. W is D×C (float64 on host). */
+  evaluate(w: Float64Array, data: Resident, rows: Rows, objective: Objective,
+    wantGradient: boolean): Promise<Evaluation>;
+  /** Raw scores X[rows]·W, count×C row-major. */
+  scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec>;
+  /** Free what the backend holds for a placed data set. */
+  release(data: Resident): Promise<void>;
+  /** Free everything. */
+  dispose(): Promise<void>;
+}
+
+/** Number of rows in a selection. */
+export function rowCount(rows: Rows): number {
+  return rows instanceof Int32Array ? rows.length : rows.count;
+}
+
+/** The i-th row index of a selection. */
+export function rowAt(rows: Rows, i: number): number {
+  return rows instanceof Int32Array ? rows[i]! : rows.start + i;
+}
+
+/** All rows of a resident data set. */
+export function allRows(data: { n: number }): Rows {
+  return { start: 0, count: data.n };
+}
