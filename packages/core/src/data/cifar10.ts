@@ -1,0 +1,108 @@
+/**
+ * CIFAR-10 binary batches ("CIFAR-10 binary version" from the Toronto site): data_batch_1.bin
+ * … data_batch_5.bin and test_batch.bin, each 10000 records of 1 label byte + 3072 pixel
+ * bytes (R plane, G plane, B plane; each 32×32 row-major). batches.meta.txt lists the class
+ * names one per line.
+ */
+import { DataError, ShapeError } from '../errors.js';
+import { checkDataset, makeDataset, type Dataset, type ImageShape } from './dataset.js';
+
+export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze([
+  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+]);
+
+export const CIFAR10_IMAGE: ImageShape = Object.freeze({ height: 32, width: 32, channels: 3, layout: 'chw' });
+/** Pixel bytes per image (3·32·32). */
+export const CIFAR10_FEATURES = 3072;
+/** Bytes per record: 1 label byte + 3072 pixel bytes. */
+export const CIFAR10_RECORD_BYTES = 3073;
+
+/**
+ * Parses one CIFAR-10 binary batch. The length must be a whole number of 3073-byte records
+ * and every label must name one of `classNames` (default: the ten CIFAR-10 classes).
+ */
+export function readCifar10Batch(bytes: Uint8Array, source: string,
+  options: { classNames?: readonly string[]; name?: string } = {}): Dataset {
+  const classNames = options.classNames ?? CIFAR10_CLASS_NAMES;
+  const R = CIFAR10_RECORD_BYTES;
+  if (bytes.length === 0) throw new DataError(`${source}: empty file (a CIFAR-10 batch holds 3073-byte records)`);
+  if (bytes.length % R !== 0) {
+    const k = Math.floor(bytes.length / R);
+    let hint = '';
+    if (bytes.length % 3074 === 0) hint = ' (a whole number of 3074-byte records: CIFAR-100 binary, which has 2 label bytes, is not supported)';
+    else if (bytes[0] === 0x1f && bytes[1] === 0x8b) hint = ' (it is gzip-compressed: extract the cifar-10-binary.tar.gz archive first)';
+    throw new DataError(`${source}: truncated at record ${k}: ${bytes.length} bytes is ${k} complete ` +
+      `3073-byte records plus ${bytes.length - k * R} bytes${hint}`);
+  }
+  const n = bytes.length / R;
+  const images = new Uint8Array(n * CIFAR10_FEATURES);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * R;
+    const label = bytes[o]!;
+    if (label >= classNames.length) {
+      throw new DataError(`${source}: label ${label} in record ${i} (byte offset ${o}) is out of ` +
+        `range for ${classNames.length} classes (0..${classNames.length - 1})`);
+    }
+    labels[i] = label;
+    images.set(bytes.subarray(o + 1, o + R), i * CIFAR10_FEATURES);
+  }
+  return makeDataset({ name: options.name ?? source, images, labels, image: CIFAR10_IMAGE, classNames });
+}
+
+/** Class names from batches.meta.txt: one per line, blank lines and surrounding spaces dropped. */
+export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): string[] {
+  const names = text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new DataError(`${source}: no class names (expected one per line)`);
+  return names;
+}
+
+/** Encodes a 32×32×3 'chw' Dataset as a CIFAR-10 binary batch (for tests and conversion). */
+export function encodeCifar10Batch(ds: Dataset): Uint8Array {
+  const { image } = ds;
+  if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
+    throw new ShapeError(`encodeCifar10Batch: ${ds.name} has ${image.height}×${image.width}×` +
+      `${image.channels} '${image.layout}' images; CIFAR-10 batches hold 32×32×3 'chw'`);
+  }
+  if (ds.classNames.length > 256) throw new ShapeError(`encodeCifar10Batch: more than 256 classes`);
+  const R = CIFAR10_RECORD_BYTES;
+  const out = new Uint8Array(ds.n * R);
+  for (let i = 0; i < ds.n; i++) {
+    out[i * R] = ds.labels[i]!;
+    out.set(ds.images.subarray(i * CIFAR10_FEATURES, (i + 1) * CIFAR10_FEATURES), i * R + 1);
+  }
+  return out;
+}
+
+/**
+ * Joins data sets row-wise (e.g. the five CIFAR-10 training batches). They must agree on
+ * image shape and class names. The name defaults to the parts' names joined with '+'.
+ */
+export function concatDatasets(parts: readonly Dataset[], name?: string): Dataset {
+  const first = parts[0];
+  if (!first) throw new ShapeError('concatDatasets: no data sets to join');
+  for (const p of parts) {
+    const a = first.image, b = p.image;
+    if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels || a.layout !== b.layout) {
+      throw new ShapeError(`concatDatasets: ${p.name} has ${b.height}×${b.width}×${b.channels} '${b.layout}' ` +
+        `images but ${first.name} has ${a.height}×${a.width}×${a.channels} '${a.layout}'`);
+    }
+    if (p.classNames.length !== first.classNames.length ||
+      p.classNames.some((c, i) => c !== first.classNames[i])) {
+      throw new DataError(`concatDatasets: ${p.name} has classes [${p.classNames.join(', ')}] but ` +
+        `${first.name} has [${first.classNames.join(', ')}]`);
+    }
+  }
+  const n = parts.reduce((s, p) => s + p.n, 0);
+  const images = new Uint8Array(n * first.features);
+  const labels = new Uint8Array(n);
+  let row = 0;
+  for (const p of parts) {
+    checkDataset(p);
+    images.set(p.images, row * first.features);
+    labels.set(p.labels, row);
+    row += p.n;
+  }
+  return makeDataset({ name: name ?? parts.map((p) => p.name).join('+'), images, labels,
+    image: first.image, classNames: first.classNames });
+}

@@ -1,0 +1,9 @@
+// Data: the Dataset type, IDX (MNIST / Fashion-MNIST) and CIFAR-10 binary readers and writers,
+// deterministic splits, and preprocessing into the DesignMatrix a backend places.
+// Everything here parses bytes (Uint8Array), never paths: file loading is in '@descent/core/node'.
+export * from './dataset.js';
+export { isGzip, gunzipChecked, maybeGunzip, crc32 } from './gzip.js';
+export * from './idx.js';
+export * from './cifar10.js';
+export * from './split.js';
+export * from './preprocess.js';

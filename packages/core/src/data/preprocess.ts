@@ -1,0 +1,206 @@
+/**
+ * From pixel bytes to the design matrix a backend places (CS231n's recipe): scale the pixels,
+ * subtract the mean image of the TRAINING split, append the bias column of ones.
+ *
+ *   x[i, f] = pixel[i, f]·scale − mean[f]   for f < features
+ *   x[i, features] = 1                       (the bias trick: d = features + 1)
+ *
+ * Each value is computed in float64 and rounded once to float32.
+ */
+import type { DesignMatrix } from '../backend.js';
+import { DataError, OptionError, ShapeError } from '../errors.js';
+import type { Dataset } from './dataset.js';
+
+/** What was learned from the training split; apply the same to validation, test and new images. */
+export interface Preprocessing {
+  /** Values per image this applies to. */
+  readonly features: number;
+  /** Mean image in scaled units (mean of pixel·scale over the training rows); zeros when not subtracted. */
+  readonly mean: Float32Array;
+  /** Multiplier applied to pixel bytes (default 1/255). */
+  readonly scale: number;
+  /** A trailing 1 column is appended (always). */
+  readonly bias: true;
+}
+
+export interface PreprocessingOptions {
+  /** Subtract the training mean image (default true). */
+  subtractMean?: boolean;
+  /** Pixel multiplier, finite and > 0 (default 1/255). */
+  scale?: number;
+}
+
+/** Learns the preprocessing from the training split only (its mean image). */
+export function fitPreprocessing(train: Dataset, options: PreprocessingOptions = {}): Preprocessing {
+  const scale = options.scale ?? 1 / 255;
+  const subtractMean = options.subtractMean ?? true;
+  checkScale(scale, 'fitPreprocessing');
+  const f = train.features;
+  const mean = new Float32Array(f);
+  if (subtractMean) {
+    if (train.n === 0) throw new DataError(`fitPreprocessing: ${train.name} has no rows to take a mean of`);
+    if (train.images.length !== train.n * f) {
+      throw new ShapeError(`fitPreprocessing: ${train.name} has ${train.images.length} pixel bytes, ` +
+        `expected n·features = ${train.n}·${f}`);
+    }
+    const sums = new Float64Array(f); // exact: integer sums below 2^53
+    const img = train.images;
+    for (let i = 0; i < train.n; i++) {
+      const o = i * f;
+      for (let j = 0; j < f; j++) sums[j]! += img[o + j]!;
+    }
+    for (let j = 0; j < f; j++) mean[j] = (sums[j]! / train.n) * scale;
+  }
+  return { features: f, mean, scale, bias: true };
+}
+
+/**
+ * Applies the preprocessing to a data set: N×(features+1) float32 rows with the bias column,
+ * int32 labels, classes = classNames.length. The result is validated (finite values).
+ */
+export function toDesignMatrix(ds: Dataset, prep: Preprocessing): DesignMatrix {
+  checkPreprocessing(prep);
+  if (ds.features !== prep.features) {
+    throw new ShapeError(`toDesignMatrix: ${ds.name} has ${ds.features} features per image but the ` +
+      `preprocessing was fitted on ${prep.features}`);
+  }
+  if (ds.images.length !== ds.n * ds.features || ds.labels.length !== ds.n) {
+    throw new ShapeError(`toDesignMatrix: ${ds.name} has ${ds.images.length} pixel bytes and ` +
+      `${ds.labels.length} labels for n = ${ds.n} images of ${ds.features} values`);
+  }
+  const f = prep.features;
+  const d = f + 1;
+  const x = new Float32Array(ds.n * d);
+  const img = ds.images;
+  const { mean, scale } = prep;
+  // Scaled values of the 256 possible bytes, in float64.
+  const table = new Float64Array(256);
+  for (let p = 0; p < 256; p++) table[p] = p * scale;
+  for (let i = 0; i < ds.n; i++) {
+    const o = i * f, r = i * d;
+    for (let j = 0; j < f; j++) x[r + j] = table[img[o + j]!]! - mean[j]!;
+    x[r + f] = 1;
+  }
+  const y = new Int32Array(ds.labels);
+  const m: DesignMatrix = { x, y, n: ds.n, d, classes: ds.classNames.length };
+  checkDesignMatrix(m, { name: ds.name, bias: true });
+  return m;
+}
+
+/** Preprocesses one image (features pixel bytes) into a row of features + 1 float32 values. */
+export function preprocessImage(bytes: Uint8Array, prep: Preprocessing): Float32Array {
+  checkPreprocessing(prep);
+  if (bytes.length !== prep.features) {
+    throw new ShapeError(`preprocessImage: the image has ${bytes.length} values but the preprocessing ` +
+      `was fitted on ${prep.features}`);
+  }
+  const f = prep.features;
+  const out = new Float32Array(f + 1);
+  for (let j = 0; j < f; j++) out[j] = bytes[j]! * prep.scale - prep.mean[j]!;
+  out[f] = 1;
+  for (let j = 0; j < f; j++) {
+    if (!Number.isFinite(out[j]!)) {
+      throw new DataError(`preprocessImage: value ${out[j]} at column ${j} is not finite`);
+    }
+  }
+  return out;
+}
+
+/** A JSON-safe form of a Preprocessing (to save next to trained weights). */
+export interface PreprocessingJSON {
+  features: number;
+  scale: number;
+  bias: true;
+  mean: number[];
+}
+
+export function preprocessingToJSON(prep: Preprocessing): PreprocessingJSON {
+  checkPreprocessing(prep);
+  return { features: prep.features, scale: prep.scale, bias: true, mean: Array.from(prep.mean) };
+}
+
+/** Reads back what preprocessingToJSON wrote, checking every field. */
+export function preprocessingFromJSON(json: unknown, source = 'preprocessing'): Preprocessing {
+  const o = json as Partial<PreprocessingJSON> | null;
+  if (typeof o !== 'object' || o === null) throw new DataError(`${source}: not an object`);
+  if (!Array.isArray(o.mean) || o.mean.some((v) => typeof v !== 'number')) {
+    throw new DataError(`${source}: 'mean' must be an array of numbers`);
+  }
+  if (typeof o.features !== 'number' || typeof o.scale !== 'number') {
+    throw new DataError(`${source}: 'features' and 'scale' must be numbers`);
+  }
+  const prep: Preprocessing = { features: o.features, scale: o.scale, bias: true,
+    mean: Float32Array.from(o.mean) };
+  try {
+    checkPreprocessing(prep);
+  } catch (e) {
+    throw new DataError(`${source}: ${(e as Error).message}`);
+  }
+  return prep;
+}
+
+function checkScale(scale: number, where: string): void {
+  if (!(Number.isFinite(scale) && scale > 0)) {
+    throw new OptionError(`${where}: scale must be a finite number > 0, got ${scale}`);
+  }
+}
+
+function checkPreprocessing(prep: Preprocessing): void {
+  if (!(Number.isInteger(prep.features) && prep.features >= 1)) {
+    throw new ShapeError(`preprocessing: features must be a positive integer, got ${prep.features}`);
+  }
+  if (prep.mean.length !== prep.features) {
+    throw new ShapeError(`preprocessing: mean has ${prep.mean.length} values for ${prep.features} features`);
+  }
+  checkScale(prep.scale, 'preprocessing');
+  for (let j = 0; j < prep.mean.length; j++) {
+    if (!Number.isFinite(prep.mean[j]!)) {
+      throw new DataError(`preprocessing: mean value ${prep.mean[j]} at column ${j} is not finite`);
+    }
+  }
+}
+
+/**
+ * Checks a design matrix before a backend places it: integer n, d, classes ≥ 1; x holds n·d
+ * values and y n labels; every label in [0, classes); every value finite (the first bad one
+ * is named by row and column). With `bias`, also that the last column is all ones.
+ * Returns the matrix unchanged. Throws ShapeError for sizes and DataError for values.
+ */
+export function checkDesignMatrix(m: DesignMatrix,
+  options: { name?: string; bias?: boolean } = {}): DesignMatrix {
+  const name = options.name ?? 'design matrix';
+  const { n, d, classes } = m;
+  if (!(Number.isInteger(n) && n >= 0)) throw new ShapeError(`${name}: n must be an integer ≥ 0, got ${n}`);
+  if (!(Number.isInteger(d) && d >= 1)) throw new ShapeError(`${name}: d must be an integer ≥ 1, got ${d}`);
+  if (!(Number.isInteger(classes) && classes >= 1)) {
+    throw new ShapeError(`${name}: classes must be an integer ≥ 1, got ${classes}`);
+  }
+  if (!(m.x instanceof Float32Array)) throw new ShapeError(`${name}: x must be a Float32Array`);
+  if (!(m.y instanceof Int32Array)) throw new ShapeError(`${name}: y must be an Int32Array`);
+  if (m.x.length !== n * d) {
+    throw new ShapeError(`${name}: x has ${m.x.length} values but n×d = ${n}×${d} = ${n * d}`);
+  }
+  if (m.y.length !== n) throw new ShapeError(`${name}: y has ${m.y.length} labels but n = ${n}`);
+  for (let i = 0; i < n; i++) {
+    const l = m.y[i]!;
+    if (l < 0 || l >= classes) {
+      throw new DataError(`${name}: label ${l} at row ${i} is out of range for ${classes} classes (0..${classes - 1})`);
+    }
+  }
+  const x = m.x;
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k]!;
+    if (v - v !== 0) { // NaN or ±Inf
+      throw new DataError(`${name}: value ${v} at row ${Math.floor(k / d)}, column ${k % d} is not finite`);
+    }
+  }
+  if (options.bias) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i * d + d - 1]!;
+      if (v !== 1) {
+        throw new DataError(`${name}: bias column (column ${d - 1}) is ${v} at row ${i}, expected 1`);
+      }
+    }
+  }
+  return m;
+}

@@ -1,0 +1,76 @@
+import { OptionError, ShapeError } from '../errors.js';
+import type { Random } from '../random.js';
+import { makeDataset, type Dataset } from './dataset.js';
+
+/**
+ * The rows `indices` of a data set, in that order (repeats allowed), as a new Dataset with
+ * copied bytes. Throws ShapeError naming the first index out of range.
+ */
+export function subset(ds: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
+  const f = ds.features;
+  const images = new Uint8Array(indices.length * f);
+  const labels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!(Number.isInteger(i) && i >= 0 && i < ds.n)) {
+      throw new ShapeError(`subset of ${ds.name}: index ${i} (position ${k}) is out of range 0..${ds.n - 1}`);
+    }
+    images.set(ds.images.subarray(i * f, (i + 1) * f), k * f);
+    labels[k] = ds.labels[i]!;
+  }
+  return makeDataset({ name: name ?? `${ds.name}[subset of ${indices.length}]`, images, labels,
+    image: ds.image, classNames: ds.classNames });
+}
+
+/** The first n rows (views into the same bytes, not copies). n larger than ds.n is an error. */
+export function take(ds: Dataset, n: number, name?: string): Dataset {
+  if (!(Number.isInteger(n) && n >= 0 && n <= ds.n)) {
+    throw new OptionError(`take: n must be an integer in [0, ${ds.n}] for ${ds.name}, got ${n}`);
+  }
+  if (n === ds.n && name === undefined) return ds;
+  return makeDataset({ name: name ?? `${ds.name}[:${n}]`, images: ds.images.subarray(0, n * ds.features),
+    labels: ds.labels.subarray(0, n), image: ds.image, classNames: ds.classNames });
+}
+
+export interface SplitOptions {
+  /** A row count (integer ≥ 1) or a fraction in (0, 1) of the rows, rounded to the nearest row. */
+  validation: number;
+  /** The seeded generator that picks the validation rows (one permutation of n is drawn). */
+  rng: Random;
+}
+
+/**
+ * Splits off a validation set, chosen at random but reproducibly: the validation rows are
+ * the first k entries of `rng.permutation(n)`, the training rows the rest. Within each part,
+ * rows keep their original relative order (sorted by index), so the split depends only on
+ * the seed and n, and the two parts are disjoint and together hold every row exactly once.
+ *
+ * Training must keep at least one row; a fraction that rounds to 0 rows is an error.
+ */
+export function splitTrainValidation(ds: Dataset, options: SplitOptions):
+  { train: Dataset; validation: Dataset; trainIndices: Int32Array; validationIndices: Int32Array } {
+  const v = options.validation;
+  let k: number;
+  if (v > 0 && v < 1) k = Math.round(v * ds.n);
+  else if (Number.isInteger(v) && v >= 1) k = v;
+  else {
+    throw new OptionError(`splitTrainValidation: validation must be a row count (integer ≥ 1) or a ` +
+      `fraction in (0, 1), got ${v}`);
+  }
+  if (k < 1) {
+    throw new OptionError(`splitTrainValidation: validation fraction ${v} of ${ds.n} rows of ${ds.name} ` +
+      'rounds to 0 rows');
+  }
+  if (k >= ds.n) {
+    throw new OptionError(`splitTrainValidation: validation of ${k} rows leaves no training rows: ` +
+      `${ds.name} has ${ds.n}`);
+  }
+  const perm = options.rng.permutation(ds.n);
+  const validationIndices = perm.slice(0, k).sort();
+  const trainIndices = perm.slice(k).sort();
+  return {
+    train: subset(ds, trainIndices, `${ds.name}/train`),
+    validation: subset(ds, validationIndices, `${ds.name}/validation`),
+    trainIndices, validationIndices,
+  };
+}

@@ -1,0 +1,9 @@
+// @descent/core/node: Node-only helpers (file system). Browsers use '@descent/core' and pass
+// bytes to the readers in data/ themselves.
+export {
+  EMBEDDED_DATA_DIR, EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, embeddedDataPath,
+} from './node/embedded.js';
+export {
+  FASHION_MNIST_DEBIAN_PATH, loadCifar10Folder, loadDataset, loadIdxFolder,
+  type LoadOptions, type LoadedDataset,
+} from './node/load.js';

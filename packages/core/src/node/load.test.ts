@@ -1,0 +1,282 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, classCounts, encodeCifar10Batch, encodeIdx, makeDataset,
+  type Dataset,
+} from '../data/index.js';
+import { DataError } from '../errors.js';
+import { Random } from '../random.js';
+import {
+  EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, FASHION_MNIST_DEBIAN_PATH, embeddedDataPath, loadCifar10Folder,
+  loadDataset, loadIdxFolder,
+} from '../node.js';
+
+const DEBIAN = FASHION_MNIST_DEBIAN_PATH;
+const debianInstalled = existsSync(join(DEBIAN, 'train-images-idx3-ubyte.gz'));
+const skipReason = `skipped: ${DEBIAN} is not installed (apt-get install dataset-fashion-mnist)`;
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'descent-data-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function folder(name: string, files: Record<string, Uint8Array | string>): Promise<string> {
+  const dir = join(tmp, name);
+  await mkdir(dir, { recursive: true });
+  for (const [f, data] of Object.entries(files)) await writeFile(join(dir, f), data);
+  return dir;
+}
+
+function cifarBatch(n: number, seed: number): Dataset {
+  const rng = new Random(seed);
+  const images = new Uint8Array(n * 3072);
+  for (let i = 0; i < images.length; i++) images[i] = rng.int(256);
+  const labels = Uint8Array.from({ length: n }, () => rng.int(10));
+  return makeDataset({ name: `b${seed}`, images, labels, image: { height: 32, width: 32, channels: 3, layout: 'chw' },
+    classNames: CIFAR10_CLASS_NAMES });
+}
+
+describe('embedded Fashion-MNIST subset', () => {
+  it('is found from the source tree', () => {
+    const p = embeddedDataPath();
+    expect(p).toBe(fileURLToPath(new URL('../../data/fashion-mnist-subset', import.meta.url)));
+    for (const f of EMBEDDED_DATA_FILES) expect(existsSync(join(p, f))).toBe(true);
+    expect(existsSync(join(p, 'LICENSE'))).toBe(true);
+    expect(existsSync(join(p, 'README.md'))).toBe(true);
+  });
+
+  it('loads: 10000 train / 2000 test, 28×28, 10 classes, balanced', async () => {
+    for (const spec of [undefined, 'embedded', '']) {
+      const d = spec === undefined ? await loadDataset() : await loadDataset(spec);
+      expect(d.name).toBe('fashion-mnist-subset');
+      expect(d.format).toBe('idx');
+      expect(d.train).toMatchObject({ name: 'fashion-mnist-subset/train', n: 10000, features: 784,
+        image: { height: 28, width: 28, channels: 1, layout: 'hwc' } });
+      expect(d.test).toMatchObject({ name: 'fashion-mnist-subset/test', n: 2000, features: 784 });
+      expect(d.train.classNames).toEqual(FASHION_MNIST_CLASS_NAMES);
+      expect(classCounts(d.train)).toEqual(new Array(10).fill(1000));
+      expect(classCounts(d.test)).toEqual(new Array(10).fill(200));
+    }
+  });
+
+  it('images are in class-mixed order, not sorted by class', async () => {
+    const { train } = await loadDataset('embedded');
+    expect(new Set(train.labels.subarray(0, 50)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('DESCENT_EMBEDDED_DATA overrides the search, and errors clearly', async () => {
+    const saved = process.env[EMBEDDED_DATA_ENV];
+    try {
+      process.env[EMBEDDED_DATA_ENV] = embeddedDataPath();
+      expect(embeddedDataPath()).toBe(fileURLToPath(new URL('../../data/fashion-mnist-subset', import.meta.url)));
+      process.env[EMBEDDED_DATA_ENV] = join(tmp, 'nowhere');
+      expect(() => embeddedDataPath()).toThrow(DataError);
+      expect(() => embeddedDataPath()).toThrow(/DESCENT_EMBEDDED_DATA=.*nowhere: folder .* does not exist/);
+      const partial = await folder('partial-embedded', { 'train-images-idx3-ubyte.gz': new Uint8Array(1) });
+      process.env[EMBEDDED_DATA_ENV] = partial;
+      expect(() => embeddedDataPath()).toThrow(/lacks train-labels-idx1-ubyte\.gz, t10k-images-idx3-ubyte\.gz/);
+      await expect(loadDataset('embedded')).rejects.toThrow(DataError);
+    } finally {
+      if (saved === undefined) delete process.env[EMBEDDED_DATA_ENV];
+      else process.env[EMBEDDED_DATA_ENV] = saved;
+    }
+  });
+
+  it.skipIf(!debianInstalled)(`matches the documented seeded selection from the real files (${debianInstalled ? 'Debian files present' : skipReason})`, async () => {
+    const [full, sub] = await Promise.all([loadDataset('fashion-mnist'), loadDataset('embedded')]);
+    for (const [split, seed, perClass] of [['train', 'fashion-mnist-subset/train', 1000], ['test', 'fashion-mnist-subset/t10k', 200]] as const) {
+      const src = full[split], got = sub[split];
+      const perm = new Random(seed).permutation(src.n);
+      const counts = new Array(10).fill(0);
+      const kept: number[] = [];
+      for (const i of perm) {
+        const c = src.labels[i]!;
+        if (counts[c] < perClass) { counts[c]++; kept.push(i); }
+        if (kept.length === perClass * 10) break;
+      }
+      kept.sort((a, b) => a - b);
+      expect(got.n).toBe(kept.length);
+      kept.forEach((i, k) => {
+        if (got.labels[k] !== src.labels[i]) throw new Error(`${split} row ${k}: label differs from original ${i}`);
+      });
+      const f = src.features;
+      let same = true;
+      kept.forEach((i, k) => {
+        const a = src.images.subarray(i * f, (i + 1) * f), b = got.images.subarray(k * f, (k + 1) * f);
+        for (let j = 0; j < f; j++) if (a[j] !== b[j]) { same = false; break; }
+      });
+      expect(same, `${split} images equal the selected originals`).toBe(true);
+    }
+  });
+});
+
+describe('Debian Fashion-MNIST', () => {
+  it.skipIf(!debianInstalled)(`loads by alias and by path (${debianInstalled ? DEBIAN : skipReason})`, async () => {
+    const d = await loadDataset('fashion-mnist');
+    expect(d.name).toBe('fashion-mnist');
+    expect(d.folder).toBe(DEBIAN);
+    expect(d.train).toMatchObject({ name: 'fashion-mnist/train', n: 60000, features: 784 });
+    expect(d.test).toMatchObject({ name: 'fashion-mnist/test', n: 10000, features: 784 });
+    expect(classCounts(d.train)).toEqual(new Array(10).fill(6000));
+    expect(classCounts(d.test)).toEqual(new Array(10).fill(1000));
+    expect(d.train.classNames).toEqual(FASHION_MNIST_CLASS_NAMES);
+    // Known first labels of the real files: Ankle boot, T-shirt/top, T-shirt/top, Dress.
+    expect(Array.from(d.train.labels.subarray(0, 4))).toEqual([9, 0, 0, 3]);
+    const byPath = await loadDataset(DEBIAN);
+    expect(byPath.test.labels).toEqual(d.test.labels);
+  });
+
+  it.runIf(!debianInstalled)('the alias says how to install it when absent', async () => {
+    await expect(loadDataset('fashion-mnist')).rejects.toThrow(/apt-get install dataset-fashion-mnist/);
+  });
+});
+
+describe('IDX folders', () => {
+  it('loads plain and gzipped files, alternative spelling, and classes.txt', async () => {
+    const px = Uint8Array.from({ length: 3 * 4 }, (_, i) => i);
+    const dir = await folder('idx-mixed', {
+      'train-images-idx3-ubyte': encodeIdx(px, [3, 2, 2]),
+      'train-labels-idx1-ubyte.gz': encodeIdx(Uint8Array.from([0, 1, 2]), [3], { gzip: true }),
+      't10k-images.idx3-ubyte': encodeIdx(px.subarray(0, 4), [1, 2, 2]),
+      't10k-labels.idx1-ubyte': encodeIdx(Uint8Array.from([2]), [1]),
+      'classes.txt': 'cat\ndog\nbird\n',
+    });
+    const d = await loadDataset(dir);
+    expect(d).toMatchObject({ name: 'idx-mixed', format: 'idx', folder: dir });
+    expect(d.train.n).toBe(3);
+    expect(d.test.n).toBe(1);
+    expect(d.train.classNames).toEqual(['cat', 'dog', 'bird']);
+    expect(d.train.images).toEqual(px);
+    const viaIdx = await loadIdxFolder(dir, { name: 'custom', classNames: ['a', 'b', 'c', 'd'] });
+    expect(viaIdx.train.name).toBe('custom/train');
+    expect(viaIdx.train.classNames).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a missing file is named, with what was found', async () => {
+    const dir = await folder('idx-partial', {
+      'train-images-idx3-ubyte.gz': encodeIdx(new Uint8Array(4), [1, 2, 2], { gzip: true }),
+      'train-labels-idx1-ubyte.gz': encodeIdx(new Uint8Array(1), [1], { gzip: true }),
+    });
+    await expect(loadDataset(dir)).rejects.toThrow(DataError);
+    await expect(loadDataset(dir)).rejects.toThrow(
+      `${dir}: incomplete IDX data set: missing t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz] ` +
+      '(found train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz)');
+  });
+
+  it('a truncated file is named by its full path', async () => {
+    const full = encodeIdx(new Uint8Array(5 * 784).fill(7), [5, 28, 28], { gzip: true });
+    const dir = await folder('idx-truncated', {
+      'train-images-idx3-ubyte.gz': full.subarray(0, full.length - 10),
+      'train-labels-idx1-ubyte.gz': encodeIdx(new Uint8Array(5), [5], { gzip: true }),
+      't10k-images-idx3-ubyte.gz': full,
+      't10k-labels-idx1-ubyte.gz': encodeIdx(new Uint8Array(5), [5], { gzip: true }),
+    });
+    await expect(loadDataset(dir)).rejects.toThrow(
+      new RegExp(`^${join(dir, 'train-images-idx3-ubyte.gz').replace(/[.]/g, '\\.')}: corrupt gzip data: .*truncated`));
+  });
+
+  it('mismatched counts between images and labels', async () => {
+    const dir = await folder('idx-counts', {
+      'train-images-idx3-ubyte': encodeIdx(new Uint8Array(3 * 4), [3, 2, 2]),
+      'train-labels-idx1-ubyte': encodeIdx(new Uint8Array(2), [2]),
+      't10k-images-idx3-ubyte': encodeIdx(new Uint8Array(4), [1, 2, 2]),
+      't10k-labels-idx1-ubyte': encodeIdx(new Uint8Array(1), [1]),
+    });
+    await expect(loadDataset(dir)).rejects.toThrow(/idx-counts\/train: images file .*train-images-idx3-ubyte has 3 images but labels file .*train-labels-idx1-ubyte has 2 labels/);
+  });
+});
+
+describe('CIFAR-10 folders', () => {
+  it('loads 2 batches of 30 + a test batch, with batches.meta.txt', async () => {
+    const b1 = cifarBatch(30, 1), b2 = cifarBatch(30, 2), t = cifarBatch(20, 3);
+    const names = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+    const dir = await folder('cifar', {
+      'data_batch_1.bin': encodeCifar10Batch(b1),
+      'data_batch_2.bin': encodeCifar10Batch(b2),
+      'test_batch.bin': encodeCifar10Batch(t),
+      'batches.meta.txt': names.join('\n') + '\n\n',
+      'readme.html': '<html></html>',
+    });
+    const d = await loadDataset(dir);
+    expect(d).toMatchObject({ name: 'cifar-10', format: 'cifar-10', folder: dir });
+    expect(d.train).toMatchObject({ name: 'cifar-10/data_batch_1..2', n: 60, features: 3072,
+      image: { height: 32, width: 32, channels: 3, layout: 'chw' } });
+    expect(d.test).toMatchObject({ name: 'cifar-10/test_batch', n: 20 });
+    expect(d.train.classNames).toEqual(names);
+    expect(d.train.images.subarray(0, 30 * 3072)).toEqual(b1.images);
+    expect(d.train.images.subarray(30 * 3072)).toEqual(b2.images);
+    expect(Array.from(d.train.labels)).toEqual([...b1.labels, ...b2.labels]);
+    expect(d.test.labels).toEqual(t.labels);
+  });
+
+  it('finds a cifar-10-batches-bin folder inside the named one; default class names', async () => {
+    const dir = await folder('cifar-parent/cifar-10-batches-bin', {
+      'data_batch_1.bin': encodeCifar10Batch(cifarBatch(5, 4)),
+      'test_batch.bin': encodeCifar10Batch(cifarBatch(4, 5)),
+    });
+    const d = await loadDataset(join(tmp, 'cifar-parent'));
+    expect(d.folder).toBe(dir);
+    expect(d.train.name).toBe('cifar-10/data_batch_1');
+    expect(d.train.classNames).toEqual(CIFAR10_CLASS_NAMES);
+    expect((await loadCifar10Folder(dir)).test.n).toBe(4);
+  });
+
+  it('a truncated batch names the file and the record', async () => {
+    const bytes = encodeCifar10Batch(cifarBatch(30, 6));
+    const dir = await folder('cifar-truncated', {
+      'data_batch_1.bin': encodeCifar10Batch(cifarBatch(30, 7)),
+      'data_batch_2.bin': bytes.subarray(0, 12 * 3073 + 1000),
+      'test_batch.bin': encodeCifar10Batch(cifarBatch(3, 8)),
+    });
+    await expect(loadDataset(dir)).rejects.toThrow(DataError);
+    await expect(loadDataset(dir)).rejects.toThrow(
+      `${join(dir, 'data_batch_2.bin')}: truncated at record 12: 37876 bytes is 12 complete 3073-byte records plus 1000 bytes`);
+  });
+
+  it('missing test batch or a gap in the numbering', async () => {
+    const b = encodeCifar10Batch(cifarBatch(2, 9));
+    const noTest = await folder('cifar-no-test', { 'data_batch_1.bin': b });
+    await expect(loadDataset(noTest)).rejects.toThrow(`${noTest}: incomplete CIFAR-10 binary data set: missing test_batch.bin`);
+    const gap = await folder('cifar-gap', { 'data_batch_1.bin': b, 'data_batch_3.bin': b, 'test_batch.bin': b });
+    await expect(loadDataset(gap)).rejects.toThrow(/missing data_batch_2\.bin/);
+    const onlyTest = await folder('cifar-only-test', { 'test_batch.bin': b });
+    await expect(loadDataset(onlyTest)).rejects.toThrow(/missing data_batch_1\.bin … data_batch_5\.bin/);
+  });
+});
+
+describe('folder errors', () => {
+  it('missing folder', async () => {
+    const p = join(tmp, 'does-not-exist');
+    await expect(loadDataset(p)).rejects.toThrow(DataError);
+    await expect(loadDataset(p)).rejects.toThrow(`data set folder not found: ${p}; expected 'embedded', ` +
+      `'fashion-mnist', or a folder of IDX or CIFAR-10 binary files`);
+    await expect(loadDataset('no-such-data-set')).rejects.toThrow(/data set folder not found: .*no-such-data-set \(from 'no-such-data-set'\)/);
+  });
+
+  it('empty folder lists what was looked for', async () => {
+    const dir = await folder('empty', {});
+    await expect(loadDataset(dir)).rejects.toThrow(DataError);
+    await expect(loadDataset(dir)).rejects.toThrow(
+      `${dir}: no data set found. Looked for IDX files (train-images-idx3-ubyte[.gz], ` +
+      'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) and ' +
+      'CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ' +
+      'cifar-10-batches-bin folder holding them); the folder is empty');
+  });
+
+  it('a folder of other files names them, and suggests extracting an archive', async () => {
+    const dir = await folder('other', { 'notes.txt': 'x', 'cifar-10-binary.tar.gz': new Uint8Array(3) });
+    await expect(loadDataset(dir)).rejects.toThrow(/the folder holds cifar-10-binary\.tar\.gz, notes\.txt\. Extract cifar-10-binary\.tar\.gz first/);
+  });
+
+  it('a file instead of a folder', async () => {
+    const dir = await folder('afile', { 'x.bin': new Uint8Array(1) });
+    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder/);
+  });
+});
