@@ -1,0 +1,5 @@
+export * from './linear.js';
+export * from './reference.js';
+export * from './softmax.js';
+export * from './svm.js';
+export * from './validate.js';
