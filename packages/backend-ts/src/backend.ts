@@ -1,0 +1,117 @@
+/**
+ * The pure-TypeScript ComputeBackend. 'ts' stores X, Wᵀ and the gradient accumulator as
+ * float32; 'ts-f64' stores them as float64 and is the oracle every other backend is checked
+ * against. Arithmetic inside a row (dot products, loss, dS) is float64 in both.
+ */
+import { BackendError, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import type {
+  ComputeBackend, DesignMatrix, Evaluation, Objective, Precision, Resident, Rows, Vec,
+} from '@descent/core';
+import { fusedEvaluate } from './kernels/evaluate.js';
+import { scoresKernel } from './kernels/scores.js';
+import { finishGradient, transposeToClassMajor } from './kernels/transpose.js';
+import type { Store } from './kernels/types.js';
+
+export const TS_BACKEND_IDS = { float32: 'ts', float64: 'ts-f64' } as const;
+
+interface Placed {
+  readonly x: Store;
+  readonly y: Int32Array;
+}
+
+class TsBackend implements ComputeBackend {
+  readonly id: string;
+  private readonly placed = new WeakMap<Resident, Placed>();
+  private disposed = false;
+
+  constructor(readonly precision: Precision) {
+    this.id = TS_BACKEND_IDS[precision];
+  }
+
+  private alloc(length: number): Store {
+    return this.precision === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  }
+
+  private live(): void {
+    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
+  }
+
+  private lookup(data: Resident): Placed {
+    this.live();
+    const p = this.placed.get(data);
+    if (!p) {
+      throw new BackendError(data.backendId === this.id
+        ? `data set (${data.n}×${data.d}) is not placed on backend '${this.id}' (released, or placed on another instance)`
+        : `data set was placed on backend '${data.backendId}', not on '${this.id}'`);
+    }
+    return p;
+  }
+
+  async place(data: DesignMatrix): Promise<Resident> {
+    this.live();
+    validateDesignMatrix(data);
+    const x = this.alloc(data.n * data.d);
+    x.set(data.x);
+    const y = Int32Array.from(data.y);
+    const resident: Resident = Object.freeze({ backendId: this.id, n: data.n, d: data.d, classes: data.classes, y });
+    this.placed.set(resident, { x, y });
+    return resident;
+  }
+
+  async evaluate(w: Float64Array, data: Resident, rows: Rows, objective: Objective,
+    wantGradient: boolean): Promise<Evaluation> {
+    const p = this.lookup(data);
+    const { d, classes: c } = data;
+    validateWeights(w, d, c);
+    validateRows(rows, data.n);
+    validateObjective(objective);
+    const wt = this.alloc(c * d);
+    transposeToClassMajor(w, d, c, wt);
+    const g = wantGradient ? this.alloc(c * d) : undefined;
+    const count = rowCount(rows);
+    const indices = rows instanceof Int32Array ? rows : undefined;
+    const total = fusedEvaluate({
+      x: p.x, y: p.y, d, c, wt, start: indices ? 0 : (rows as { start: number }).start, count, indices,
+      loss: objective.loss, delta: objective.delta ?? 1, g,
+    });
+    const dataLoss = total / count;
+    let sumSq = 0;
+    if (objective.reg !== 0) for (let k = 0; k < w.length; k++) sumSq += w[k]! * w[k]!;
+    const regLoss = objective.reg * sumSq;
+    const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
+    if (!g) return result;
+    const gradient = this.alloc(d * c);
+    finishGradient(g, d, c, 1 / count, 2 * objective.reg, w, gradient);
+    return { ...result, gradient };
+  }
+
+  async scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec> {
+    const p = this.lookup(data);
+    const { d, classes: c } = data;
+    validateWeights(w, d, c);
+    validateRows(rows, data.n);
+    const wt = this.alloc(c * d);
+    transposeToClassMajor(w, d, c, wt);
+    const count = rowCount(rows);
+    const out = this.alloc(count * c);
+    const indices = rows instanceof Int32Array ? rows : undefined;
+    scoresKernel(p.x, wt, d, c, indices ? 0 : (rows as { start: number }).start, count, indices, out);
+    return out;
+  }
+
+  async release(data: Resident): Promise<void> {
+    this.placed.delete(data);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+/** A pure-TS backend computing in the given precision ('ts' for float32, 'ts-f64' for float64). */
+export function createTsBackend(precision: Precision): ComputeBackend {
+  if (precision !== 'float32' && precision !== 'float64') {
+    throw new BackendError(`precision must be 'float32' or 'float64', got '${String(precision)}'`);
+  }
+  return new TsBackend(precision);
+}
