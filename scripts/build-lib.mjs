@@ -13,6 +13,7 @@ await build({
   outdir: 'dist',
   outbase: 'src',
   bundle: true,
+  splitting: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',

@@ -1,0 +1,90 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import {
+  DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES,
+} from '@descent/core';
+
+/** Parsers that turn a bad value into commander's own "option '--x' argument 'y' is invalid" error. */
+export function number(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a finite number.');
+  return x;
+}
+export function positive(value: string): number {
+  const x = number(value);
+  if (!(x > 0)) throw new InvalidArgumentError('expected a number > 0.');
+  return x;
+}
+export function nonNegative(value: string): number {
+  const x = number(value);
+  if (!(x >= 0)) throw new InvalidArgumentError('expected a number ≥ 0.');
+  return x;
+}
+export function positiveInt(value: string): number {
+  const x = number(value);
+  if (!(Number.isInteger(x) && x >= 1)) throw new InvalidArgumentError('expected an integer ≥ 1.');
+  return x;
+}
+export function nonNegativeInt(value: string): number {
+  const x = number(value);
+  if (!(Number.isInteger(x) && x >= 0)) throw new InvalidArgumentError('expected an integer ≥ 0.');
+  return x;
+}
+export function seed(value: string): number {
+  const x = number(value);
+  if (!(Number.isInteger(x) && x >= 0 && x < 2 ** 32)) throw new InvalidArgumentError('expected an integer in [0, 2^32).');
+  return x;
+}
+
+/** Options every command that touches data shares: data set, backend, seed, output. */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of IDX files or CIFAR-10 binary batches", 'embedded')
+    .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1', nonNegative, 0.1)
+    .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
+    .option('--scale <x>', 'multiply pixel values by this before subtracting the mean image', positive, 1 / 255)
+    .option('--no-mean', 'do not subtract the training mean image')
+    .option('--backend <id>', "compute backend (see 'descent backends')", 'ts')
+    .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
+    .option('--json', 'print one JSON object on stdout and no progress')
+    .option('-q, --quiet', 'no progress output');
+}
+
+/** Objective options shared by train and the diagnostic commands. */
+export function addObjectiveOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--loss <name>', 'objective').choices(LOSS_NAMES).default('softmax'))
+    .option('--reg <x>', 'L2 regularization strength (penalty reg·ΣW²)', nonNegative, 1e-4)
+    .option('--delta <x>', 'SVM margin Δ', positive, 1);
+}
+
+export function addTrainingOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--strategy <name>', 'optimization strategy').choices(STRATEGY_NAMES).default('minibatch'))
+    .addOption(new Option('--optimizer <name>', 'update rule for gradient strategies').choices(OPTIMIZER_NAMES).default('momentum'))
+    .option('--lr <x>', 'learning rate (step size)', positive, DEFAULT_LEARNING_RATE)
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(SCHEDULE_NAMES).default('constant'))
+    .option('--step-every <epochs>', "'step' schedule: epochs between drops", positive, 10)
+    .option('--step-factor <x>', "'step' schedule: multiplier at each drop", positive, 0.5)
+    .option('--decay <k>', "'exponential' and 'inverse' (1/t) schedules: rate k", nonNegative, 0.1)
+    .option('--momentum <mu>', 'momentum / Nesterov coefficient', nonNegative, 0.9)
+    .option('--batch-size <n>', 'rows per step (default: whole set for gd and searches, 256 for minibatch, 1 for sgd)', positiveInt)
+    .addOption(new Option('--sampler <name>', 'minibatch selection (default: shuffle for minibatches, sequential for full batch)').choices(SAMPLER_NAMES))
+    .option('--iterations <n>', 'number of iterations (updates, or search proposals)', positiveInt)
+    .option('--epochs <n>', 'passes over the training set (gradient strategies; default 10)', positive)
+    .option('--init-scale <x>', 'initial W = x·N(0,1)', positive, 1e-3)
+    .option('--search-scale <x>', 'random search: each candidate W = x·N(0,1)', positive, 1e-3)
+    .option('--search-step <x>', 'random local search: proposal W + x·N(0,1)', positive, 1e-4)
+    .option('--eval-every <n>', 'iterations between accuracy measurements (default: once per epoch, or 10 per run for searches)', nonNegativeInt);
+}
+
+export interface CommonOptions {
+  data: string; validation: number; limit?: number; scale: number; mean: boolean;
+  backend: string; seed: number; json?: boolean; quiet?: boolean;
+}
+export interface ObjectiveOptions { loss: (typeof LOSS_NAMES)[number]; reg: number; delta: number }
+export interface TrainingOptions {
+  strategy: (typeof STRATEGY_NAMES)[number]; optimizer: (typeof OPTIMIZER_NAMES)[number]; lr: number;
+  schedule: string; stepEvery: number; stepFactor: number; decay: number; momentum: number;
+  batchSize?: number; sampler?: (typeof SAMPLER_NAMES)[number]; iterations?: number; epochs?: number;
+  initScale: number; searchScale: number; searchStep: number; evalEvery?: number;
+}

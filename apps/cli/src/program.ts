@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { DescentError } from '@descent/core';
+import { trainCommand } from './commands/train.js';
+
+/**
+ * `descent <command>`. Errors a user can fix (DescentError: bad data, bad options, a backend
+ * that cannot run) print one line, no stack trace; anything else is a bug and says so.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('descent')
+    .description('Train and inspect linear image classifiers by optimization, on the backend you choose.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  program.addCommand(trainCommand().exitOverride());
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed it
+    if (e instanceof DescentError) {
+      process.stderr.write(`descent: error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`descent: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.DESCENT_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    else process.stderr.write('(set DESCENT_DEBUG=1 to see the stack trace, and please report it)\n');
+    return 1;
+  }
+}

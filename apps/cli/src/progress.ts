@@ -1,0 +1,48 @@
+import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '@descent/core';
+
+export interface ProgressReporter {
+  update(event: ProgressEvent): void;
+  stop(): void;
+}
+
+const fmt = (x: number | undefined, digits = 4): string => (x === undefined ? '-' : x.toPrecision(digits));
+
+/**
+ * A progress bar on a terminal; plain lines (about ten per run, plus each accuracy measurement)
+ * when stderr is not a terminal; nothing with --json or --quiet.
+ */
+export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): ProgressReporter {
+  if (mode === 'none') return { update() {}, stop() {} };
+  if (mode === 'lines') {
+    let lastLine = -1;
+    return {
+      update(e) {
+        const decile = Math.floor((10 * e.iteration) / e.iterations);
+        if (e.trainAccuracy === undefined && decile === lastLine && e.iteration !== e.iterations) return;
+        lastLine = decile;
+        const acc = e.trainAccuracy !== undefined
+          ? ` train acc ${fmt(e.trainAccuracy, 3)}${e.validationAccuracy !== undefined ? ` val acc ${fmt(e.validationAccuracy, 3)}` : ''}` : '';
+        process.stderr.write(`${label} iter ${e.iteration}/${e.iterations} epoch ${e.epoch.toFixed(2)} loss ${fmt(e.loss)} best ${fmt(e.bestLoss)}${acc}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({
+    format: `${label} {bar} {percentage}% | {value}/{total} | loss {loss} | val acc {val} | eta {eta_formatted}`,
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: false,
+    etaBuffer: 50,
+  }, cliProgress.Presets.shades_classic);
+  let started = false;
+  let val = '-';
+  return {
+    update(e) {
+      if (e.validationAccuracy !== undefined) val = e.validationAccuracy.toFixed(3);
+      if (!started) { bar.start(e.iterations, 0, { loss: '-', val }); started = true; }
+      bar.update(e.iteration, { loss: fmt(e.loss), val });
+    },
+    stop() { if (started) bar.stop(); },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './accuracy.js';
+export * from './landscape.js';
+export * from './linear-probe.js';
+export * from './scores-loss.js';
+export * from './step-size-sweep.js';

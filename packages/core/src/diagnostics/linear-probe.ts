@@ -1,0 +1,49 @@
+import { allRows, type ComputeBackend, type Objective, type Resident, type Rows, type Vec } from '../backend.js';
+import { labelsOf } from './accuracy.js';
+import { combine, dot, meanDataLossFromScores } from './scores-loss.js';
+
+/**
+ * Loss at W + Σ a_k·V_k for many coefficient vectors a, exploiting that scores are linear in W:
+ * S(W + Σ a_k V_k) = S(W) + Σ a_k S(V_k), and ‖W + Σ a_k V_k‖² expands into dot products.
+ * The backend forms each S(V) once (O(N·D·C)); every probe then costs O(N·C).
+ */
+export class LinearProbe {
+  private constructor(
+    private readonly base: Vec,
+    private readonly dirs: readonly Vec[],
+    /** Gram matrix of [W, V_1, …, V_k] for the regularizer. */
+    private readonly gram: Float64Array,
+    private readonly labels: Int32Array,
+    private readonly classes: number,
+    private readonly objective: Objective,
+    private readonly scratch: Float64Array,
+  ) {}
+
+  static async create(backend: ComputeBackend, data: Resident, objective: Objective, w: Float64Array,
+    directions: readonly Float64Array[], rows: Rows = allRows(data)): Promise<LinearProbe> {
+    const base = await backend.scores(w, data, rows);
+    const dirs: Vec[] = [];
+    for (const v of directions) dirs.push(await backend.scores(v, data, rows));
+    const all = [w, ...directions];
+    const k = all.length;
+    const gram = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) {
+      gram[i * k + j] = gram[j * k + i] = dot(all[i]!, all[j]!);
+    }
+    return new LinearProbe(base, dirs, gram, labelsOf(data, rows), data.classes, objective,
+      new Float64Array(base.length));
+  }
+
+  /** Objective at W + Σ coefficients[k]·V_k: { loss, dataLoss, regLoss }. */
+  at(coefficients: readonly number[]): { loss: number; dataLoss: number; regLoss: number } {
+    const terms: [number, Vec][] = [[1, this.base]];
+    this.dirs.forEach((s, k) => terms.push([coefficients[k] ?? 0, s]));
+    const dataLoss = meanDataLossFromScores(combine(this.scratch, terms), this.labels, this.classes, this.objective);
+    const c = [1, ...this.dirs.map((_, k) => coefficients[k] ?? 0)];
+    const k = c.length;
+    let sq = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sq += c[i]! * c[j]! * this.gram[i * k + j]!;
+    const regLoss = this.objective.reg * Math.max(0, sq);
+    return { loss: dataLoss + regLoss, dataLoss, regLoss };
+  }
+}

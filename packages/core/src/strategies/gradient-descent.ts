@@ -1,0 +1,48 @@
+import { createOptimizer, createSchedule } from '../optimizers/index.js';
+import { createSampler } from '../samplers.js';
+import { initialWeights } from './initial-weights.js';
+import { positiveNumber, type RunState } from './run-state.js';
+
+/** Rows per step when the caller does not say. */
+export function defaultBatchSize(strategy: string, n: number): number {
+  return strategy === 'sgd' ? 1 : strategy === 'minibatch' ? Math.min(256, n) : n;
+}
+
+export const DEFAULT_LEARNING_RATE = 0.05;
+
+/**
+ * Gradient descent: W ← optimizer(W, ∇L_batch(W), lr(epoch)). Full batch ('gd'), minibatch
+ * or SGD differ only in the batch the sampler hands out.
+ *
+ * The divergence guard keeps a copy of the last W whose loss and gradient were finite and
+ * in range, so a run that blows up returns what it had learned before it did.
+ */
+export async function gradientDescent(run: RunState): Promise<{ weights: Float64Array; epochs: number }> {
+  const { backend, data, objective } = run;
+  const o = run.options;
+  const batch = o.batchSize ?? defaultBatchSize(run.strategy, data.n);
+  const sampler = createSampler(o.sampler ?? (batch >= data.n ? 'sequential' : 'shuffle'), data.n, batch, run.rng.fork('sampler'));
+  const optimizer = createOptimizer(o.optimizer ?? 'sgd', o.optimizerOptions);
+  const schedule = createSchedule(o.schedule ?? 'constant', positiveNumber('learningRate', o.learningRate ?? DEFAULT_LEARNING_RATE), o.scheduleOptions);
+  const w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);
+  const lastGood = Float64Array.from(w);
+  // Once per epoch, but no more than about 50 times a run (full-batch gd: an epoch per step).
+  const evaluateEvery = o.evaluateEvery ?? Math.max(sampler.batchesPerEpoch, Math.ceil(run.iterations / 50));
+  while (run.completed < run.iterations && !run.shouldStop()) {
+    const lr = schedule(sampler.epoch);
+    const { loss, gradient } = await backend.evaluate(w, data, sampler.next(), objective, true);
+    if (!run.healthy(loss, gradient)) return { weights: lastGood, epochs: sampler.epoch };
+    lastGood.set(w);
+    run.bestLoss = Math.min(run.bestLoss, loss);
+    optimizer.step(w, gradient!, lr);
+    await run.record(w, loss, sampler.epoch, evaluateEvery, lr);
+  }
+  // The final W has not been evaluated yet: if the last step blew it up, fall back.
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i]!)) {
+      run.healthy(NaN);
+      return { weights: lastGood, epochs: sampler.epoch };
+    }
+  }
+  return { weights: w, epochs: sampler.epoch };
+}

@@ -1,0 +1,4 @@
+export * from './gradient-descent.js';
+export * from './initial-weights.js';
+export * from './train.js';
+export * from './types.js';

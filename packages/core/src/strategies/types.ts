@@ -1,0 +1,92 @@
+import type { ComputeBackend, Objective, Resident } from '../backend.js';
+import type { OptimizerName, OptimizerOptions } from '../optimizers/index.js';
+import type { ScheduleOptions } from '../optimizers/index.js';
+import type { Random } from '../random.js';
+import type { SamplerName } from '../samplers.js';
+
+/**
+ * The lecture's strategies. 'gd' is full-batch gradient descent, 'minibatch' minibatch
+ * gradient descent, 'sgd' a batch of one; the three share one loop and differ in batch size.
+ */
+export const STRATEGY_NAMES = ['random-search', 'random-local-search', 'gd', 'minibatch', 'sgd'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface TrainOptions {
+  readonly backend: ComputeBackend;
+  readonly train: Resident;
+  /** Held-out rows for validation accuracy during training. */
+  readonly validation?: Resident;
+  readonly objective: Objective;
+  readonly strategy: StrategyName;
+  /** Every random choice (initial W, search proposals, minibatches) flows from this. */
+  readonly seed: number | Random;
+  /** Number of iterations (one evaluation or one update each). Default: from epochs, else 1000. */
+  readonly iterations?: number;
+  /** Alternative to iterations for gradient strategies: passes over the training set. */
+  readonly epochs?: number;
+  /** Rows per iteration; defaults: whole set (searches, gd), 256 (minibatch), 1 (sgd). */
+  readonly batchSize?: number;
+  readonly sampler?: SamplerName;
+  readonly optimizer?: OptimizerName;
+  readonly optimizerOptions?: OptimizerOptions;
+  /** Step size (gradient strategies). */
+  readonly learningRate?: number;
+  readonly schedule?: string;
+  readonly scheduleOptions?: ScheduleOptions;
+  /** Initial W = initScale·N(0,1) (gradient strategies and local search); default 1e-3. */
+  readonly initScale?: number;
+  /** Start from these weights instead (resume). D×C. */
+  readonly initialWeights?: Float64Array;
+  /** Random search: each candidate W = searchScale·N(0,1). Default 1e-3. */
+  readonly searchScale?: number;
+  /** Random local search: proposal W + searchStep·N(0,1). Default 1e-4. */
+  readonly searchStep?: number;
+  /** Iterations between accuracy measurements (0: only at the end). Default: once per epoch. */
+  readonly evaluateEvery?: number;
+  /** Rows of the training set used for the periodic training accuracy (default: up to 10000). */
+  readonly trainAccuracyRows?: number;
+  /**
+   * A loss above divergenceFactor × max(first loss, 1) counts as diverged, as does any
+   * non-finite loss or gradient. Default 1e3.
+   */
+  readonly divergenceFactor?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Abort to stop cleanly between iterations; the result keeps what was learned. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ProgressEvent {
+  readonly strategy: StrategyName;
+  /** Iterations completed so far (1-based). */
+  readonly iteration: number;
+  readonly iterations: number;
+  /** Fractional passes over the training set. */
+  readonly epoch: number;
+  /** Loss at this iteration's weights on this iteration's rows (before the update). */
+  readonly loss: number;
+  /** Lowest loss so far (searches: the loss of the kept weights). */
+  readonly bestLoss: number;
+  readonly learningRate?: number;
+  /** Present on evaluation iterations. */
+  readonly trainAccuracy?: number;
+  readonly validationAccuracy?: number;
+}
+
+export type TrainStatus = 'completed' | 'stopped' | 'diverged';
+
+export interface TrainResult {
+  readonly strategy: StrategyName;
+  /** The weights learned: for a diverged run, the last weights whose loss was good. */
+  readonly weights: Float64Array;
+  readonly status: TrainStatus;
+  /** Why the run stopped early, in words (diverged or stopped). */
+  readonly message?: string;
+  readonly iterations: number;
+  readonly epochs: number;
+  /** Loss per iteration (same meaning as ProgressEvent.loss). */
+  readonly losses: Float64Array;
+  readonly evaluations: readonly { iteration: number; trainAccuracy: number; validationAccuracy?: number }[];
+  /** Objective over the whole training set at the returned weights. */
+  readonly finalLoss: number;
+  readonly seconds: number;
+}
