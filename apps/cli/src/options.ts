@@ -41,7 +41,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of IDX files or CIFAR-10 binary batches", 'embedded')
     .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1', nonNegative, 0.1)
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
-    .option('--scale <x>', 'multiply pixel values by this before subtracting the mean image', positive, 1 / 255)
+    .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
     .option('--backend <id>', "compute backend (see 'descent backends')", 'ts')
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)

@@ -25,7 +25,8 @@ export interface TrainSummary {
 }
 
 export function trainCommand(): Command {
-  const cmd = new Command('train').description('train a linear classifier and report its accuracy');
+  const cmd = new Command('train').description('train a linear classifier and report its accuracy')
+    .showHelpAfterError('(add --help for usage)');
   addCommonOptions(cmd);
   addObjectiveOptions(cmd);
   addTrainingOptions(cmd);

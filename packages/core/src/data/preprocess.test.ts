@@ -77,7 +77,7 @@ describe('fitPreprocessing', () => {
     expect(() => toDesignMatrix(train, nanMean)).toThrow(/mean value NaN at column 1/);
     // Finite scale whose products overflow float32: the first bad value is named by row and column.
     const huge = { ...prep, scale: 1e37, mean: new Float32Array(2) };
-    expect(() => toDesignMatrix(train, huge)).toThrow('train: value Infinity at row 1, column 0 is not finite');
+    expect(() => toDesignMatrix(train, huge)).toThrow('train: x has Infinity at row 1, column 0');
     expect(() => preprocessImage(Uint8Array.from([0, 255]), huge)).toThrow(/value Infinity at column 1/);
   });
 
@@ -111,25 +111,25 @@ describe('checkDesignMatrix', () => {
 
   it('shapes', () => {
     expect(() => checkDesignMatrix({ ...ok(), d: 4 })).toThrow(ShapeError);
-    expect(() => checkDesignMatrix({ ...ok(), d: 4 })).toThrow('design matrix: x has 6 values but n×d = 2×4 = 8');
-    expect(() => checkDesignMatrix({ ...ok(), y: Int32Array.from([0]) })).toThrow(/y has 1 labels but n = 2/);
+    expect(() => checkDesignMatrix({ ...ok(), d: 4 })).toThrow('design matrix: x: expected 2×4 = 8 values, got 6');
+    expect(() => checkDesignMatrix({ ...ok(), y: Int32Array.from([0]) })).toThrow(/labels: expected 2 \(one per row\), got 1/);
     expect(() => checkDesignMatrix({ ...ok(), classes: 0 })).toThrow(ShapeError);
     expect(() => checkDesignMatrix({ ...ok(), x: new Float64Array(6) as unknown as Float32Array })).toThrow(/Float32Array/);
   });
 
   it('labels out of range name the row', () => {
     expect(() => checkDesignMatrix({ ...ok(), y: Int32Array.from([0, 2]) }, { name: 'val' }))
-      .toThrow('val: label 2 at row 1 is out of range for 2 classes (0..1)');
+      .toThrow('val: label 2 at row 1 is outside [0, 2)');
     expect(() => checkDesignMatrix({ ...ok(), y: Int32Array.from([-1, 0]) })).toThrow(DataError);
   });
 
   it('NaN and Inf name row and column', () => {
     const m = ok();
     m.x[4] = Number.NaN;
-    expect(() => checkDesignMatrix(m)).toThrow('design matrix: value NaN at row 1, column 1 is not finite');
+    expect(() => checkDesignMatrix(m)).toThrow('design matrix: x has NaN at row 1, column 1');
     const m2 = ok();
     m2.x[0] = -Infinity;
-    expect(() => checkDesignMatrix(m2)).toThrow(/value -Infinity at row 0, column 0/);
+    expect(() => checkDesignMatrix(m2)).toThrow(/x has -Infinity at row 0, column 0/);
   });
 
   it('bias column', () => {

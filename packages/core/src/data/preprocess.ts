@@ -10,6 +10,7 @@
 import type { DesignMatrix } from '../backend.js';
 import { DataError, OptionError, ShapeError } from '../errors.js';
 import type { Dataset } from './dataset.js';
+import { validateDesignMatrix } from '../losses/validate.js';
 
 /** What was learned from the training split; apply the same to validation, test and new images. */
 export interface Preprocessing {
@@ -169,32 +170,19 @@ function checkPreprocessing(prep: Preprocessing): void {
 export function checkDesignMatrix(m: DesignMatrix,
   options: { name?: string; bias?: boolean } = {}): DesignMatrix {
   const name = options.name ?? 'design matrix';
-  const { n, d, classes } = m;
-  if (!(Number.isInteger(n) && n >= 0)) throw new ShapeError(`${name}: n must be an integer ≥ 0, got ${n}`);
-  if (!(Number.isInteger(d) && d >= 1)) throw new ShapeError(`${name}: d must be an integer ≥ 1, got ${d}`);
-  if (!(Number.isInteger(classes) && classes >= 1)) {
-    throw new ShapeError(`${name}: classes must be an integer ≥ 1, got ${classes}`);
-  }
   if (!(m.x instanceof Float32Array)) throw new ShapeError(`${name}: x must be a Float32Array`);
   if (!(m.y instanceof Int32Array)) throw new ShapeError(`${name}: y must be an Int32Array`);
-  if (m.x.length !== n * d) {
-    throw new ShapeError(`${name}: x has ${m.x.length} values but n×d = ${n}×${d} = ${n * d}`);
-  }
-  if (m.y.length !== n) throw new ShapeError(`${name}: y has ${m.y.length} labels but n = ${n}`);
-  for (let i = 0; i < n; i++) {
-    const l = m.y[i]!;
-    if (l < 0 || l >= classes) {
-      throw new DataError(`${name}: label ${l} at row ${i} is out of range for ${classes} classes (0..${classes - 1})`);
-    }
-  }
-  const x = m.x;
-  for (let k = 0; k < x.length; k++) {
-    const v = x[k]!;
-    if (v - v !== 0) { // NaN or ±Inf
-      throw new DataError(`${name}: value ${v} at row ${Math.floor(k / d)}, column ${k % d} is not finite`);
-    }
+  if (m.n === 0 && m.x.length === 0 && m.y.length === 0) return m; // an empty split is allowed
+  try {
+    validateDesignMatrix(m);
+  } catch (e) {
+    // Same error kind, prefixed with which matrix it was.
+    if (e instanceof DataError) throw new DataError(`${name}: ${e.message}`);
+    if (e instanceof ShapeError) throw new ShapeError(`${name}: ${e.message}`);
+    throw e;
   }
   if (options.bias) {
+    const { n, d, x } = m;
     for (let i = 0; i < n; i++) {
       const v = x[i * d + d - 1]!;
       if (v !== 1) {
