@@ -11,3 +11,4 @@ export * from './samplers.js';
 export * from './strategies/index.js';
 export * from './diagnostics/index.js';
 export * from './data/index.js';
+export * from './model/index.js';

@@ -7,3 +7,5 @@ export {
   FASHION_MNIST_DEBIAN_PATH, loadCifar10Folder, loadDataset, loadIdxFolder,
   type LoadOptions, type LoadedDataset,
 } from './node/load.js';
+export { writeFileAtomic } from './node/atomic-write.js';
+export { loadModel, saveModel } from './node/model-io.js';

@@ -1,2 +1,3 @@
 export * from './check.js';
 export * from './numerical.js';
+export * from './linear-differences.js';

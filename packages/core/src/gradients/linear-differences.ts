@@ -1,0 +1,82 @@
+/**
+ * Finite differences of the objective for every coordinate of W in O(N) each, instead of the
+ * textbook O(N·D·C) re-evaluation, by the linearity of the scores (docs/architecture.md):
+ * W + t·E_ij changes only score column j, by t·X[:, i]. Each probe is still an evaluation of
+ * the loss *definition* at the perturbed point — no derivative formula is used — written as
+ * the exact change of each row's loss so that nothing cancels catastrophically:
+ *
+ *   softmax: L_r(t) − L_r(0) = log1p(p_rj · expm1(t·x_ri)) − [j = y_r]·t·x_ri
+ *   svm, j ≠ y_r: max(0, m_rj + t·x_ri) − max(0, m_rj),          m_rj = s_rj − s_ry + Δ
+ *   svm, j = y_r: Σ_{k≠y_r} max(0, m_rk − t·x_ri) − max(0, m_rk)
+ *   penalty: reg·((w + t)² − w²) = reg·(2wt + t²)
+ *
+ * so L(W + tE) − L(W) = (1/N)·Σ_r (L_r(t) − L_r(0)) + reg·(2wt + t²), and
+ * centered: (ΔL(h) − ΔL(−h)) / 2h, forward: ΔL(h) / h.
+ */
+import type { Objective } from '../backend.js';
+import { OptionError } from '../errors.js';
+import { linearScores, validateLossArguments, type Matrix } from '../losses/linear.js';
+import type { FiniteDifference } from './numerical.js';
+
+export function linearFiniteDifferences(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number,
+  c: number, objective: Objective): (coordinates: Int32Array, h: number, method: FiniteDifference) => Float64Array {
+  validateLossArguments(x, y, w, n, d, c, objective.reg, objective.delta);
+  const s = linearScores(x, w, n, d, c);
+  const delta = objective.delta ?? 1;
+  // softmax: p[r, j]; svm: margins m[r, k] = s_rk − s_ry + Δ.
+  const aux = new Float64Array(n * c);
+  for (let r = 0; r < n; r++) {
+    const o = r * c;
+    if (objective.loss === 'softmax') {
+      let max = -Infinity;
+      for (let k = 0; k < c; k++) max = Math.max(max, s[o + k]!);
+      let sum = 0;
+      for (let k = 0; k < c; k++) sum += (aux[o + k] = Math.exp(s[o + k]! - max));
+      for (let k = 0; k < c; k++) aux[o + k]! /= sum;
+    } else {
+      const sy = s[o + y[r]!]!;
+      for (let k = 0; k < c; k++) aux[o + k] = s[o + k]! - sy + delta;
+    }
+  }
+
+  /** Σ_r (L_r(t) − L_r(0)) for coordinate (i, j). */
+  const rowLossChange = (i: number, j: number, t: number): number => {
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const dx = t * x[r * d + i]!;
+      if (dx === 0) continue;
+      const o = r * c;
+      const label = y[r]!;
+      if (objective.loss === 'softmax') {
+        total += Math.log1p(aux[o + j]! * Math.expm1(dx)) - (j === label ? dx : 0);
+      } else if (j !== label) {
+        const m = aux[o + j]!;
+        total += Math.max(0, m + dx) - Math.max(0, m);
+      } else {
+        for (let k = 0; k < c; k++) {
+          if (k === label) continue;
+          const m = aux[o + k]!;
+          total += Math.max(0, m - dx) - Math.max(0, m);
+        }
+      }
+    }
+    return total;
+  };
+  const lossChange = (index: number, t: number): number => {
+    const wk = w[index]!;
+    return rowLossChange(Math.floor(index / c), index % c, t) / n + objective.reg * (2 * wk * t + t * t);
+  };
+
+  return (coordinates, h, method) => {
+    if (!(h > 0 && Number.isFinite(h))) throw new OptionError(`h must be a positive number, got ${h}`);
+    const out = new Float64Array(coordinates.length);
+    for (let k = 0; k < coordinates.length; k++) {
+      const index = coordinates[k]!;
+      if (!(index >= 0 && index < w.length)) throw new OptionError(`coordinate ${index} is outside W (${d}×${c})`);
+      out[k] = method === 'centered'
+        ? (lossChange(index, h) - lossChange(index, -h)) / (2 * h)
+        : lossChange(index, h) / h;
+    }
+    return out;
+  };
+}

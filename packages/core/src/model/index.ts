@@ -1,0 +1,2 @@
+export * from './model-file.js';
+export * from './predict.js';

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../random.js';
+import { decodeModel, encodeModel, MODEL_VERSION, type Model } from './model-file.js';
+import { predictImage } from './predict.js';
+
+function tinyModel(): Model {
+  const rng = new Random(1);
+  const features = 2 * 3; // 2×3 grey images
+  return {
+    classNames: ['a', 'b', 'c'],
+    image: { height: 2, width: 3, channels: 1, layout: 'hwc' },
+    preprocessing: { features, scale: 1 / 255, bias: true, mean: Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]) },
+    weights: rng.fillNormal(new Float64Array((features + 1) * 3)) as Float64Array,
+    objective: { loss: 'softmax', reg: 1e-4 },
+    training: { strategy: 'minibatch', testAccuracy: 0.5 },
+    createdAt: '2026-11-27T00:00:00.000Z',
+  };
+}
+
+describe('model file', () => {
+  it('round-trips every weight exactly, with classes, image, preprocessing and the run', () => {
+    const m = tinyModel();
+    const back = decodeModel(encodeModel(m), 'm.json');
+    expect(Array.from(back.weights)).toEqual(Array.from(m.weights));
+    expect(back.classNames).toEqual(['a', 'b', 'c']);
+    expect(back.image).toEqual(m.image);
+    expect(Array.from(back.preprocessing.mean)).toEqual(Array.from(m.preprocessing.mean));
+    expect(back.preprocessing.scale).toBe(1 / 255);
+    expect(back.objective).toEqual({ loss: 'softmax', reg: 1e-4 });
+    expect(back.training).toEqual({ strategy: 'minibatch', testAccuracy: 0.5 });
+    expect(JSON.parse(encodeModel(m)).version).toBe(MODEL_VERSION);
+  });
+
+  it('refuses a file from a newer version with a message saying so', () => {
+    const doc = JSON.parse(encodeModel(tinyModel()));
+    doc.version = MODEL_VERSION + 1;
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json'))
+      .toThrow(`m.json: written by a newer descent (model format version ${MODEL_VERSION + 1}; this descent reads up to ${MODEL_VERSION})`);
+  });
+
+  it('refuses corrupt files: truncated, not JSON, a changed weight, a wrong shape, another format', () => {
+    const text = encodeModel(tinyModel());
+    expect(() => decodeModel(text.slice(0, text.length / 2), 'm.json')).toThrow(/m\.json is not a descent model file: invalid JSON/);
+    expect(() => decodeModel('', 'm.json')).toThrow(/it is empty/);
+    const doc = JSON.parse(text);
+    doc.weights.values[4] += 1e-9;
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/do not match their checksum: the file is corrupt/);
+    const short = JSON.parse(text);
+    short.weights.values.pop();
+    expect(() => decodeModel(JSON.stringify(short), 'm.json')).toThrow(/"weights" has 20 values, expected 7×3 = 21/);
+    const nan = JSON.parse(text);
+    nan.weights.values[2] = null;
+    expect(() => decodeModel(JSON.stringify(nan), 'm.json')).toThrow(/weight 2 \(row 0, class 2\) is null/);
+    expect(() => decodeModel('{"format":"something-else"}', 'x.json')).toThrow(/x\.json: not a descent model file/);
+  });
+
+  it('predicts from raw pixels: argmax of (pixels·scale − mean, 1)·W, probabilities sum to 1', () => {
+    const m = tinyModel();
+    const pixels = Uint8Array.from([0, 51, 102, 153, 204, 255]);
+    const p = predictImage(m, pixels);
+    const x = [...Array.from(pixels, (v, j) => Math.fround(v / 255 - m.preprocessing.mean[j]!)), 1];
+    const expected = [0, 1, 2].map((j) => x.reduce((s, xi, i) => s + xi * m.weights[i * 3 + j]!, 0));
+    expected.forEach((s, j) => expect(p.scores[j]).toBeCloseTo(s, 6));
+    expect(p.label).toBe(expected.indexOf(Math.max(...expected)));
+    expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+  });
+});
