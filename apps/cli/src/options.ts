@@ -36,14 +36,14 @@ export function seed(value: string): number {
 }
 
 /** Options every command that touches data shares: data set, backend, seed, output. */
-export function addCommonOptions(cmd: Command): Command {
+export function addCommonOptions(cmd: Command, defaults: { backend?: string } = {}): Command {
   return cmd
     .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of IDX files or CIFAR-10 binary batches", 'embedded')
     .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1', nonNegative, 0.1)
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
-    .option('--backend <id>', "compute backend (see 'descent backends')", 'ts')
+    .option('--backend <id>', "compute backend (see 'descent backends')", defaults.backend ?? 'ts')
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
     .option('--json', 'print one JSON object on stdout and no progress')
     .option('-q, --quiet', 'no progress output');
@@ -75,6 +75,32 @@ export function addTrainingOptions(cmd: Command): Command {
     .option('--search-scale <x>', 'random search: each candidate W = x·N(0,1)', positive, 1e-3)
     .option('--search-step <x>', 'random local search: proposal W + x·N(0,1)', positive, 1e-4)
     .option('--eval-every <n>', 'iterations between accuracy measurements (default: once per epoch, or 10 per run for searches)', nonNegativeInt);
+}
+
+/** Where the weights come from for the diagnostic commands. */
+export function addStartOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <file>', 'evaluate at a saved model\'s weights (and with its preprocessing) instead of a random W')
+    .option('--init-scale <x>', 'random W = x·N(0,1) when no --model is given', positive, 1e-3);
+}
+export interface StartOptions { model?: string; initScale: number }
+
+/** A comma-separated list of numbers, e.g. "1e-3,1e-2,0.1". */
+export function numberList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw new InvalidArgumentError('expected a comma-separated list of numbers.');
+  return parts.map((p) => {
+    const x = Number(p);
+    if (!Number.isFinite(x)) throw new InvalidArgumentError(`'${p}' is not a finite number.`);
+    return x;
+  });
+}
+
+/** "from,to" with from < to. */
+export function range(value: string): [number, number] {
+  const xs = numberList(value);
+  if (xs.length !== 2 || !(xs[0]! < xs[1]!)) throw new InvalidArgumentError('expected "from,to" with from < to.');
+  return [xs[0]!, xs[1]!];
 }
 
 export interface CommonOptions {

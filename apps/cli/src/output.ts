@@ -4,9 +4,25 @@ export function outputMode(opts: { json?: boolean; quiet?: boolean }): 'bar' | '
   return process.stderr.isTTY ? 'bar' : 'lines';
 }
 
-/** JSON on stdout; NaN and ±Infinity (not JSON) become null. */
+/** JSON text; NaN and ±Infinity (not JSON) become null, typed arrays become arrays. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    return v;
+  }, 2)}\n`;
+}
+
+/** JSON on stdout (see toJson). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  process.stdout.write(toJson(value));
 }
 
 export const seconds = (ms: number): number => Math.round(ms) / 1000;
+
+/** A plain text table with aligned columns. */
+export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
+  return `${cells.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ').trimEnd()).join('\n')}\n`;
+}

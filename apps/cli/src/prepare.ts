@@ -14,6 +14,8 @@ export interface DataOptions {
   readonly scale: number;
   readonly subtractMean: boolean;
   readonly seed: number;
+  /** Use this preprocessing (a saved model's) instead of fitting one on the training split. */
+  readonly preprocessing?: Preprocessing;
 }
 
 export interface PreparedData {
@@ -30,9 +32,12 @@ export interface PreparedData {
 export async function prepareData(options: DataOptions): Promise<PreparedData> {
   const loaded = await loadDataset(options.data);
   const rng = new Random(options.seed).fork('split');
-  const split = splitTrainValidation(loaded.train, { validation: options.validation, rng });
+  const split = options.validation > 0
+    ? splitTrainValidation(loaded.train, { validation: options.validation, rng })
+    : { train: loaded.train, validation: take(loaded.train, 0) };
   const trainSet = options.limit !== undefined && options.limit < split.train.n ? take(split.train, options.limit) : split.train;
-  const preprocessing = fitPreprocessing(trainSet, { subtractMean: options.subtractMean, scale: options.scale });
+  const preprocessing = options.preprocessing
+    ?? fitPreprocessing(trainSet, { subtractMean: options.subtractMean, scale: options.scale });
   return {
     name: loaded.name,
     classNames: trainSet.classNames,

@@ -1,6 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { DescentError } from '@descent/core';
+import { backendsCommand } from './commands/backends.js';
+import { batchesCommand } from './commands/batches.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { gradcheckCommand } from './commands/gradcheck.js';
+import { landscapeCommand } from './commands/landscape.js';
+import { predictCommand } from './commands/predict.js';
+import { searchCommand } from './commands/search.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { tuneCommand } from './commands/tune.js';
 
 /**
  * `descent <command>`. Errors a user can fix (DescentError: bad data, bad options, a backend
@@ -11,7 +20,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('Train and inspect linear image classifiers by optimization, on the backend you choose.')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  program.addCommand(trainCommand().exitOverride());
+  for (const command of [trainCommand(), gradcheckCommand(), sweepCommand(), landscapeCommand(), searchCommand(),
+    batchesCommand(), tuneCommand(), predictCommand(), evaluateCommand(), backendsCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

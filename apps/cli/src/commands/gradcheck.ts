@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import {
+  gradientCheck, hingeKinkCounter, linearFiniteDifferences, Random, type GradientCheckReport,
+} from '@descent/core';
+import {
+  addCommonOptions, addObjectiveOptions, addStartOptions, nonNegativeInt, positive, positiveInt,
+  type CommonOptions, type ObjectiveOptions, type StartOptions,
+} from '../options.js';
+import { printJson, table } from '../output.js';
+import { withStart } from '../start.js';
+
+type Options = CommonOptions & ObjectiveOptions & StartOptions & {
+  method: 'centered' | 'forward'; h: number; samples: number; all?: boolean; examples: number; show: number;
+  via: 'backend' | 'linearity';
+};
+
+export function gradcheckCommand(): Command {
+  const cmd = new Command('gradcheck')
+    .description('compare the analytic gradient with a numerical one (relative error per coordinate)')
+    .showHelpAfterError('(add --help for usage)');
+  addCommonOptions(cmd, { backend: 'ts-f64' });
+  addObjectiveOptions(cmd);
+  addStartOptions(cmd);
+  cmd.addOption(new Option('--method <m>', 'finite difference').choices(['centered', 'forward']).default('centered'))
+    .option('--h <x>', 'finite-difference step', positive, 1e-5)
+    .option('--samples <n>', 'coordinates of W to check, drawn at random', positiveInt, 20)
+    .option('--all', 'check every coordinate of W')
+    .option('--examples <n>', 'training rows the loss is averaged over', positiveInt, 500)
+    .addOption(new Option('--via <how>', "numerical gradient: 'backend' re-evaluates the loss on the backend at every probe; 'linearity' evaluates it from the scores in O(N) per probe (default for --all)").choices(['backend', 'linearity']))
+    .option('--show <n>', 'rows of the table to print (worst first)', nonNegativeInt, 10);
+  return cmd.action(async (opts: Options) => {
+    const out = await runGradcheck(opts);
+    if (opts.json) printJson(out);
+    else printReport(out, opts.show);
+  });
+}
+
+export async function runGradcheck(opts: Options) {
+  return withStart(opts, async (s, w) => {
+    const t0 = performance.now();
+    const n = Math.min(opts.examples, s.data.train.n);
+    const rows = { start: 0, count: n };
+    const { d, classes } = s.data.train;
+    const x = s.data.train.x.subarray(0, n * d);
+    const y = s.data.train.y.subarray(0, n);
+    const analytic = (await s.backend.evaluate(w, s.train, rows, s.objective, true)).gradient!;
+    const via = opts.via ?? (opts.all ? 'linearity' : 'backend');
+    const report = await gradientCheck({
+      w, analytic, cols: classes, h: opts.h, method: opts.method,
+      ...(opts.all ? {} : { samples: opts.samples, rng: new Random(opts.seed).fork('gradcheck') }),
+      ...(via === 'linearity'
+        ? { numerical: linearFiniteDifferences(x, y, w, n, d, classes, s.objective) }
+        : { f: async (v: Float64Array) => (await s.backend.evaluate(v, s.train, rows, s.objective, false)).loss }),
+      ...(s.objective.loss === 'svm' ? { kinks: hingeKinkCounter(x, y, w, n, d, classes, s.objective.delta ?? 1) } : {}),
+    });
+    return {
+      command: 'gradcheck' as const,
+      settings: { data: opts.data, backend: s.backend.id, precision: s.backend.precision, loss: s.objective.loss,
+        reg: s.objective.reg, method: opts.method, h: opts.h, examples: n, coordinates: report.rows.length,
+        numerical: via, at: opts.model ?? `random W (scale ${opts.initScale})`, seed: opts.seed },
+      summary: {
+        maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,
+        kinked: report.kinked, maxRelativeErrorKinkFree: report.maxRelativeErrorKinkFree,
+        verdict: report.verdict.label, explanation: report.verdict.explanation,
+      },
+      rows: report.rows,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  });
+}
+
+function printReport(r: Awaited<ReturnType<typeof runGradcheck>> & { rows: GradientCheckReport['rows'] }, show: number): void {
+  const o = process.stdout;
+  o.write(`gradient check: ${r.settings.loss} on ${r.settings.backend} (${r.settings.precision}), ${r.settings.method} differences, h=${r.settings.h}, ${r.settings.examples} examples, ${r.settings.coordinates} coordinates via ${r.settings.numerical}, at ${r.settings.at}\n`);
+  const worst = [...r.rows].sort((a, b) => b.relativeError - a.relativeError).slice(0, show);
+  if (worst.length > 0) {
+    o.write(table(['W[row,class]', 'analytic', 'numerical', 'relative error', 'kinks'],
+      worst.map((x) => [`W[${x.row},${x.col}]`, x.analytic.toExponential(6), x.numerical.toExponential(6),
+        x.relativeError.toExponential(2), x.kinkCrossed])));
+  }
+  const s = r.summary;
+  o.write(`max relative error ${s.maxRelativeError.toExponential(2)}, mean ${s.meanRelativeError.toExponential(2)}; ${s.kinked} of ${r.rows.length} coordinates crossed a hinge kink\n`);
+  o.write(`verdict: ${s.verdict}: ${s.explanation}\n`);
+  o.write(`(${r.seconds.toFixed(2)} s)\n`);
+}

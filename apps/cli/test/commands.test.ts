@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel } from '@descent/core';
+import { FASHION_MNIST_DEBIAN_PATH } from '@descent/core/node';
+import { writeCifarBinFolder } from './fixtures.js';
+import { buildCli, descent } from './run-cli.js';
+
+beforeAll(() => buildCli());
+
+/** Run a command with --json; it must succeed with nothing on stderr and print one object. */
+function json(args: string[]): Record<string, any> {
+  const r = descent([...args, '--json']);
+  expect(r.code, `descent ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+const fullFashion = existsSync(join(FASHION_MNIST_DEBIAN_PATH, 'train-images-idx3-ubyte.gz'));
+const cifar = writeCifarBinFolder();
+const dataSets: [string, string[]][] = [
+  ['embedded', ['--data', 'embedded', '--limit', '1500']],
+  ['a CIFAR-10 binary folder', ['--data', cifar, '--validation', '40']],
+  ...(fullFashion ? [['the full Fashion-MNIST folder', ['--data', FASHION_MNIST_DEBIAN_PATH, '--limit', '1500']] as [string, string[]]] : []),
+];
+
+describe.each(dataSets)('every command on %s', (_name, data) => {
+  const out = mkdtempSync(join(tmpdir(), 'descent-out-'));
+
+  it('train --out writes a model, history, summary and pictures; predict and evaluate read it back', () => {
+    const t = json(['train', ...data, '--epochs', '3', '--out', out]);
+    expect(t.status).toBe('completed');
+    for (const f of ['model.json', 'history.json', 'summary.json', 'loss.svg', 'templates.svg', 'confusion.svg']) {
+      expect(t.files).toContain(join(out, f));
+    }
+    expect(readFileSync(join(out, 'templates.svg'), 'utf8')).toMatch(/^<svg/);
+    const model = decodeModel(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(model.classNames).toHaveLength(10);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
+    expect(history.losses).toHaveLength(t.iterations);
+
+    const e = json(['evaluate', '--model', join(out, 'model.json'), '--data', data[1]!]);
+    expect(e.accuracy).toBeCloseTo(t.accuracy.test, 10);
+    expect(e.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(e.n);
+
+    const p = json(['predict', '--model', join(out, 'model.json'), '--data', data[1]!, '--count', '8']);
+    expect(p.predictions).toHaveLength(8);
+    for (const x of p.predictions) {
+      expect(x.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 10);
+      expect(x.correct).toBe(x.predicted === x.label);
+    }
+    // Resume from the model: starts where it ended (its first loss is near its final loss).
+    const r = json(['train', ...data, '--epochs', '1', '--resume', join(out, 'model.json')]);
+    expect(r.status).toBe('completed');
+    expect(r.finalLoss).toBeLessThan(t.finalLoss * 1.2);
+  });
+
+  it('gradcheck: float64 by default, softmax agrees, the SVM reports kinks', () => {
+    const g = json(['gradcheck', ...data, '--examples', '50', '--samples', '15']);
+    expect(g.settings).toMatchObject({ backend: 'ts-f64', precision: 'float64', method: 'centered', coordinates: 15 });
+    expect(g.rows).toHaveLength(15);
+    expect(g.summary.maxRelativeErrorKinkFree).toBeLessThan(1e-5);
+    const all = json(['gradcheck', ...data, '--examples', '50', '--all', '--loss', 'svm']);
+    expect(all.settings.numerical).toBe('linearity');
+    expect(all.rows.length).toBe(all.settings.coordinates);
+    expect(['good', 'ok-kinked']).toContain(all.summary.verdict);
+  });
+
+  it('sweep, landscape (1-D and 2-D) and batches', () => {
+    const s = json(['sweep', ...data, '--out', out]);
+    expect(s.rows.map((r: { size: number }) => r.size)).toHaveLength(10);
+    expect(s.best.loss).toBeLessThanOrEqual(s.initialLoss);
+    expect(s.files).toEqual([join(out, 'sweep.svg')]);
+    const l1 = json(['landscape', ...data, '--dims', '1', '--points', '11']);
+    expect(l1.losses).toHaveLength(11);
+    expect(l1.losses[5]).toBeCloseTo(l1.center, 4);
+    const l2 = json(['landscape', ...data, '--dims', '2', '--points', '9', '--out', out]);
+    expect(l2.losses).toHaveLength(81);
+    expect(l2.files).toEqual([join(out, 'landscape-2d.svg')]);
+    const b = json(['batches', ...data, '--sizes', '1,16,64', '--trials', '4']);
+    expect(b.rows.map((r: { batchSize: number }) => r.batchSize)).toEqual([1, 16, 64]);
+    expect(b.rows[2].cosine.mean).toBeGreaterThan(b.rows[0].cosine.mean);
+  });
+
+  it('search and tune', () => {
+    const s = json(['search', ...data, '--iterations', '30', '--epochs', '2']);
+    expect(s.runs.map((r: { strategy: string }) => r.strategy)).toEqual(['random-search', 'random-local-search', 'minibatch']);
+    const t = json(['tune', ...data, '--trials', '3', '--rounds', '2', '--epochs', '1']);
+    expect(t.trials).toHaveLength(6);
+    expect(t.best.validationAccuracy).toBe(Math.max(...t.trials.map((x: { validationAccuracy: number }) => x.validationAccuracy)));
+    expect(typeof t.best.onBorder.learningRate).toBe('boolean');
+  });
+});
+
+describe('descent backends', () => {
+  it('--json lists every backend with whether it runs here and why not', () => {
+    const b = json(['backends']);
+    const ids = b.backends.map((x: { id: string }) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['ts', 'ts-f64']));
+    for (const x of b.backends) expect(x.available ? 'detail' in x : typeof x.reason === 'string').toBe(true);
+  });
+});
+
+describe('model files that cannot be used', () => {
+  it('a corrupt or missing model is refused with a clear message', () => {
+    const r = descent(['predict', '--model', join(tmpdir(), 'no-such-model.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/model file not found/);
+  });
+});
