@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeIdx } from '@descent/core';
+import { decodeModel, encodeIdx } from '@descent/core';
 import { spawn } from 'node:child_process';
 import { buildCli, cliBin, descent } from './run-cli.js';
 
@@ -61,7 +61,8 @@ describe('descent train', () => {
   });
 
   it('Ctrl-C stops training cleanly and still reports what was learned', async () => {
-    const child = spawn(process.execPath, [cliBin, 'train', '--epochs', '1000', '--eval-every', '5']);
+    const out = mkdtempSync(join(tmpdir(), 'descent-sigint-'));
+    const child = spawn(process.execPath, [cliBin, 'train', '--epochs', '1000', '--eval-every', '5', '--out', out]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => { stdout += b; });
@@ -73,6 +74,9 @@ describe('descent train', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/stopped: stopped after \d+ of 36000 iterations/);
     expect(stdout).toMatch(/test 0\.[3-9]\d+/);
+    // What was learned so far is saved.
+    const model = decodeModel(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(model.training).toMatchObject({ status: 'stopped' });
   });
 
   it('a diverging run stops, says so, keeps the last good weights, and exits 3', () => {
