@@ -4,7 +4,7 @@ export {
   EMBEDDED_DATA_DIR, EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, embeddedDataPath,
 } from './node/embedded.js';
 export {
-  FASHION_MNIST_DEBIAN_PATH, loadCifar10Folder, loadDataset, loadIdxFolder,
+  FASHION_MNIST_DEBIAN_PATH, loadCifar10Archive, loadCifar10Folder, loadDataset, loadIdxFolder,
   type LoadOptions, type LoadedDataset,
 } from './node/load.js';
 export { writeFileAtomic } from './node/atomic-write.js';

@@ -3,9 +3,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, classCounts, encodeCifar10Batch, encodeIdx, makeDataset,
+  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, classCounts, encodeCifar10Batch, encodeCifar10PythonBatch,
+  encodeCifar10PythonMeta, encodeIdx, encodeTar, makeDataset,
   type Dataset,
 } from '../data/index.js';
 import { DataError } from '../errors.js';
@@ -14,6 +16,7 @@ import {
   EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, FASHION_MNIST_DEBIAN_PATH, embeddedDataPath, loadCifar10Folder,
   loadDataset, loadIdxFolder,
 } from '../node.js';
+import { loadCifar10Archive } from './load.js';
 
 const DEBIAN = FASHION_MNIST_DEBIAN_PATH;
 const debianInstalled = existsSync(join(DEBIAN, 'train-images-idx3-ubyte.gz'));
@@ -251,12 +254,133 @@ describe('CIFAR-10 folders', () => {
   });
 });
 
+/** The files of a small CIFAR-10 in both versions: 5 data batches of 4 images and a test batch of 3. */
+function cifarFiles() {
+  const batches = [1, 2, 3, 4, 5].map((k) => cifarBatch(4, 100 + k));
+  const test = cifarBatch(3, 106);
+  const names = ['avion', 'auto', 'oiseau', 'chat', 'cerf', 'chien', 'grenouille', 'cheval', 'bateau', 'camion'];
+  const python: Record<string, Uint8Array> = { 'batches.meta': encodeCifar10PythonMeta(names),
+    readme: new TextEncoder().encode('<html></html>') };
+  const binary: Record<string, Uint8Array | string> = { 'batches.meta.txt': names.join('\n') + '\n' };
+  batches.forEach((b, i) => {
+    python[`data_batch_${i + 1}`] = encodeCifar10PythonBatch(b, { batchLabel: `training batch ${i + 1} of 5` });
+    binary[`data_batch_${i + 1}.bin`] = encodeCifar10Batch(b);
+  });
+  python.test_batch = encodeCifar10PythonBatch(test, { batchLabel: 'testing batch 1 of 1' });
+  binary['test_batch.bin'] = encodeCifar10Batch(test);
+  return { batches, test, names, python, binary };
+}
+
+/** A .tar.gz holding `files` under `dir/`, as the downloads are laid out. */
+function tarGz(dir: string, files: Record<string, Uint8Array | string>): Uint8Array {
+  const enc = new TextEncoder();
+  return gzipSync(encodeTar(Object.entries(files).map(([f, b]) =>
+    ({ path: `${dir}/${f}`, bytes: typeof b === 'string' ? enc.encode(b) : b }))));
+}
+
+function expectCifar(d: Awaited<ReturnType<typeof loadDataset>>, c: ReturnType<typeof cifarFiles>): void {
+  expect(d).toMatchObject({ name: 'cifar-10', format: 'cifar-10' });
+  expect(d.train).toMatchObject({ name: 'cifar-10/data_batch_1..5', n: 20, features: 3072,
+    image: { height: 32, width: 32, channels: 3, layout: 'chw' } });
+  expect(d.test).toMatchObject({ name: 'cifar-10/test_batch', n: 3 });
+  expect(d.train.classNames).toEqual(c.names);
+  const images = new Uint8Array(20 * 3072);
+  c.batches.forEach((b, i) => images.set(b.images, i * 4 * 3072));
+  expect(Buffer.compare(d.train.images, images)).toBe(0);
+  expect(Array.from(d.train.labels)).toEqual(c.batches.flatMap((b) => Array.from(b.labels)));
+  expect(Buffer.compare(d.test.images, c.test.images)).toBe(0);
+  expect(d.test.labels).toEqual(c.test.labels);
+}
+
+describe('CIFAR-10 as downloaded: python version, archives', () => {
+  it('a cifar-10-batches-py folder, and the folder above it', async () => {
+    const c = cifarFiles();
+    const dir = await folder('dl-py/cifar-10-batches-py', c.python);
+    const d = await loadDataset(dir);
+    expectCifar(d, c);
+    expect(d.folder).toBe(dir);
+    expect(d.archive).toBeUndefined();
+    const above = await loadDataset(join(tmp, 'dl-py'));
+    expect(above.folder).toBe(dir);
+    expect(above.test.labels).toEqual(c.test.labels);
+    expect((await loadCifar10Folder(dir, { classNames: CIFAR10_CLASS_NAMES })).train.classNames).toEqual(CIFAR10_CLASS_NAMES);
+  });
+
+  it('cifar-10-python.tar.gz and cifar-10-binary.tar.gz by path, read without unpacking', async () => {
+    const c = cifarFiles();
+    const dir = await folder('dl-archives', {
+      'cifar-10-python.tar.gz': tarGz('cifar-10-batches-py', c.python),
+      'cifar-10-binary.tar.gz': tarGz('cifar-10-batches-bin', c.binary),
+    });
+    for (const [file, inner] of [['cifar-10-python.tar.gz', 'cifar-10-batches-py'], ['cifar-10-binary.tar.gz', 'cifar-10-batches-bin']]) {
+      const path = join(dir, file!);
+      const d = await loadDataset(path);
+      expectCifar(d, c);
+      expect(d.archive).toBe(path);
+      expect(d.folder).toBe(`${path}/${inner}`);
+    }
+    // A folder holding the downloads: the binary one is read.
+    const d = await loadDataset(dir);
+    expect(d.folder).toBe(`${join(dir, 'cifar-10-binary.tar.gz')}/cifar-10-batches-bin`);
+  });
+
+  it('archives are recognized by content: renamed, or an uncompressed .tar', async () => {
+    const c = cifarFiles();
+    const gz = tarGz('cifar-10-batches-py', c.python);
+    const dir = await folder('dl-renamed', { 'download': gz, 'batches.tar': gunzip(gz) });
+    expectCifar(await loadDataset(join(dir, 'download')), c);
+    expectCifar(await loadCifar10Archive(join(dir, 'batches.tar')), c);
+  });
+
+  it('a truncated archive is a DataError naming it', async () => {
+    const c = cifarFiles();
+    const gz = tarGz('cifar-10-batches-py', c.python);
+    const dir = await folder('dl-truncated', { 'cifar-10-python.tar.gz': gz.subarray(0, Math.floor(gz.length / 2)) });
+    const path = join(dir, 'cifar-10-python.tar.gz');
+    await expect(loadDataset(path)).rejects.toThrow(DataError);
+    await expect(loadDataset(path)).rejects.toThrow(new RegExp(`^${path.replace(/[.]/g, '\\.')}: corrupt gzip data: .*truncated`));
+  });
+
+  it('a pickle with a wrong shape names the member and the archive', async () => {
+    const c = cifarFiles();
+    const bad = c.python.data_batch_3!.slice();
+    const s = String.fromCharCode(...bad.subarray(0, 200));
+    const at = s.indexOf('M\x00\x0c\x86'); // shape (4, 3072) → (4, 3071)
+    bad.set([0x4d, 0xff, 0x0b], at);
+    const dir = await folder('dl-shape', {
+      'cifar-10-python.tar.gz': tarGz('cifar-10-batches-py', { ...c.python, data_batch_3: bad }),
+    });
+    const path = join(dir, 'cifar-10-python.tar.gz');
+    await expect(loadDataset(path)).rejects.toThrow(DataError);
+    await expect(loadDataset(path)).rejects.toThrow(
+      `cifar-10-batches-py/data_batch_3 in ${path}: 'data' has shape 4×3071, expected N×3072`);
+    const plain = await folder('dl-shape-folder/cifar-10-batches-py', { ...c.python, data_batch_3: bad });
+    await expect(loadDataset(plain)).rejects.toThrow(`${join(plain, 'data_batch_3')}: 'data' has shape 4×3071`);
+  });
+
+  it('an archive without CIFAR-10 batches, or missing some', async () => {
+    const c = cifarFiles();
+    const dir = await folder('dl-other', {
+      'other.tar.gz': tarGz('stuff', { 'a.txt': 'a', 'b.txt': 'b' }),
+      'partial.tar.gz': tarGz('cifar-10-batches-py', { data_batch_1: c.python.data_batch_1!, data_batch_2: c.python.data_batch_2! }),
+    });
+    await expect(loadDataset(join(dir, 'other.tar.gz'))).rejects.toThrow(
+      /other\.tar\.gz: no CIFAR-10 batches in the archive .*; it holds stuff\/a\.txt, stuff\/b\.txt/);
+    await expect(loadDataset(join(dir, 'partial.tar.gz'))).rejects.toThrow(
+      `${join(dir, 'partial.tar.gz')}: cifar-10-batches-py: incomplete CIFAR-10 python data set: missing test_batch`);
+  });
+});
+
+function gunzip(gz: Uint8Array): Uint8Array {
+  return new Uint8Array(gunzipSync(gz));
+}
+
 describe('folder errors', () => {
   it('missing folder', async () => {
     const p = join(tmp, 'does-not-exist');
     await expect(loadDataset(p)).rejects.toThrow(DataError);
     await expect(loadDataset(p)).rejects.toThrow(`data set folder not found: ${p}; expected 'embedded', ` +
-      `'fashion-mnist', or a folder of IDX or CIFAR-10 binary files`);
+      `'fashion-mnist', a folder of IDX or CIFAR-10 files, or a CIFAR-10 .tar.gz archive`);
     await expect(loadDataset('no-such-data-set')).rejects.toThrow(/data set folder not found: .*no-such-data-set \(from 'no-such-data-set'\)/);
   });
 
@@ -265,18 +389,23 @@ describe('folder errors', () => {
     await expect(loadDataset(dir)).rejects.toThrow(DataError);
     await expect(loadDataset(dir)).rejects.toThrow(
       `${dir}: no data set found. Looked for IDX files (train-images-idx3-ubyte[.gz], ` +
-      'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) and ' +
+      'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), ' +
       'CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ' +
-      'cifar-10-batches-bin folder holding them); the folder is empty');
+      'cifar-10-batches-bin folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ' +
+      'test_batch, or a cifar-10-batches-py folder) and the archives cifar-10-binary.tar.gz, ' +
+      'cifar-10-python.tar.gz; the folder is empty');
   });
 
-  it('a folder of other files names them, and suggests extracting an archive', async () => {
-    const dir = await folder('other', { 'notes.txt': 'x', 'cifar-10-binary.tar.gz': new Uint8Array(3) });
-    await expect(loadDataset(dir)).rejects.toThrow(/the folder holds cifar-10-binary\.tar\.gz, notes\.txt\. Extract cifar-10-binary\.tar\.gz first/);
+  it('a folder of other files names them, and says what to do with an archive', async () => {
+    const dir = await folder('other', { 'notes.txt': 'x', 'mnist.zip': new Uint8Array(3) });
+    await expect(loadDataset(dir)).rejects.toThrow(/the folder holds mnist\.zip, notes\.txt\. Extract mnist\.zip first/);
+    const tgz = await folder('other-tgz', { 'notes.txt': 'x', 'data.tgz': new Uint8Array(3) });
+    await expect(loadDataset(tgz)).rejects.toThrow(`the folder holds data.tgz, notes.txt. To read data.tgz, pass its path: ${join(tgz, 'data.tgz')}`);
   });
 
   it('a file instead of a folder', async () => {
     const dir = await folder('afile', { 'x.bin': new Uint8Array(1) });
-    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder/);
+    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(DataError);
+    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder or a CIFAR-10 archive/);
   });
 });
