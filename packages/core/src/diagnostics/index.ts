@@ -3,3 +3,4 @@ export * from './landscape.js';
 export * from './linear-probe.js';
 export * from './scores-loss.js';
 export * from './step-size-sweep.js';
+export * from './plane-grid.js';

@@ -91,13 +91,14 @@ export async function landscape2D(backend: ComputeBackend, data: Resident, objec
   const d1 = options.directions?.[0] ?? randomDirection(w, rng, options.normalize);
   const d2 = options.directions?.[1] ?? randomDirection(w, rng, options.normalize);
   for (const d of [d1, d2]) if (d.length !== w.length) throw new OptionError(`direction has ${d.length} values, W has ${w.length}`);
+  if (!options.exact) {
+    const probe = await LinearProbe.create(backend, data, objective, w, [d1, d2], rows);
+    return { alphas, betas, losses: probe.grid(alphas, betas), directions: [d1, d2] };
+  }
   const losses = new Float64Array(alphas.length * betas.length);
-  const probe = options.exact ? undefined : await LinearProbe.create(backend, data, objective, w, [d1, d2], rows);
   for (let i = 0; i < alphas.length; i++) {
     for (let j = 0; j < betas.length; j++) {
-      losses[i * betas.length + j] = probe
-        ? probe.at([alphas[i]!, betas[j]!]).loss
-        : await exactLoss(backend, data, objective, rows, w, [[alphas[i]!, d1], [betas[j]!, d2]]);
+      losses[i * betas.length + j] = await exactLoss(backend, data, objective, rows, w, [[alphas[i]!, d1], [betas[j]!, d2]]);
     }
   }
   return { alphas, betas, losses, directions: [d1, d2] };
