@@ -4,7 +4,7 @@
  * so adding a case never changes another.
  */
 import { Random } from '@descent/core';
-import type { Objective, Rows } from '@descent/core';
+import type { DesignMatrix, Objective, OptimizerName, Rows } from '@descent/core';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -139,6 +139,51 @@ export function conformanceCases(): ConformanceCase[] {
     });
   }
   return cases;
+}
+
+/**
+ * A training run every backend repeats from one seed. core's train() draws the minibatches on
+ * the host from the seed, so every backend sees the same sequence of rows; only its
+ * arithmetic differs, and its final weights are compared with the 'ts-f64' oracle's.
+ */
+export interface TrainingCase {
+  readonly name: string;
+  readonly data: DesignMatrix;
+  readonly objective: Objective;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly iterations: number;
+  readonly batchSize: number;
+  readonly seed: number;
+}
+
+/*
+ * The final weights are held to the same bound as one evaluation (toleranceFor: PRECISION_RTOL
+ * relative to max|W_oracle|). Softmax (smooth) rather than the SVM: a float32 rounding that
+ * flips one hinge margin across 0 changes that step's gradient by a whole row of X, which no
+ * roundoff bound covers. Measured worst |ΔW|/max|W| after 200 steps (Node): ts 6e-9 (SGD),
+ * 2e-8 (Adam); tfjs-cpu 1e-8, 6e-8; tfjs-wasm 2e-8, 1.4e-7; in Chromium tfjs-webgl 1.3e-7,
+ * 4.7e-7 and tfjs-webgpu 1.3e-7, 5.1e-7: ≥100× inside float32's 2⁻¹⁴ ≈ 6.1e-5.
+ */
+export function trainingCases(): TrainingCase[] {
+  const rng = new Random('descent-conformance').fork('training');
+  const n = 600, features = 32, d = features + 1, c = 5;
+  // Gaussian blobs: class centres N(0, 1), points centre + N(0, 1.5²): learnable, not separable.
+  const centres = normals(rng, new Float64Array(c * features));
+  const y = labels(rng, n, c);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < features; k++) x[i * d + k] = centres[y[i]! * features + k]! + 1.5 * rng.normal();
+    x[i * d + features] = 1;
+  }
+  const data: DesignMatrix = { x, y, n, d, classes: c };
+  const common = { data, objective: { loss: 'softmax', reg: 1e-3 } as Objective, iterations: 200, batchSize: 32, seed: 231 };
+  return [
+    { ...common, name: 'training: 200 minibatch SGD steps (softmax, batch 32, shuffle)', optimizer: 'sgd',
+      learningRate: 0.05 },
+    { ...common, name: 'training: 200 minibatch Adam steps (softmax, batch 32, shuffle)', optimizer: 'adam',
+      learningRate: 1e-2 },
+  ];
 }
 
 export function rowsLabel(rows: Rows): string {

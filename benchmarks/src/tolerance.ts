@@ -42,18 +42,26 @@ export interface CloseOptions extends Tolerance {
   readonly label: string;
 }
 
+/** How far actual is from expected: the worst error/bound ratio (< 1 passes) and, on failure, why. */
+export interface Comparison {
+  /** Largest |a − e| / (atol + rtol·|e|) over the elements (NaN counts as Infinity). */
+  readonly worst: number;
+  readonly failures: number;
+  /** Names the label, the first failing index, both values, the difference and the bound. */
+  readonly message?: string;
+}
+
 /**
- * Throws unless every element agrees: |a − e| ≤ atol + rtol·|e| (NaN never agrees, equal
- * infinities do). The message names the label, the first failing index, both values, the
- * difference and the bound, and how many elements failed.
+ * Compares every element: |a − e| ≤ atol + rtol·|e| (NaN never agrees, equal infinities do).
+ * Never throws: the browser conformance page reports comparisons as data.
  */
-export function expectClose(actual: number | ArrayLike<number>, expected: number | ArrayLike<number>,
-  options: CloseOptions): void {
+export function compareClose(actual: number | ArrayLike<number>, expected: number | ArrayLike<number>,
+  options: CloseOptions): Comparison {
   const a = typeof actual === 'number' ? [actual] : actual;
   const e = typeof expected === 'number' ? [expected] : expected;
   const { atol, rtol, label } = options;
   if (a.length !== e.length) {
-    throw new Error(`${label}: length ${a.length}, expected ${e.length}`);
+    return { worst: Infinity, failures: 1, message: `${label}: length ${a.length}, expected ${e.length}` };
   }
   let failures = 0;
   let first = '';
@@ -63,26 +71,23 @@ export function expectClose(actual: number | ArrayLike<number>, expected: number
     if (ai === ei) continue;
     const diff = Math.abs(ai - ei);
     const bound = atol + rtol * Math.abs(ei);
+    const ratio = diff / bound;
+    if (!(ratio <= worst)) worst = Number.isNaN(ratio) ? Infinity : ratio;
     if (diff <= bound) continue;
     if (failures === 0) {
       const where = typeof expected === 'number' ? '' : ` at index ${i}`;
       first = `${label}${where}: got ${ai}, expected ${ei} (|diff| ${diff.toExponential(3)} > bound ${bound.toExponential(3)} = atol ${atol.toExponential(2)} + rtol ${rtol.toExponential(2)}·|expected|)`;
     }
     failures++;
-    if (!(diff / bound <= worst)) worst = diff / bound;
   }
-  if (failures > 0) {
-    throw new Error(failures === 1 ? first
-      : `${first}; ${failures} of ${e.length} elements outside the bound, worst by ×${worst.toPrecision(3)}`);
-  }
+  if (failures === 0) return { worst, failures };
+  return { worst, failures, message: failures === 1 ? first
+    : `${first}; ${failures} of ${e.length} elements outside the bound, worst by ×${worst.toPrecision(3)}` };
 }
 
-/** Largest |a − e| / (atol + rtol·|e|) over the elements: < 1 means it passes (for reports). */
-export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): number {
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const r = Math.abs(actual[i]! - expected[i]!) / (tol.atol + tol.rtol * Math.abs(expected[i]!));
-    if (!(r <= worst)) worst = r;
-  }
-  return worst;
+/** Throws compareClose's message unless every element agrees. */
+export function expectClose(actual: number | ArrayLike<number>, expected: number | ArrayLike<number>,
+  options: CloseOptions): void {
+  const c = compareClose(actual, expected, options);
+  if (c.message !== undefined) throw new Error(c.message);
 }
