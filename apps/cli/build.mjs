@@ -1,8 +1,9 @@
 // Bundles the CLI with esbuild into dist/descent.js (plus chunks for lazily loaded backends).
-// Everything pure-JS is bundled in; runtimes that ship native or wasm files stay external.
+// Everything pure-JS is bundled in; runtimes that ship native or wasm files stay external
+// (they find their .wasm/.node files next to their own modules), as dependencies of the CLI.
 import { build } from 'esbuild';
 
-const external = [];
+const external = ['@tensorflow/*', 'onnxruntime-node', 'onnxruntime-web'];
 
 await build({
   entryPoints: { descent: 'src/main.ts' },

@@ -20,9 +20,12 @@ export function printJson(value: unknown): void {
 
 export const seconds = (ms: number): number => Math.round(ms) / 1000;
 
-/** A plain text table with aligned columns. */
+/** A plain text table: numeric columns right-aligned, text left-aligned, the last column unpadded. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
-  return `${cells.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ').trimEnd()).join('\n')}\n`;
+  const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]+(e[-+]?\d+)?%?$|^-$/i.test(String(r[j] ?? ''))));
+  const line = (r: readonly string[]) => r.map((c, j) => (j === r.length - 1 && !numeric[j] ? c
+    : numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+  return `${cells.map(line).join('\n')}\n`;
 }

@@ -109,3 +109,33 @@ describe('model files that cannot be used', () => {
     expect(r.stderr).toMatch(/model file not found/);
   });
 });
+
+/** Every command on every other backend that runs in Node, against the 'ts' results. */
+const nodeBackends = ['tfjs-cpu', 'tfjs-wasm'];
+describe.each(nodeBackends)('every command on backend %s', (backend) => {
+  const data = ['--limit', '1000', '--backend', backend];
+  const out = mkdtempSync(join(tmpdir(), `descent-${backend}-`));
+
+  it('train (same run as on ts, to float32 rounding), evaluate, predict', () => {
+    const t = json(['train', ...data, '--epochs', '2', '--out', out]);
+    const ref = json(['train', '--limit', '1000', '--epochs', '2', '--backend', 'ts']);
+    expect(t.settings.backend).toBe(backend);
+    expect(t.finalLoss).toBeCloseTo(ref.finalLoss, 3);
+    expect(Math.abs(t.accuracy.test - ref.accuracy.test)).toBeLessThan(0.01);
+    const e = json(['evaluate', '--model', join(out, 'model.json'), '--backend', backend]);
+    expect(e.accuracy).toBeCloseTo(t.accuracy.test, 10);
+  });
+
+  it('gradcheck, sweep, landscape, batches, search, tune', () => {
+    const g = json(['gradcheck', ...data, '--examples', '50', '--samples', '5', '--h', '1e-2']);
+    expect(g.settings.backend).toBe(backend);
+    expect(g.rows).toHaveLength(5);
+    const s = json(['sweep', ...data, '--sizes', '1e-3,1e-1']);
+    const sRef = json(['sweep', '--limit', '1000', '--sizes', '1e-3,1e-1']);
+    expect(s.rows[1].loss).toBeCloseTo(sRef.rows[1].loss, 4);
+    expect(json(['landscape', ...data, '--dims', '2', '--points', '5']).losses).toHaveLength(25);
+    expect(json(['batches', ...data, '--sizes', '8,64', '--trials', '2']).rows).toHaveLength(2);
+    expect(json(['search', ...data, '--iterations', '5', '--epochs', '1']).runs).toHaveLength(3);
+    expect(json(['tune', ...data, '--trials', '2', '--rounds', '1', '--epochs', '1']).trials).toHaveLength(2);
+  });
+});

@@ -25,6 +25,10 @@ export async function openRuntime(spec: TfjsBackendSpec): Promise<OpenRuntime> {
   if (spec.id === 'tfjs-webgl') checkWebGl2();
   const runtime = await loadRuntime(spec);
   const { tf } = runtime;
+  // tfjs-cpu in Node prints a "Hi, … install tfjs-node" banner on stderr at first use, which
+  // would interleave with a CLI's output; descent names tfjs-node itself (`descent backends`).
+  // Production mode silences tfjs's warnings; descent validates its inputs itself.
+  if (env === 'node' && !tf.env().getBool('PROD')) tf.enableProdMode();
   return withEngine(runtime, () => {
     // tfjs-webgl's floatPrecision() answers 16 exactly when WEBGL_RENDER_FLOAT32_ENABLED is true
     // (its check is inverted: tensorflow/tfjs#6980, fix #6981 unmerged in 4.22). tfjs's guide

@@ -46,13 +46,13 @@ async function importNodeBinding(id: 'tfjs-node' | 'tfjs-node-gpu'): Promise<Tf>
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve|Failed to load url/.test(message))
       && message.includes(pkg)) {
       throw new RuntimeMissing(`${pkg} is not installed: \`pnpm add ${pkg}@4.22.0\` (needs ${needs}; its install step `
-        + 'downloads libtensorflow from storage.googleapis.com, and pnpm runs it only when allowed: '
+        + 'downloads libtensorflow from Google servers, and pnpm runs it only when allowed: '
         + `allowBuilds: { '${pkg}': true } in pnpm-workspace.yaml)`);
     }
     if (/tfjs_binding\.node|\.node'|libtensorflow|libcud/.test(message)) {
       throw new RuntimeMissing(`${pkg} is installed but its native part did not load (${firstLine(message)}): `
         + `its install step must download libtensorflow — run \`pnpm rebuild ${pkg}\` with its build script allowed `
-        + `(allowBuilds in pnpm-workspace.yaml) and storage.googleapis.com reachable; it needs ${needs}`);
+        + `(allowBuilds in pnpm-workspace.yaml) and Google servers reachable; it needs ${needs}`);
     }
     throw new RuntimeMissing(`${pkg} failed to load: ${firstLine(message)}`);
   }

@@ -54,6 +54,23 @@ export class BackendRegistry {
     return this;
   }
 
+  /**
+   * Register several ids served by one backend package, loaded only when one of them is probed
+   * or created. `specs` are the package's static facts (from a light entry point that does not
+   * import the runtime); `load` imports the package, which exports `providers`.
+   */
+  registerPackage(specs: readonly Pick<BackendEntry, 'id' | 'description' | 'environments'>[],
+    load: () => Promise<{ providers: readonly BackendProvider[] }>): this {
+    for (const spec of specs) {
+      this.register({ ...spec, load: async () => {
+        const provider = (await load()).providers.find((p) => p.id === spec.id);
+        if (!provider) throw new BackendError(`the package loaded for '${spec.id}' does not provide it`);
+        return provider;
+      } });
+    }
+    return this;
+  }
+
   /** Register every provider a loaded backend module exports (no laziness: for tests). */
   registerProviders(providers: readonly BackendProvider[]): this {
     for (const p of providers) {
