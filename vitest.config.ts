@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@descent\/backend-ts$/, replacement: src('./packages/backend-ts/src/index.ts') },
       { find: /^@descent\/backend-tfjs\/ids$/, replacement: src('./packages/backend-tfjs/src/ids.ts') },
       { find: /^@descent\/backend-tfjs$/, replacement: src('./packages/backend-tfjs/src/index.ts') },
+      { find: /^@descent\/backend-onnx\/ids$/, replacement: src('./packages/backend-onnx/src/ids.ts') },
       { find: /^@descent\/backend-onnx$/, replacement: src('./packages/backend-onnx/src/index.ts') },
       { find: /^@descent\/plots$/, replacement: src('./packages/plots/src/index.ts') },
     ],

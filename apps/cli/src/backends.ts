@@ -1,4 +1,5 @@
 import { BackendRegistry } from '@descent/core';
+import { ONNX_BACKENDS } from '@descent/backend-onnx/ids';
 import { TFJS_BACKENDS } from '@descent/backend-tfjs/ids';
 
 /**
@@ -11,5 +12,6 @@ export function createRegistry(): BackendRegistry {
       { id: 'ts', description: 'pure TypeScript, float32', environments: ['node', 'browser'] },
       { id: 'ts-f64', description: 'pure TypeScript, float64 (the reference)', environments: ['node', 'browser'] },
     ], () => import('@descent/backend-ts'))
-    .registerPackage(Object.values(TFJS_BACKENDS), () => import('@descent/backend-tfjs'));
+    .registerPackage(Object.values(TFJS_BACKENDS), () => import('@descent/backend-tfjs'))
+    .registerPackage(Object.values(ONNX_BACKENDS), () => import('@descent/backend-onnx'));
 }

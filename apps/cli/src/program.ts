@@ -3,6 +3,7 @@ import { DescentError } from '@descent/core';
 import { backendsCommand } from './commands/backends.js';
 import { batchesCommand } from './commands/batches.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { landscapeCommand } from './commands/landscape.js';
 import { predictCommand } from './commands/predict.js';
@@ -21,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   for (const command of [trainCommand(), gradcheckCommand(), sweepCommand(), landscapeCommand(), searchCommand(),
-    batchesCommand(), tuneCommand(), predictCommand(), evaluateCommand(), backendsCommand()]) {
+    batchesCommand(), tuneCommand(), predictCommand(), evaluateCommand(), exportCommand(), backendsCommand()]) {
     program.addCommand(command.exitOverride());
   }
   try {

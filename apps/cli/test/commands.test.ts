@@ -111,7 +111,7 @@ describe('model files that cannot be used', () => {
 });
 
 /** Every command on every other backend that runs in Node, against the 'ts' results. */
-const nodeBackends = ['tfjs-cpu', 'tfjs-wasm'];
+const nodeBackends = ['tfjs-cpu', 'tfjs-wasm', 'onnx-cpu', 'onnx-wasm'];
 describe.each(nodeBackends)('every command on backend %s', (backend) => {
   const data = ['--limit', '1000', '--backend', backend];
   const out = mkdtempSync(join(tmpdir(), `descent-${backend}-`));
@@ -137,5 +137,30 @@ describe.each(nodeBackends)('every command on backend %s', (backend) => {
     expect(json(['batches', ...data, '--sizes', '8,64', '--trials', '2']).rows).toHaveLength(2);
     expect(json(['search', ...data, '--iterations', '5', '--epochs', '1']).runs).toHaveLength(3);
     expect(json(['tune', ...data, '--trials', '2', '--rounds', '1', '--epochs', '1']).trials).toHaveLength(2);
+  });
+});
+
+describe('descent export --onnx', () => {
+  it('writes a standard ONNX model whose predictions in onnxruntime-node equal descent predict', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'descent-export-'));
+    json(['train', '--limit', '2000', '--epochs', '2', '--out', out]);
+    const e = json(['export', '--model', join(out, 'model.json'), '--onnx', join(out, 'model.onnx')]);
+    expect(e.outputs.map((o: { name: string }) => o.name)).toEqual(['scores', 'probabilities', 'label']);
+    const p = json(['predict', '--model', join(out, 'model.json'), '--count', '200']);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    const { loadDataset } = await import('@descent/core/node');
+    const { test } = await loadDataset('embedded');
+    const images = test.images.subarray(0, 200 * test.features);
+    const result = await session.run({ image: new ort.Tensor('uint8', images, [200, test.features]) });
+    const labels = Array.from(result.label!.data as BigInt64Array, Number);
+    const probabilities = result.probabilities!.data as Float32Array;
+    // float32 in ONNX vs float64 in descent: equal except where two scores tie within rounding.
+    const disagree = labels.filter((l, i) => l !== p.predictions[i].predicted).length;
+    expect(disagree).toBeLessThanOrEqual(1);
+    for (let i = 0; i < 200; i++) {
+      expect(probabilities[i * 10 + p.predictions[i].predicted]).toBeCloseTo(p.predictions[i].probability, 4);
+    }
+    await session.release();
   });
 });

@@ -1,0 +1,40 @@
+// Bundles the benchmark (src/bench/main.ts) to dist/bench.js for Node: @descent/* from their
+// TypeScript sources ('source' condition), npm code bundled, except packages that load .wasm
+// or .node files next to their own code: those stay external, imported by absolute path (the
+// benchmarks package itself does not list them, so a bare name would not resolve from dist/).
+import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/** Package-name prefixes kept external (append yours: their files must stay where npm put them). */
+const EXTERNAL = ['@tensorflow/', 'onnxruntime-node', 'onnxruntime-web'];
+
+const keepExternal = {
+  name: 'external-by-absolute-path',
+  setup(b) {
+    const filter = new RegExp(`^(${EXTERNAL.map((p) => p.replace(/[/.-]/g, '\\$&')).join('|')})`);
+    b.onResolve({ filter }, (args) => {
+      const require = createRequire(join(args.resolveDir, 'noop.js'));
+      try {
+        return { path: require.resolve(args.path), external: true };
+      } catch (e) {
+        return { errors: [{ text: `cannot resolve ${args.path} from ${args.resolveDir}: ${e.message}` }] };
+      }
+    });
+  },
+};
+
+await build({
+  entryPoints: ['src/bench/main.ts'],
+  outfile: 'dist/bench.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  conditions: ['source'],
+  plugins: [keepExternal],
+  sourcemap: true,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies may call require(); give the ES module one.
+  banner: { js: "import { createRequire as __descentCreateRequire } from 'node:module'; const require = __descentCreateRequire(import.meta.url);" },
+});

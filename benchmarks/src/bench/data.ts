@@ -1,0 +1,16 @@
+/** The benchmark's data set: CIFAR-10's shape with seeded pixel-like values (no download). */
+import { Random } from '@descent/core';
+import type { DesignMatrix } from '@descent/core';
+
+/** N rows of D−1 centred "pixels" (integers −128…127) plus the bias 1, labels 0…C−1. */
+export function cifarShaped(n: number, d = 3073, classes = 10, seed = 'descent-bench'): DesignMatrix {
+  const rng = new Random(seed);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let k = 0; k < d - 1; k++) x[row + k] = rng.int(256) - 128;
+    x[row + d - 1] = 1;
+  }
+  const y = Int32Array.from({ length: n }, () => rng.int(classes));
+  return { x, y, n, d, classes };
+}

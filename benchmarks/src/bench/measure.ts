@@ -1,0 +1,54 @@
+/** Timings of one backend: warm, the median of several repeats. */
+import { createOptimizer, createSampler, Random } from '@descent/core';
+import type { ComputeBackend, Objective, Resident } from '@descent/core';
+
+export interface Timing {
+  /** Median ms per full-batch loss + gradient. */
+  readonly fullBatchMs: number;
+  /** Median ms per minibatch step: row selection, loss + gradient, optimizer update. */
+  readonly stepMs: number;
+}
+
+export interface MeasureOptions {
+  readonly objective: Objective;
+  readonly batchSize: number;
+  /** Repeats of the full-batch evaluation (after one warm-up). */
+  readonly fullRepeats: number;
+  /** Repeats of a block of `stepsPerRepeat` minibatch steps (after a warm-up block). */
+  readonly stepRepeats: number;
+  readonly stepsPerRepeat: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function measure(backend: ComputeBackend, data: Resident, o: MeasureOptions): Promise<Timing> {
+  const rng = new Random('descent-bench-weights');
+  const w = new Float64Array(data.d * data.classes);
+  rng.fillNormal(w, 1e-4);
+  const all = { start: 0, count: data.n };
+
+  const full: number[] = [];
+  for (let r = 0; r <= o.fullRepeats; r++) {
+    const t0 = performance.now();
+    await backend.evaluate(w, data, all, o.objective, true);
+    if (r > 0) full.push(performance.now() - t0);
+  }
+
+  // The same seeded minibatch sequence for every backend, as in training.
+  const sampler = createSampler('shuffle', data.n, o.batchSize, rng.fork('sampler'));
+  const optimizer = createOptimizer('sgd');
+  const steps: number[] = [];
+  for (let r = 0; r <= o.stepRepeats; r++) {
+    const t0 = performance.now();
+    for (let s = 0; s < o.stepsPerRepeat; s++) {
+      const { gradient } = await backend.evaluate(w, data, sampler.next(), o.objective, true);
+      optimizer.step(w, gradient!, 1e-7);
+    }
+    if (r > 0) steps.push((performance.now() - t0) / o.stepsPerRepeat);
+  }
+  return { fullBatchMs: median(full), stepMs: median(steps) };
+}

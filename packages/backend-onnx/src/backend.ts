@@ -1,0 +1,152 @@
+/**
+ * The ONNX Runtime ComputeBackend. place() keeps the data set resident in the runtime; each
+ * (objective, gradient?, all rows or selected rows) and the scores graph is built on first
+ * use, compiled into one session, and reused until release()/dispose(). Computation is
+ * float32 throughout (W is rounded on the way in); loss and gradient come from the graphs in
+ * ./graphs.
+ */
+import { BackendError, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows, Vec } from '@descent/core';
+import type { GraphData, Selection } from './graphs/batch.js';
+import { objectiveGraph } from './graphs/objective.js';
+import { scoresGraph } from './graphs/scores.js';
+import type { GraphBuilder } from './onnx/builder.js';
+import type { ResidencyPlan } from './residency.js';
+import { messageOf } from './runtime/errors.js';
+import type { LoadedRuntime, OrtSession, OrtTensor } from './runtime/types.js';
+
+interface Placed {
+  readonly data: GraphData & { readonly x: Float32Array; readonly y: Int32Array };
+  /** Session per graph key, created on first use. */
+  readonly sessions: Map<string, Promise<OrtSession>>;
+  /** X and Y as runtime tensors when a graph takes them as inputs (fed to every run). */
+  readonly fed?: { readonly X: OrtTensor; readonly Y: OrtTensor };
+}
+
+export class OnnxBackend implements ComputeBackend {
+  readonly precision = 'float32' as const;
+  private readonly placed = new Map<Resident, Placed>();
+  private disposed = false;
+
+  constructor(readonly id: string, private readonly runtime: LoadedRuntime, readonly residency: ResidencyPlan) {}
+
+  private live(): void {
+    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
+  }
+
+  private lookup(data: Resident): Placed {
+    this.live();
+    const p = this.placed.get(data);
+    if (!p) {
+      throw new BackendError(data.backendId === this.id
+        ? `data set (${data.n}×${data.d}) is not placed on backend '${this.id}' (released, or placed on another instance)`
+        : `data set was placed on backend '${data.backendId}', not on '${this.id}'`);
+    }
+    return p;
+  }
+
+  async place(data: DesignMatrix): Promise<Resident> {
+    this.live();
+    validateDesignMatrix(data);
+    const x = Float32Array.from(data.x);
+    const y = Int32Array.from(data.y);
+    const { n, d, classes: c } = data;
+    const { Tensor } = this.runtime.ort;
+    const fed = this.residency.all === 'input' || this.residency.rows === 'input'
+      ? { X: new Tensor('float32', x, [n, d]), Y: new Tensor('int32', y, [n]) } : undefined;
+    const resident: Resident = Object.freeze({ backendId: this.id, n, d, classes: c, y: Int32Array.from(y) });
+    this.placed.set(resident, { data: { n, d, c, x, y }, sessions: new Map(), fed });
+    return resident;
+  }
+
+  private session(p: Placed, key: string, build: () => GraphBuilder): Promise<OrtSession> {
+    let s = p.sessions.get(key);
+    if (!s) {
+      s = (async () => {
+        const model = build().encode();
+        try {
+          return await this.runtime.ort.InferenceSession.create(model, this.runtime.sessionOptions);
+        } catch (e) {
+          throw new BackendError(`backend '${this.id}': ${this.runtime.packageName} could not load graph '${key}' `
+            + `(${p.data.n}×${p.data.d}×${p.data.c}): ${messageOf(e)}`, { cause: e });
+        }
+      })();
+      s.catch(() => p.sessions.delete(key));
+      p.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** Feeds for the data (labels too when asked) and rows; 'all' when the rows are every row in order. */
+  private selection(p: Placed, rows: Rows, labels: boolean): { selection: Selection; feeds: Record<string, OrtTensor> } {
+    const { Tensor } = this.runtime.ort;
+    const feeds: Record<string, OrtTensor> = {};
+    const selection: Selection = !(rows instanceof Int32Array) && rows.start === 0 && rows.count === p.data.n ? 'all' : 'rows';
+    if (p.fed && this.residency[selection] === 'input') {
+      feeds['X'] = p.fed.X;
+      if (labels) feeds['Y'] = p.fed.Y;
+    }
+    if (selection === 'all') return { selection, feeds };
+    const indices = rows instanceof Int32Array ? rows
+      : Int32Array.from({ length: rows.count }, (_, i) => rows.start + i);
+    feeds['rows'] = new Tensor('int32', indices, [indices.length]);
+    return { selection: 'rows', feeds };
+  }
+
+  private async run(session: OrtSession, feeds: Record<string, OrtTensor>, fetches: string[]): Promise<Record<string, OrtTensor>> {
+    try {
+      return await session.run(feeds, fetches);
+    } catch (e) {
+      throw new BackendError(`backend '${this.id}': run of ${fetches.join(', ')} failed: ${messageOf(e)}`, { cause: e });
+    }
+  }
+
+  async evaluate(w: Float64Array, data: Resident, rows: Rows, objective: Objective,
+    wantGradient: boolean): Promise<Evaluation> {
+    const p = this.lookup(data);
+    validateWeights(w, data.d, data.classes);
+    validateRows(rows, data.n);
+    validateObjective(objective);
+    const { Tensor } = this.runtime.ort;
+    const { selection, feeds } = this.selection(p, rows, true);
+    const spec = { loss: objective.loss, wantGradient, residency: this.residency[selection], selection };
+    const session = await this.session(p, `${objective.loss}-${wantGradient ? 'gradient' : 'loss'}-${selection}`,
+      () => objectiveGraph(spec, p.data));
+    feeds['W'] = new Tensor('float32', Float32Array.from(w), [data.d, data.classes]);
+    feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+    if (objective.loss === 'svm') feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+    const fetches = ['loss', 'data_loss', 'reg_loss', ...(wantGradient ? ['gradient'] : [])];
+    const out = await this.run(session, feeds, fetches);
+    const scalar = (name: string): number => (out[name]!.data as Float32Array)[0]!;
+    const result = { loss: scalar('loss'), dataLoss: scalar('data_loss'), regLoss: scalar('reg_loss') };
+    if (!wantGradient) return result;
+    return { ...result, gradient: out['gradient']!.data as Float32Array };
+  }
+
+  async scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec> {
+    const p = this.lookup(data);
+    validateWeights(w, data.d, data.classes);
+    validateRows(rows, data.n);
+    const { selection, feeds } = this.selection(p, rows, false);
+    const session = await this.session(p, `scores-${selection}`, () => scoresGraph(this.residency[selection], selection, p.data));
+    feeds['W'] = new this.runtime.ort.Tensor('float32', Float32Array.from(w), [data.d, data.classes]);
+    const out = await this.run(session, feeds, ['scores']);
+    return out['scores']!.data as Float32Array;
+  }
+
+  async release(data: Resident): Promise<void> {
+    const p = this.placed.get(data);
+    if (!p) return;
+    this.placed.delete(data);
+    const sessions = await Promise.allSettled(p.sessions.values());
+    for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
+    p.fed?.X.dispose();
+    p.fed?.Y.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    for (const r of [...this.placed.keys()]) await this.release(r);
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The objective graph: L(W) = (1/B) Σ_i L_i(x_i·W, y_i) + reg·ΣW² and, when asked,
+ *
+ *   dL/dW = Xᵀ·(dS / B) + 2·reg·W
+ *
+ * with the row loss and dS = ∂L_i/∂s from svm.ts or softmax.ts. Inputs: W [D, C] float32,
+ * reg [] float32, delta [] (svm), rows [batch] int32 (when selecting rows). Outputs: loss,
+ * data_loss, reg_loss (scalars) and gradient [D, C]. reg and Δ are inputs, so one session
+ * serves every value of them.
+ */
+import type { LossName } from '@descent/core';
+import { GraphBuilder } from '../onnx/builder.js';
+import { addBatch } from './batch.js';
+import type { GraphData, Residency, Selection } from './batch.js';
+import { softmaxRows } from './softmax.js';
+import { svmRows } from './svm.js';
+
+/** Constants shared by the row objectives. */
+export interface Constants {
+  /** int64 [1] holding axis 1 (ReduceSum takes its axes as an input since opset 13). */
+  readonly axis1: string;
+}
+
+/**
+ * Adds the row losses to g: s [B, C] scores, label [B, 1] int32, isLabel [B, C] bool
+ * (j = y_i). Returns the scalar mean data loss and, when asked, dS [B, C] (not yet ÷ B).
+ */
+export type RowObjective = (g: GraphBuilder, s: string, label: string, isLabel: string, k: Constants,
+  wantGradient: boolean) => { dataLoss: string; dS?: string };
+
+const ROW_OBJECTIVES: Readonly<Record<LossName, RowObjective>> = { svm: svmRows, softmax: softmaxRows };
+
+export interface ObjectiveGraphSpec {
+  readonly loss: LossName;
+  readonly wantGradient: boolean;
+  readonly residency: Residency;
+  readonly selection: Selection;
+}
+
+export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): GraphBuilder {
+  const { d, c } = data;
+  const g = new GraphBuilder(`${spec.loss}_${spec.wantGradient ? 'loss_and_gradient' : 'loss'}_${spec.selection}`,
+    `descent: ${spec.loss} objective over ${spec.selection === 'all' ? 'all rows' : 'selected rows'}, X ${spec.residency}`);
+  const w = g.input('W', 'float32', [d, c]);
+  // Xᵀ serves only the gradient; a loss-only graph stores X alone.
+  const residency = spec.residency === 'initializer+xt' && !spec.wantGradient ? 'initializer' : spec.residency;
+  const batch = addBatch(g, data, residency, spec.selection);
+  const reg = g.input('reg', 'float32', []);
+  const k: Constants = { axis1: g.constInt64('axis_1', [1]) };
+  const classIds = g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j));
+
+  const s = g.op('MatMul', [batch.x, w], {}, 'scores');
+  const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
+  const isLabel = g.op('Equal', [label, classIds], {}, 'is_label');
+  const { dataLoss, dS } = ROW_OBJECTIVES[spec.loss](g, s, label, isLabel, k, spec.wantGradient);
+
+  const regLoss = g.op('Mul', [reg, g.op('ReduceSumSquare', [w], { keepdims: 0 })], {}, 'reg_loss');
+  g.op('Add', [dataLoss, regLoss], {}, 'loss');
+  g.output('loss', 'float32', []);
+  g.output(dataLoss, 'float32', []);
+  g.output(regLoss, 'float32', []);
+  if (dS === undefined) return g;
+
+  const batchSize = g.op('Cast', [g.op('Shape', [batch.y])], { to: 1 }, 'batch_size');
+  const dSmean = g.op('Div', [dS, batchSize], {}, 'dscores_mean');
+  const regGrad = g.op('Mul', [w, g.op('Mul', [reg, g.constFloat('two', 2)])], {}, 'reg_gradient');
+  if (batch.xt === undefined) {
+    // Xᵀ·dS computed as (dSᵀ·X)ᵀ: X is then MatMul's right operand, which ONNX Runtime
+    // pre-packs once when X is an initializer; see residency.ts for the measurements.
+    const product = g.op('MatMul', [g.op('Transpose', [dSmean], { perm: [1, 0] }), batch.x], {}, 'dscores_t_x');
+    g.op('Add', [g.op('Transpose', [product], { perm: [1, 0] }), regGrad], {}, 'gradient');
+  } else {
+    g.op('Add', [g.op('MatMul', [batch.xt, dSmean]), regGrad], {}, 'gradient');
+  }
+  g.output('gradient', 'float32', [d, c]);
+  return g;
+}

@@ -1,0 +1,19 @@
+/**
+ * Cross-entropy (core's softmax.ts) as ONNX operators, for a batch of B rows, stable for any
+ * score size because every exponent is ≤ 0:
+ *
+ *   z = s − max_j s_j,  log p = z − log Σ_j e^{z_j},  L_i = −log p_{y_i},  dS = p − onehot(y)
+ */
+import type { GraphBuilder } from '../onnx/builder.js';
+import type { RowObjective } from './objective.js';
+
+export const softmaxRows: RowObjective = (g: GraphBuilder, s, label, isLabel, k, wantGradient) => {
+  const z = g.op('Sub', [s, g.op('ReduceMax', [s], { axes: [1], keepdims: 1 })], {}, 'shifted_scores');
+  const lse = g.op('Log', [g.op('ReduceSum', [g.op('Exp', [z]), k.axis1], { keepdims: 1 })], {}, 'log_sum_exp');
+  const logp = g.op('Sub', [z, lse], {}, 'log_probabilities');
+  const ly = g.op('GatherElements', [logp, label], { axis: 1 }, 'log_probability_of_label');
+  const dataLoss = g.op('Neg', [g.op('ReduceMean', [ly], { keepdims: 0 })], {}, 'data_loss');
+  if (!wantGradient) return { dataLoss };
+  const dS = g.op('Sub', [g.op('Exp', [logp]), g.op('Cast', [isLabel], { to: 1 })], {}, 'dscores');
+  return { dataLoss, dS };
+};

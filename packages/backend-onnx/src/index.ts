@@ -1,0 +1,51 @@
+// @descent/backend-onnx: ONNX Runtime backends. onnx-cpu and onnx-cuda (onnxruntime-node),
+// onnx-wasm (onnxruntime-web, Node and browsers), onnx-webgpu (browsers via onnxruntime-web,
+// Node via onnxruntime-node's WebGPU provider). Graphs are built in TypeScript (./graphs).
+import { BackendError } from '@descent/core';
+import type { BackendProvider, ComputeBackend } from '@descent/core';
+import { OnnxBackend } from './backend.js';
+import { ONNX_BACKEND_IDS } from './runtime/types.js';
+import type { OnnxBackendId, OnnxBackendOptions } from './runtime/types.js';
+import { probeTarget, TARGETS } from './targets.js';
+
+export { OnnxBackend } from './backend.js';
+export { ONNX_BACKEND_IDS } from './runtime/types.js';
+export type { OnnxBackendId, OnnxBackendOptions } from './runtime/types.js';
+export { setOnnxWasmPaths } from './runtime/web.js';
+export { exportClassifierOnnx } from './export/classifier.js';
+export type { ClassifierExport } from './export/classifier.js';
+
+const DEFAULT_THREADS = 1;
+
+function threadsOf(options: OnnxBackendOptions): number {
+  const threads = options.threads ?? DEFAULT_THREADS;
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new BackendError(`threads must be a positive integer, got ${threads}`);
+  }
+  return threads;
+}
+
+/** Creates an ONNX backend by id; fails with the probe's reason when it cannot run here. */
+export async function createOnnxBackend(id: OnnxBackendId, options: OnnxBackendOptions = {}): Promise<ComputeBackend> {
+  const target = TARGETS[id];
+  if (!target) throw new BackendError(`unknown ONNX backend '${String(id)}'; known: ${ONNX_BACKEND_IDS.join(', ')}`);
+  const threads = threadsOf(options);
+  const why = await target.precheck();
+  if (why !== undefined) throw new BackendError(`backend '${id}' cannot run here: ${why}`);
+  return new OnnxBackend(id, await target.load(threads), options.residency ?? target.residency);
+}
+
+/** Providers for every ONNX backend id, with the given options (threads, residency). */
+export function onnxProviders(options: OnnxBackendOptions = {}): BackendProvider[] {
+  return ONNX_BACKEND_IDS.map((id): BackendProvider => {
+    const target = TARGETS[id];
+    return {
+      id, description: target.description, precision: 'float32', environments: target.environments,
+      probe: () => probeTarget(target, threadsOf(options)),
+      create: () => createOnnxBackend(id, options),
+    };
+  });
+}
+
+/** The ONNX backends with default options (1 thread), for a registry: registry.registerProviders(providers). */
+export const providers: BackendProvider[] = onnxProviders();
