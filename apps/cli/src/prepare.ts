@@ -1,11 +1,8 @@
-import {
-  fitPreprocessing, Random, splitTrainValidation, take, toDesignMatrix,
-  type Dataset, type DesignMatrix, type Preprocessing,
-} from '@descent/core';
+import { prepareSplits, type Dataset, type DesignMatrix, type Preprocessing } from '@descent/core';
 import { loadDataset } from '@descent/core/node';
 
 export interface DataOptions {
-  /** 'embedded', 'fashion-mnist', or a folder of IDX files or CIFAR-10 batches. */
+  /** 'embedded', 'fashion-mnist', or a folder (or archive) of IDX files or CIFAR-10 batches. */
   readonly data: string;
   /** Validation rows held out of the training set: a count, or a fraction below 1. */
   readonly validation: number;
@@ -28,23 +25,14 @@ export interface PreparedData {
   readonly test: DesignMatrix;
 }
 
-/** Load, split off validation, fit preprocessing on the training split, build design matrices. */
+/** Load from disk, then core's recipe (prepareSplits): split, fit on training rows, design matrices. */
 export async function prepareData(options: DataOptions): Promise<PreparedData> {
   const loaded = await loadDataset(options.data);
-  const rng = new Random(options.seed).fork('split');
-  const split = options.validation > 0
-    ? splitTrainValidation(loaded.train, { validation: options.validation, rng })
-    : { train: loaded.train, validation: take(loaded.train, 0) };
-  const trainSet = options.limit !== undefined && options.limit < split.train.n ? take(split.train, options.limit) : split.train;
-  const preprocessing = options.preprocessing
-    ?? fitPreprocessing(trainSet, { subtractMean: options.subtractMean, scale: options.scale });
-  return {
-    name: loaded.name,
-    classNames: trainSet.classNames,
-    image: trainSet.image,
-    preprocessing,
-    train: toDesignMatrix(trainSet, preprocessing),
-    validation: toDesignMatrix(split.validation, preprocessing),
-    test: toDesignMatrix(loaded.test, preprocessing),
-  };
+  const p = prepareSplits(loaded.train, loaded.test, {
+    seed: options.seed, validation: options.validation, scale: options.scale, subtractMean: options.subtractMean,
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.preprocessing ? { preprocessing: options.preprocessing } : {}),
+  });
+  return { name: loaded.name, classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
+    train: p.train, validation: p.validation, test: p.test };
 }

@@ -8,6 +8,7 @@ export * from './idx.js';
 export * from './cifar10.js';
 export * from './split.js';
 export * from './preprocess.js';
+export * from './prepare.js';
 export {
   encodeCifar10PythonBatch, encodeCifar10PythonMeta, isPickle, readCifar10PythonBatch, readCifar10PythonMeta,
 } from './cifar10-python.js';

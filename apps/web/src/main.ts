@@ -1,0 +1,575 @@
+/**
+ * The page: controls, the backend menu and the live views. Everything heavy (data, backends,
+ * training, diagnostics) runs in the worker (worker.ts); drawing code (Vega) loads on demand.
+ */
+import { LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES } from '@descent/core';
+import { BROWSER_BACKENDS } from './backends.js';
+import { WorkerClient } from './client.js';
+import type {
+  DataInfo, DiagnosticOptions, Evaluation, ProbeRowMessage, RunSummary, Snapshot, TrainSettings, WorkerEvent,
+} from './protocol.js';
+
+type Views = typeof import('./views.js');
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el as T;
+};
+
+const LABELS: Record<string, string> = {
+  softmax: 'softmax', svm: 'SVM (hinge)',
+  'random-search': 'random search', 'random-local-search': 'random local search', gd: 'gradient descent (full batch)',
+  minibatch: 'minibatch', sgd: 'SGD (batch of one)',
+  momentum: 'momentum', nesterov: 'Nesterov momentum', adagrad: 'Adagrad', rmsprop: 'RMSProp', adam: 'Adam',
+  constant: 'constant', step: 'step decay', exponential: 'exponential decay', inverse: '1/t decay',
+  sequential: 'sequential', replacement: 'with replacement', shuffle: 'shuffled each epoch',
+};
+
+function fillSelect(id: string, values: readonly string[], selected: string, empty?: string): void {
+  const s = $<HTMLSelectElement>(id);
+  const opts = values.map((v) => new Option(LABELS[v] ?? v, v, false, v === selected));
+  if (empty !== undefined) opts.unshift(new Option(empty, '', false, selected === ''));
+  s.replaceChildren(...opts);
+}
+
+fillSelect('loss', LOSS_NAMES, 'softmax');
+fillSelect('strategy', STRATEGY_NAMES, 'minibatch');
+fillSelect('optimizer', OPTIMIZER_NAMES, 'momentum');
+fillSelect('schedule', SCHEDULE_NAMES, 'constant');
+fillSelect('sampler', SAMPLER_NAMES, '', 'default');
+
+// ---- state ----
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const client = new WorkerClient(worker);
+let views: Views | undefined;
+const viewsReady: Promise<Views> = import('./views.js').then((v) => (views = v));
+
+const state = {
+  probes: new Map<string, ProbeRowMessage>(),
+  data: undefined as DataInfo | undefined,
+  losses: [] as number[],
+  evaluations: [] as Evaluation[],
+  plannedIterations: 0,
+  runBackend: '',
+  snapshot: undefined as Snapshot | undefined,
+  run: 'idle' as 'idle' | 'running' | 'paused' | 'stopping',
+  lastSummary: undefined as RunSummary | undefined,
+  busy: 0,
+};
+
+function setMessage(id: string, text: string, kind: 'error' | 'ok' | '' = 'error'): void {
+  const el = $(id);
+  el.textContent = text;
+  el.className = `message${text && kind ? ` ${kind}` : ''}`;
+}
+
+const errorText = (e: unknown) => (e as Error)?.message ?? String(e);
+
+// ---- backend menu ----
+
+function selectedBackend(): string {
+  return (document.querySelector<HTMLInputElement>('input[name=backend]:checked'))?.value ?? 'ts';
+}
+
+function buildBackendMenu(): void {
+  const box = $('backends');
+  for (const id of BROWSER_BACKENDS) {
+    const row = document.createElement('div');
+    row.className = 'backend probing';
+    row.id = `backend-row-${id}`;
+    const input = document.createElement('input');
+    input.type = 'radio';
+    input.name = 'backend';
+    input.value = id;
+    input.id = `backend-${id}`;
+    input.disabled = id !== 'ts';
+    input.checked = id === 'ts';
+    const label = document.createElement('label');
+    label.htmlFor = input.id;
+    label.textContent = id;
+    const desc = document.createElement('span');
+    desc.className = 'desc';
+    desc.id = `backend-desc-${id}`;
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.id = `backend-why-${id}`;
+    why.textContent = id === 'ts' ? 'probing… (selectable now)' : 'probing…';
+    input.setAttribute('aria-describedby', `${desc.id} ${why.id}`);
+    row.append(input, label, desc, why);
+    box.append(row);
+  }
+}
+
+function showProbe(r: ProbeRowMessage): void {
+  state.probes.set(r.id, r);
+  const row = document.getElementById(`backend-row-${r.id}`);
+  if (!row) return;
+  const input = row.querySelector('input')!;
+  const why = row.querySelector('.why')!;
+  const ok = r.result.available;
+  row.className = `backend ${ok ? 'available' : 'unavailable'}`;
+  input.disabled = !ok;
+  row.querySelector('.desc')!.textContent = r.description;
+  why.textContent = r.result.available ? `runs here${r.result.detail ? `: ${r.result.detail}` : ''}`
+    : `unavailable: ${r.result.reason}`;
+  if (!ok && input.checked) {
+    input.checked = false;
+    $<HTMLInputElement>('backend-ts').checked = true;
+  }
+  const done = state.probes.size;
+  $('probe-status').textContent = done < BROWSER_BACKENDS.length
+    ? `Probing backends… ${done} of ${BROWSER_BACKENDS.length} done.`
+    : `${[...state.probes.values()].filter((p) => p.result.available).length} of ${BROWSER_BACKENDS.length} backends run in this browser.`;
+}
+
+// ---- data ----
+
+function showData(d: DataInfo): void {
+  state.data = d;
+  const { image: im } = d;
+  $('data-summary').textContent = `${d.name}: ${d.train} training, ${d.validation} validation and ${d.test} test images, `
+    + `${im.height}×${im.width}${im.channels > 1 ? `×${im.channels}` : ''}, ${d.classNames.length} classes.`;
+  $('data-notes').replaceChildren(...d.notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+  drawSamples();
+}
+
+function drawSamples(): void {
+  const d = state.data;
+  const list = $<HTMLOListElement>('samples');
+  if (!d || !views) return;
+  const preds = new Map((state.snapshot?.predictions ?? []).map((p) => [p.index, p]));
+  const names = state.snapshot?.classNames ?? d.classNames;
+  list.replaceChildren(...d.samples.map((s) => {
+    const li = document.createElement('li');
+    li.dataset['index'] = String(s.index);
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `test image ${s.index}: ${d.classNames[s.label]}`);
+    views!.paintImage(canvas, s.pixels, d.image);
+    const truth = document.createElement('span');
+    truth.className = 'truth';
+    truth.textContent = d.classNames[s.label] ?? String(s.label);
+    li.append(canvas, truth);
+    const p = preds.get(s.index);
+    if (p) {
+      const pred = document.createElement('span');
+      pred.className = `pred ${p.predicted === p.label ? 'right' : 'wrong'}`;
+      pred.textContent = `${p.predicted === p.label ? '✓' : '✗'} ${names[p.predicted] ?? p.predicted}`;
+      pred.dataset['predicted'] = String(p.predicted);
+      pred.dataset['probability'] = p.probability.toPrecision(6);
+      const prob = document.createElement('span');
+      prob.className = 'prob';
+      prob.textContent = `${(100 * p.probability).toFixed(0)} %`;
+      li.append(pred, prob);
+    }
+    return li;
+  }));
+  $('samples-hint').textContent = state.snapshot
+    ? `Predictions of the current model (${state.snapshot.origin}) on sample test images; ✓ right, ✗ wrong, with the softmax probability of the predicted class.`
+    : 'Sample images from the test split; once there is a model, each shows what it predicts.';
+}
+
+async function loadData(load: () => Promise<DataInfo>, what: string): Promise<void> {
+  setMessage('data-message', '');
+  $('data-summary').textContent = `Loading ${what}…`;
+  const previous = state.data;
+  try {
+    const d = await load();
+    await viewsReady;
+    clearModelViews();
+    showData(d);
+    setMessage('data-message', `Loaded ${what}.`, 'ok');
+  } catch (e) {
+    if (previous) showData(previous);
+    else $('data-summary').textContent = 'No data set loaded.';
+    setMessage('data-message', `Could not load ${what}: ${errorText(e)}${previous ? ` — still using ${previous.name}.` : ''}`);
+  }
+}
+
+// ---- training ----
+
+function num(id: string): number {
+  return Number($<HTMLInputElement>(id).value);
+}
+
+function optionalInt(id: string): number | undefined {
+  const v = $<HTMLInputElement>(id).value.trim();
+  return v === '' ? undefined : Number(v);
+}
+
+function readSettings(): TrainSettings {
+  const sampler = $<HTMLSelectElement>('sampler').value;
+  const batchSize = optionalInt('batch-size');
+  const limit = optionalInt('limit');
+  const checks: [string, number, (v: number) => boolean, string][] = [
+    ['Regularization', num('reg'), (v) => v >= 0, 'a number ≥ 0'],
+    ['Learning rate', num('lr'), (v) => v > 0, 'a number > 0'],
+    ['Run length', num('length'), (v) => v > 0, 'a number > 0'],
+    ['Seed', num('seed'), Number.isInteger, 'an integer'],
+    ['Validation rows', num('validation'), (v) => v >= 0 && (v < 1 || Number.isInteger(v)), 'a fraction below 1 or a whole number of rows'],
+  ];
+  if (batchSize !== undefined) checks.push(['Batch size', batchSize, (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1']);
+  if (limit !== undefined) checks.push(['Training rows', limit, (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1']);
+  if ($<HTMLSelectElement>('length-unit').value === 'iterations') checks.push(['Run length', num('length'), Number.isInteger, 'a whole number of iterations']);
+  for (const [name, v, ok, want] of checks) {
+    if (!(Number.isFinite(v) && ok(v))) throw new Error(`${name} must be ${want}; got “${String(v)}”`);
+  }
+  return {
+    backend: selectedBackend(),
+    loss: $<HTMLSelectElement>('loss').value as TrainSettings['loss'],
+    reg: num('reg'), delta: num('delta'),
+    strategy: $<HTMLSelectElement>('strategy').value as TrainSettings['strategy'],
+    optimizer: $<HTMLSelectElement>('optimizer').value as TrainSettings['optimizer'],
+    learningRate: num('lr'), momentum: num('momentum'),
+    schedule: $<HTMLSelectElement>('schedule').value as TrainSettings['schedule'],
+    stepEvery: num('step-every'), stepFactor: num('step-factor'), decay: num('decay'),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(sampler ? { sampler: sampler as TrainSettings['sampler'] } : {}),
+    length: { unit: $<HTMLSelectElement>('length-unit').value as 'epochs' | 'iterations', value: num('length') },
+    seed: num('seed'), initScale: num('init-scale'), searchScale: num('search-scale'), searchStep: num('search-step'),
+    ...(limit !== undefined ? { limit } : {}),
+    validation: num('validation'),
+    resume: $<HTMLInputElement>('resume').checked,
+    paceMs: num('pace'),
+  };
+}
+
+function setRunState(s: typeof state.run): void {
+  state.run = s;
+  const running = s === 'running' || s === 'paused';
+  $<HTMLButtonElement>('start').disabled = s !== 'idle';
+  const pause = $<HTMLButtonElement>('pause');
+  pause.disabled = !running;
+  pause.textContent = s === 'paused' ? 'Resume' : 'Pause';
+  pause.setAttribute('aria-pressed', String(s === 'paused'));
+  $<HTMLButtonElement>('stop').disabled = !running;
+  for (const id of ['data-embedded', 'data-files', 'model-file']) $<HTMLButtonElement>(id).disabled = s !== 'idle';
+  $<HTMLButtonElement>('model-save').disabled = s !== 'idle' || !state.snapshot;
+  document.body.dataset['run'] = s;
+}
+
+let lossTimer: number | undefined;
+let lastLossDraw = 0;
+/** Redraw the loss chart soon (at most about three times a second while a run streams). */
+function scheduleLossChart(now = false): void {
+  if (lossTimer !== undefined) { if (!now) return; clearTimeout(lossTimer); }
+  const wait = now ? 0 : Math.max(0, 300 - (performance.now() - lastLossDraw));
+  lossTimer = window.setTimeout(() => {
+    lossTimer = undefined;
+    lastLossDraw = performance.now();
+    if (!views || state.losses.length === 0) return;
+    void views.drawChart($('loss-chart'), views.lossChart(state.losses, state.evaluations,
+      `Training loss — ${state.runBackend}`));
+  }, wait);
+}
+
+function runStatus(): string {
+  const n = state.losses.length;
+  const last = state.losses[n - 1];
+  const ev = state.evaluations.at(-1);
+  return `${state.run === 'paused' ? 'Paused' : 'Training'} on ${state.runBackend}: iteration ${n} of ${state.plannedIterations}`
+    + (last !== undefined ? `, loss ${last.toPrecision(4)}` : '')
+    + (ev?.validationAccuracy !== undefined ? `, validation accuracy ${(100 * ev.validationAccuracy).toFixed(1)} %` : '');
+}
+
+let statusTimer: number | undefined;
+function scheduleStatus(): void {
+  if (statusTimer !== undefined) return;
+  statusTimer = window.setTimeout(() => {
+    statusTimer = undefined;
+    if (state.run === 'running' || state.run === 'paused') $('run-status').textContent = runStatus();
+  }, 250);
+}
+
+function showSnapshot(s: Snapshot): void {
+  state.snapshot = s;
+  if (!views) return;
+  views.drawTemplates($<HTMLOListElement>('templates'), s);
+  void views.drawChart($('confusion-chart'), views.confusionChart(s));
+  drawSamples();
+  $<HTMLButtonElement>('model-save').disabled = state.run !== 'idle';
+}
+
+function clearModelViews(): void {
+  state.snapshot = undefined;
+  state.losses = [];
+  state.evaluations = [];
+  $('templates').replaceChildren();
+  $('model-summary').textContent = 'No model yet: train one, or open a saved model.json.';
+  $<HTMLButtonElement>('model-save').disabled = true;
+  if (views) {
+    views.clearChart($('loss-chart'), 'Start a run to see its loss.');
+    views.clearChart($('confusion-chart'), 'Appears once there is a model.');
+  }
+  drawSamples();
+}
+
+function onEvent(e: WorkerEvent): void {
+  switch (e.event) {
+    case 'probe': showProbe(e.row); break;
+    case 'run-start':
+      state.losses = [];
+      state.evaluations = [];
+      state.plannedIterations = e.iterations;
+      state.runBackend = e.backend;
+      break;
+    case 'losses':
+      for (const l of e.losses) state.losses.push(l);
+      state.evaluations.push(...e.evaluations);
+      scheduleLossChart();
+      scheduleStatus();
+      break;
+    case 'snapshot': showSnapshot(e.snapshot); break;
+    case 'state':
+      if (state.run !== 'stopping') setRunState(e.state);
+      scheduleStatus();
+      break;
+  }
+}
+
+async function startRun(): Promise<void> {
+  setMessage('train-message', '');
+  let settings: TrainSettings;
+  try {
+    settings = readSettings();
+  } catch (e) {
+    setMessage('train-message', errorText(e));
+    return;
+  }
+  if (!state.data) { setMessage('train-message', 'Load a data set first.'); return; }
+  setRunState('running');
+  $('run-status').textContent = `Starting on ${settings.backend}…`;
+  try {
+    const r = await client.call('train', settings) as RunSummary & { losses?: Float64Array; evaluations?: Evaluation[] };
+    state.lastSummary = r;
+    if (r.losses) state.losses = Array.from(r.losses);
+    if (r.evaluations) state.evaluations = [...r.evaluations];
+    scheduleLossChart(true);
+    const ev = state.evaluations.at(-1);
+    $('run-status').textContent = `${r.status === 'completed' ? 'Done' : r.status === 'stopped' ? 'Stopped' : 'Diverged'}: `
+      + `${r.iterations} iterations (${r.epochs.toFixed(2)} epochs) on ${r.backend} in ${r.seconds.toFixed(2)} s; `
+      + `final loss ${r.finalLoss.toPrecision(4)}`
+      + (ev?.validationAccuracy !== undefined ? `, validation accuracy ${(100 * ev.validationAccuracy).toFixed(1)} %` : '')
+      + `, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
+    if (r.status === 'diverged') setMessage('train-message', r.message ?? 'the run diverged');
+    $('model-summary').textContent = `Trained on ${r.backend}: ${settings.strategy}, ${settings.loss}, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
+    document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? 0) + 1);
+  } catch (e) {
+    $('run-status').textContent = 'The run failed.';
+    setMessage('train-message', errorText(e));
+  } finally {
+    setRunState('idle');
+  }
+}
+
+// ---- model file ----
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function saveModel(): Promise<void> {
+  setMessage('model-message', '');
+  try {
+    download('model.json', await client.call('saveModel'));
+    setMessage('model-message', 'Saved model.json (check your downloads).', 'ok');
+  } catch (e) {
+    setMessage('model-message', errorText(e));
+  }
+}
+
+async function openModel(file: File): Promise<void> {
+  setMessage('model-message', '');
+  try {
+    const { snapshot, summary } = await client.call('openModel', await file.text(), file.name);
+    await viewsReady;
+    showSnapshot(snapshot);
+    $('model-summary').textContent = `Opened ${summary}.`;
+    setMessage('model-message', `Opened ${file.name}.`, 'ok');
+  } catch (e) {
+    setMessage('model-message', `Could not open ${file.name}: ${errorText(e)}${state.snapshot ? ' — the current model is unchanged.' : ''}`);
+  }
+}
+
+// ---- the lecture's tools ----
+
+function diagnosticOptions(examplesId: string): DiagnosticOptions {
+  const examples = optionalInt(examplesId);
+  if (examples !== undefined && !(Number.isInteger(examples) && examples >= 1)) throw new Error('Training rows must be a whole number ≥ 1');
+  return { backend: selectedBackend(), loss: $<HTMLSelectElement>('loss').value as DiagnosticOptions['loss'], reg: num('reg'),
+    delta: num('delta'), seed: num('seed'), initScale: num('init-scale'), ...(examples !== undefined ? { examples } : {}) };
+}
+
+function tool(formId: string, messageId: string, run: () => Promise<void>): void {
+  const form = $<HTMLFormElement>(formId);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const button = form.querySelector('button')!;
+    button.disabled = true;
+    setMessage(messageId, 'Working…', 'ok');
+    $(messageId).setAttribute('aria-busy', 'true');
+    state.busy++;
+    try {
+      await viewsReady;
+      await run();
+    } catch (e) {
+      setMessage(messageId, errorText(e));
+    } finally {
+      state.busy--;
+      button.disabled = false;
+      $(messageId).removeAttribute('aria-busy');
+    }
+  });
+}
+
+tool('sweep-form', 'sweep-message', async () => {
+  const r = await client.call('sweep', diagnosticOptions('sweep-examples'));
+  await views!.drawChart($('sweep-chart'), views!.sweepChart(r));
+  setMessage('sweep-message', `${r.at}; ‖∇L‖ = ${r.gradientNorm.toPrecision(4)}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
+
+tool('l1-form', 'l1-message', async () => {
+  const r = await client.call('landscape1d', { ...diagnosticOptions('l1-examples'), points: num('l1-points'), range: num('l1-range') });
+  await views!.drawChart($('l1-chart'), views!.landscape1DChart(r));
+  setMessage('l1-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
+
+tool('l2-form', 'l2-message', async () => {
+  const r = await client.call('landscape2d', { ...diagnosticOptions('l2-examples'), points: num('l2-points'), range: num('l2-range') });
+  await views!.drawChart($('l2-chart'), views!.landscape2DChart(r));
+  setMessage('l2-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
+
+tool('gc-form', 'gc-message', async () => {
+  const samples = optionalInt('gc-samples');
+  const r = await client.call('gradcheck', { ...diagnosticOptions('gc-examples'), method: $<HTMLSelectElement>('gc-method').value as 'centered' | 'forward',
+    h: num('gc-h'), ...(samples !== undefined ? { samples } : {}), via: $<HTMLSelectElement>('gc-via').value as 'linearity' | 'backend' });
+  const worst = [...r.rows].sort((a, b) => b.relativeError - a.relativeError).slice(0, 25);
+  const summary = document.createElement('p');
+  summary.className = 'gc-summary';
+  const verdict = document.createElement('span');
+  verdict.className = `verdict ${r.verdict}`;
+  verdict.textContent = r.verdict;
+  summary.append('Verdict: ', verdict, ` — ${r.explanation}. Max relative error ${r.maxRelativeError.toExponential(2)}, mean ${r.meanRelativeError.toExponential(2)}`
+    + `; ${r.kinked} of ${r.rows.length} coordinates crossed a hinge kink.`);
+  const table = document.createElement('table');
+  table.className = 'gc';
+  table.createCaption().textContent = worst.length < r.rows.length ? `The ${worst.length} worst of ${r.rows.length} coordinates` : `All ${r.rows.length} coordinates checked, worst first`;
+  const head = table.createTHead().insertRow();
+  for (const h of ['W[row, class]', 'analytic', 'numerical', 'relative error', 'kinks']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const x of worst) {
+    const tr = body.insertRow();
+    for (const v of [`W[${x.row}, ${x.col}]`, x.analytic.toExponential(6), x.numerical.toExponential(6), x.relativeError.toExponential(2), String(x.kinkCrossed)]) {
+      tr.insertCell().textContent = v;
+    }
+  }
+  const wrap = document.createElement('div');
+  wrap.className = 'table-wrap';
+  wrap.append(table);
+  $('gc-result').replaceChildren(summary, wrap);
+  setMessage('gc-message', `${r.settings}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
+
+// ---- form behaviour: show the settings that apply ----
+
+function updateVisibility(): void {
+  const loss = $<HTMLSelectElement>('loss').value;
+  const strategy = $<HTMLSelectElement>('strategy').value;
+  const optimizer = $<HTMLSelectElement>('optimizer').value;
+  const schedule = $<HTMLSelectElement>('schedule').value;
+  const gradient = !strategy.includes('search');
+  const show: Record<string, boolean> = {
+    svm: loss === 'svm', gradient, search: !gradient,
+    momentum: gradient && (optimizer === 'momentum' || optimizer === 'nesterov'),
+    step: gradient && schedule === 'step', decay: gradient && (schedule === 'exponential' || schedule === 'inverse'),
+  };
+  for (const el of document.querySelectorAll<HTMLElement>('[data-when]')) el.hidden = !show[el.dataset['when']!];
+}
+
+for (const id of ['loss', 'strategy', 'optimizer', 'schedule']) $(id).addEventListener('change', updateVisibility);
+$('strategy').addEventListener('change', () => {
+  const s = $<HTMLSelectElement>('strategy').value;
+  const unit = $<HTMLSelectElement>('length-unit');
+  const len = $<HTMLInputElement>('length');
+  if (s.includes('search') && unit.value === 'epochs') { unit.value = 'iterations'; len.value = '200'; }
+  else if (!s.includes('search') && unit.value === 'iterations' && len.value === '200') { unit.value = 'epochs'; len.value = '5'; }
+});
+updateVisibility();
+
+// ---- wiring ----
+
+let currentRun: Promise<void> | undefined;
+$<HTMLFormElement>('train-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  if (state.run !== 'idle') return;
+  currentRun = startRun().finally(() => { currentRun = undefined; });
+});
+$('pause').addEventListener('click', () => {
+  if (state.run === 'running') { void client.call('pause'); setRunState('paused'); $('run-status').textContent = runStatus(); }
+  else if (state.run === 'paused') { void client.call('resume'); setRunState('running'); }
+});
+$('stop').addEventListener('click', () => {
+  setRunState('stopping');
+  $('run-status').textContent = 'Stopping…';
+  void client.call('stop');
+});
+$('reset').addEventListener('click', async () => {
+  // A run in progress is stopped first and allowed to finish, then its model is dropped.
+  if (currentRun) {
+    setRunState('stopping');
+    await client.call('stop');
+    await currentRun;
+  }
+  await client.call('reset');
+  clearModelViews();
+  setMessage('train-message', '');
+  setMessage('model-message', '');
+  $('run-status').textContent = 'Reset: no model.';
+});
+$('data-embedded').addEventListener('click', () => void loadData(() => client.call('loadEmbedded', new URL('data/fashion-mnist-subset/', location.href).href), 'the embedded Fashion-MNIST subset'));
+$<HTMLInputElement>('data-files').addEventListener('change', async (ev) => {
+  const input = ev.target as HTMLInputElement;
+  const files = [...(input.files ?? [])];
+  input.value = '';
+  if (files.length === 0) return;
+  const named = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  await loadData(() => client.call('loadFiles', named), files.map((f) => f.name).join(', '));
+});
+$('model-save').addEventListener('click', () => void saveModel());
+$<HTMLInputElement>('model-file').addEventListener('change', (ev) => {
+  const input = ev.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (file) void openModel(file);
+});
+
+client.on(onEvent);
+buildBackendMenu();
+setRunState('idle');
+
+// For tests and the curious: the page's state, read-only.
+(globalThis as { __descent?: unknown }).__descent = { state };
+
+void (async () => {
+  await viewsReady;
+  await loadData(() => client.call('loadEmbedded', new URL('data/fashion-mnist-subset/', location.href).href), 'the embedded Fashion-MNIST subset');
+  document.body.dataset['ready'] = 'true';
+  // Probing loads each backend's runtime (in the worker), so it starts after the data is in.
+  await client.call('probe').catch((e) => { $('probe-status').textContent = `Probing failed: ${errorText(e)}`; });
+  document.body.dataset['probed'] = 'true';
+})();

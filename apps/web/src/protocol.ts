@@ -1,0 +1,170 @@
+/**
+ * Messages between the page (main.ts) and the training worker (worker.ts).
+ *
+ * The page sends requests { id, method, args } and gets one reply { id, ok, value | error }
+ * per request; the worker also pushes events ({ event: ... }) while it works: probe rows as
+ * backends are probed, loss batches and snapshots while a run trains.
+ */
+import type { ConfusionMatrix, GradientCheckRow, ImageShape, ProbeResult } from '@descent/core';
+
+/** What the user chose in the training form. */
+export interface TrainSettings {
+  readonly backend: string;
+  readonly loss: 'softmax' | 'svm';
+  readonly reg: number;
+  readonly delta: number;
+  readonly strategy: 'random-search' | 'random-local-search' | 'gd' | 'minibatch' | 'sgd';
+  readonly optimizer: 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly schedule: 'constant' | 'step' | 'exponential' | 'inverse';
+  readonly stepEvery: number;
+  readonly stepFactor: number;
+  readonly decay: number;
+  /** undefined: the strategy's default (256 for minibatch, 1 for sgd, all rows otherwise). */
+  readonly batchSize?: number;
+  /** undefined: the strategy's default. */
+  readonly sampler?: 'sequential' | 'replacement' | 'shuffle';
+  readonly length: { readonly unit: 'epochs' | 'iterations'; readonly value: number };
+  readonly seed: number;
+  readonly initScale: number;
+  readonly searchScale: number;
+  readonly searchStep: number;
+  /** Training rows used (after the validation split); undefined: all. */
+  readonly limit?: number;
+  /** Validation rows held out: a fraction in (0, 1) or a count. */
+  readonly validation: number;
+  /** Start from the current model's weights (and its preprocessing) instead of a fresh W. */
+  readonly resume: boolean;
+  /** Milliseconds to wait per iteration, to watch a run in slow motion (0: full speed). */
+  readonly paceMs: number;
+}
+
+export interface ProbeRowMessage {
+  readonly id: string;
+  readonly description: string;
+  readonly result: ProbeResult;
+}
+
+export interface SampleImage {
+  /** Row of the test split. */
+  readonly index: number;
+  readonly label: number;
+  /** height·width·channels bytes in the data set's layout. */
+  readonly pixels: Uint8Array;
+}
+
+export interface DataInfo {
+  readonly name: string;
+  readonly source: string;
+  readonly classNames: readonly string[];
+  readonly image: ImageShape;
+  readonly train: number;
+  readonly validation: number;
+  readonly test: number;
+  readonly features: number;
+  /** Notes on how the files were read (e.g. "no test file: 20 % of the rows held out as test"). */
+  readonly notes: readonly string[];
+  readonly samples: readonly SampleImage[];
+}
+
+export interface PredictionRow {
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+  readonly probability: number;
+}
+
+/** The current model, as the live views draw it. */
+export interface Snapshot {
+  readonly weights: Float64Array;
+  readonly classNames: readonly string[];
+  readonly image: ImageShape;
+  readonly confusion: Pick<ConfusionMatrix, 'counts' | 'accuracy' | 'total'>;
+  readonly predictions: readonly PredictionRow[];
+  /** Where the weights came from: 'training', 'opened model.json', … */
+  readonly origin: string;
+}
+
+export interface Evaluation { readonly iteration: number; readonly trainAccuracy: number; readonly validationAccuracy?: number }
+
+export interface RunSummary {
+  readonly status: 'completed' | 'stopped' | 'diverged';
+  readonly message?: string;
+  readonly iterations: number;
+  readonly epochs: number;
+  readonly finalLoss: number;
+  readonly seconds: number;
+  readonly testAccuracy: number;
+  readonly backend: string;
+}
+
+export interface SweepResult {
+  readonly initialLoss: number;
+  readonly gradientNorm: number;
+  readonly rows: readonly { size: number; loss: number }[];
+  readonly best: { size: number; loss: number };
+  readonly at: string;
+  readonly seconds: number;
+}
+
+export interface Landscape1DResult { readonly alphas: Float64Array; readonly losses: Float64Array; readonly at: string; readonly seconds: number }
+export interface Landscape2DResult {
+  readonly alphas: Float64Array; readonly betas: Float64Array; readonly losses: Float64Array; readonly at: string; readonly seconds: number;
+}
+
+export interface GradcheckResult {
+  readonly rows: readonly GradientCheckRow[];
+  readonly maxRelativeError: number;
+  readonly meanRelativeError: number;
+  readonly kinked: number;
+  readonly verdict: string;
+  readonly explanation: string;
+  readonly settings: string;
+  readonly seconds: number;
+}
+
+export interface DiagnosticOptions {
+  readonly backend: string;
+  readonly loss: 'softmax' | 'svm';
+  readonly reg: number;
+  readonly delta: number;
+  readonly seed: number;
+  readonly initScale: number;
+  /** Training rows the loss is averaged over (undefined: all). */
+  readonly examples?: number;
+}
+
+export interface Methods {
+  probe: { args: []; value: ProbeRowMessage[] };
+  loadEmbedded: { args: [baseUrl: string]; value: DataInfo };
+  loadFiles: { args: [files: { name: string; bytes: Uint8Array }[]]; value: DataInfo };
+  train: { args: [settings: TrainSettings]; value: RunSummary };
+  pause: { args: []; value: void };
+  resume: { args: []; value: void };
+  stop: { args: []; value: void };
+  reset: { args: []; value: void };
+  saveModel: { args: []; value: string };
+  openModel: { args: [text: string, name: string]; value: { snapshot: Snapshot; summary: string } };
+  sweep: { args: [options: DiagnosticOptions]; value: SweepResult };
+  landscape1d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape1DResult };
+  landscape2d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape2DResult };
+  gradcheck: {
+    args: [options: DiagnosticOptions & { method: 'centered' | 'forward'; h: number; samples?: number; via: 'linearity' | 'backend' }];
+    value: GradcheckResult;
+  };
+}
+
+export type MethodName = keyof Methods;
+
+export interface Request<M extends MethodName = MethodName> { readonly id: number; readonly method: M; readonly args: Methods[M]['args'] }
+export type Reply = { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly kind?: string };
+
+export type WorkerEvent =
+  | { readonly event: 'probe'; readonly row: ProbeRowMessage }
+  | { readonly event: 'run-start'; readonly iterations: number; readonly backend: string; readonly strategy: string }
+  | { readonly event: 'losses'; readonly first: number; readonly losses: Float64Array; readonly evaluations: readonly Evaluation[];
+      readonly epoch: number; readonly learningRate?: number }
+  | { readonly event: 'snapshot'; readonly snapshot: Snapshot }
+  | { readonly event: 'state'; readonly state: 'running' | 'paused' };

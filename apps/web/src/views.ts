@@ -1,0 +1,122 @@
+/**
+ * Drawing: the Vega-Lite specs of @descent/plots (the same pictures the CLI writes as SVG)
+ * rendered with vega-embed, and the class templates and sample images on canvases. Loaded with
+ * import() after the page's controls are up, so the first paint does not wait for Vega.
+ */
+import {
+  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, stepSizeSweepSpec, templateImages,
+  type Spec,
+} from '@descent/plots';
+import embed, { type Result } from 'vega-embed';
+import type { ImageShape } from '@descent/core';
+import type { Evaluation, Landscape1DResult, Landscape2DResult, Snapshot, SweepResult } from './protocol.js';
+
+interface Slot { result?: Result; busy: boolean; pending?: Spec; done: Promise<void> }
+const slots = new WeakMap<HTMLElement, Slot>();
+
+/**
+ * Draws spec into el (SVG). Redraws are coalesced: while one is being drawn, only the latest
+ * of the specs asked for meanwhile is drawn next, so a fast run never queues up pictures.
+ */
+export function drawChart(el: HTMLElement, spec: Spec): Promise<void> {
+  let slot = slots.get(el);
+  if (!slot) {
+    slot = { busy: false, done: Promise.resolve() };
+    slots.set(el, slot);
+  }
+  slot.pending = spec;
+  if (!slot.busy) slot.done = pump(el, slot);
+  return slot.done;
+}
+
+async function pump(el: HTMLElement, slot: Slot): Promise<void> {
+  slot.busy = true;
+  try {
+    while (slot.pending) {
+      const spec = slot.pending;
+      slot.pending = undefined;
+      const host = document.createElement('div');
+      const result = await embed(host, spec, { renderer: 'svg', actions: false, tooltip: true });
+      slot.result?.finalize();
+      el.replaceChildren(host);
+      slot.result = result;
+    }
+  } finally {
+    slot.busy = false;
+  }
+}
+
+/** Drops a chart and shows a placeholder. */
+export function clearChart(el: HTMLElement, text: string): void {
+  const slot = slots.get(el);
+  if (slot) { slot.pending = undefined; slot.result?.finalize(); slot.result = undefined; }
+  const p = document.createElement('p');
+  p.className = 'placeholder';
+  p.textContent = text;
+  el.replaceChildren(p);
+}
+
+export function lossChart(losses: ArrayLike<number>, evaluations: readonly Evaluation[], title?: string): Spec {
+  return lossCurveSpec({ losses, evaluations, ...(title ? { title } : {}) });
+}
+
+export function confusionChart(s: Snapshot): Spec {
+  return confusionMatrixSpec({ counts: s.confusion.counts, classNames: s.classNames, title: 'Confusion matrix (test split)' });
+}
+
+export function sweepChart(r: SweepResult): Spec {
+  return stepSizeSweepSpec({ rows: r.rows, initialLoss: r.initialLoss, best: r.best });
+}
+
+export function landscape1DChart(r: Landscape1DResult): Spec {
+  return landscape1DSpec({ alphas: r.alphas, losses: r.losses });
+}
+
+export function landscape2DChart(r: Landscape2DResult): Spec {
+  return landscape2DSpec({ alphas: r.alphas, betas: r.betas, losses: r.losses });
+}
+
+/** Paints hwc bytes (1 or 3 channels) onto a canvas of the image's size. */
+function paint(canvas: HTMLCanvasElement, pixels: Uint8Array, height: number, width: number, channels: number): void {
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(width, height);
+  for (let i = 0; i < width * height; i++) {
+    const o = i * channels;
+    img.data[i * 4] = pixels[o]!;
+    img.data[i * 4 + 1] = pixels[channels === 3 ? o + 1 : o]!;
+    img.data[i * 4 + 2] = pixels[channels === 3 ? o + 2 : o]!;
+    img.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** One image of a data set (its own layout) onto a canvas. */
+export function paintImage(canvas: HTMLCanvasElement, pixels: Uint8Array, shape: ImageShape): void {
+  const { height: H, width: W, channels: K } = shape;
+  let hwc = pixels;
+  if (shape.layout === 'chw' && K > 1) {
+    hwc = new Uint8Array(pixels.length);
+    for (let k = 0; k < K; k++) for (let p = 0; p < H * W; p++) hwc[p * K + k] = pixels[k * H * W + p]!;
+  }
+  paint(canvas, hwc, H, W, K === 3 ? 3 : 1);
+}
+
+/** The class templates of the snapshot's weights (templateImages from @descent/plots) as canvases. */
+export function drawTemplates(list: HTMLOListElement, s: Snapshot): void {
+  const t = templateImages({ weights: s.weights, classNames: s.classNames, image: s.image });
+  if (list.children.length !== t.pixels.length) {
+    list.replaceChildren(...t.pixels.map((_, c) => {
+      const li = document.createElement('li');
+      const canvas = document.createElement('canvas');
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', `template of class ${s.classNames[c]}`);
+      const cap = document.createElement('span');
+      cap.textContent = s.classNames[c] ?? `class ${c}`;
+      li.append(canvas, cap);
+      return li;
+    }));
+  }
+  t.pixels.forEach((p, c) => paint(list.children[c]!.querySelector('canvas')!, p, t.height, t.width, t.channels));
+}

@@ -1,0 +1,154 @@
+/**
+ * The worker's logic without a browser: pausing a run through the gated backend, and reading
+ * the files a user opens.
+ */
+import {
+  encodeCifar10Batch, encodeIdx, fitPreprocessing, makeDataset, Random, toDesignMatrix, train,
+  type ComputeBackend, type Dataset, type ImageShape,
+} from '@descent/core';
+import { providers } from '@descent/backend-ts';
+import { describe, expect, it } from 'vitest';
+import { PauseGate, WatchedBackend } from '../src/worker/control.js';
+import { prepare, sampleRows, userData } from '../src/worker/data.js';
+
+function toyDataset(n: number, seed: number, shape: ImageShape = { height: 4, width: 4, channels: 1, layout: 'hwc' }): Dataset {
+  const rng = new Random(seed);
+  const f = shape.height * shape.width * shape.channels;
+  const images = new Uint8Array(n * f);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(3);
+    labels[i] = c;
+    for (let j = 0; j < f; j++) images[i * f + j] = Math.min(255, Math.floor(rng.float() * 60) + (j % 3 === c ? 150 : 0));
+  }
+  return makeDataset({ name: 'toy', images, labels, image: shape, classNames: ['a', 'b', 'c'] });
+}
+
+async function tsBackend(): Promise<ComputeBackend> {
+  return providers.find((p) => p.id === 'ts-f64')!.create();
+}
+
+describe('pausing a run (PauseGate + WatchedBackend)', () => {
+  it('holds train() at the gate and resumes it to the same result as a run never paused', async () => {
+    const ds = toyDataset(300, 1);
+    const m = toDesignMatrix(ds, fitPreprocessing(ds));
+    const backend = await tsBackend();
+    const data = await backend.place(m);
+    const options = { train: data, objective: { loss: 'softmax' as const, reg: 1e-3 }, strategy: 'minibatch' as const,
+      seed: 7, iterations: 60, batchSize: 32, optimizer: 'momentum' as const, learningRate: 0.1 };
+
+    const plain = await train({ ...options, backend });
+
+    const gate = new PauseGate();
+    const watched = new WatchedBackend(backend, { gate, train: () => data, keepBest: false });
+    let seen = 0;
+    const running = train({ ...options, backend: watched, onProgress: (e) => { seen = e.iteration; if (e.iteration === 20) gate.pause(); } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gate.paused).toBe(true);
+    expect(seen).toBe(20);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen, 'a paused run does not move').toBe(20);
+    expect(watched.current()).toBeInstanceOf(Float64Array);
+    gate.resume();
+    const resumed = await running;
+    expect(resumed.status).toBe('completed');
+    expect(resumed.iterations).toBe(60);
+    expect(Array.from(resumed.weights)).toEqual(Array.from(plain.weights));
+    expect(Array.from(resumed.losses)).toEqual(Array.from(plain.losses));
+    await backend.dispose();
+  });
+
+  it('a stop request while paused ends the run with the weights learned so far', async () => {
+    const ds = toyDataset(200, 2);
+    const m = toDesignMatrix(ds, fitPreprocessing(ds));
+    const backend = await tsBackend();
+    const data = await backend.place(m);
+    const gate = new PauseGate();
+    const controller = new AbortController();
+    const watched = new WatchedBackend(backend, { gate, train: () => data, keepBest: false });
+    const running = train({ backend: watched, train: data, objective: { loss: 'svm', reg: 1e-3, delta: 1 }, strategy: 'gd', seed: 1,
+      iterations: 50, learningRate: 0.05, signal: controller.signal,
+      onProgress: (e) => { if (e.iteration === 5) gate.pause(); } });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    gate.resume();
+    const r = await running;
+    expect(r.status).toBe('stopped');
+    expect(r.iterations).toBeLessThanOrEqual(6);
+    await backend.dispose();
+  });
+
+  it('for the searches, remembers the best weights evaluated (the ones they keep)', async () => {
+    const ds = toyDataset(200, 3);
+    const m = toDesignMatrix(ds, fitPreprocessing(ds));
+    const backend = await tsBackend();
+    const data = await backend.place(m);
+    const watched = new WatchedBackend(backend, { gate: new PauseGate(), train: () => data, keepBest: true });
+    const r = await train({ backend: watched, train: data, objective: { loss: 'softmax', reg: 0 }, strategy: 'random-search', seed: 3, iterations: 40 });
+    expect(Array.from(watched.current()!)).toEqual(Array.from(r.weights));
+    await backend.dispose();
+  });
+});
+
+describe('files the user opens', () => {
+  const ds = toyDataset(50, 4);
+  const idx = (d: Dataset) => ({
+    images: encodeIdx(d.images, [d.n, d.image.height, d.image.width], { gzip: true }),
+    labels: encodeIdx(d.labels, [d.n]),
+  });
+
+  it('reads a train and a test IDX pair, told apart by their names, gzipped or not', () => {
+    const train = idx(ds), test = idx(toyDataset(20, 5));
+    const r = userData([
+      { name: 't10k-labels-idx1-ubyte', bytes: test.labels }, { name: 'train-images-idx3-ubyte.gz', bytes: train.images },
+      { name: 'train-labels-idx1-ubyte', bytes: train.labels }, { name: 't10k-images-idx3-ubyte.gz', bytes: test.images },
+      { name: 'classes.txt', bytes: new TextEncoder().encode('x\ny\nz\n') },
+    ], 1);
+    expect(r.train.n).toBe(50);
+    expect(r.test.n).toBe(20);
+    expect(r.train.classNames).toEqual(['x', 'y', 'z']);
+    expect(Array.from(r.train.images)).toEqual(Array.from(ds.images));
+  });
+
+  it('holds out a seeded fifth as the test split when only one pair is opened', () => {
+    const one = idx(ds);
+    const r = userData([{ name: 'a-images.gz', bytes: one.images }, { name: 'a-labels', bytes: one.labels }], 1);
+    expect(r.train.n + r.test.n).toBe(50);
+    expect(r.test.n).toBe(10);
+    expect(r.notes.join(' ')).toMatch(/held out as the test split/);
+    const again = userData([{ name: 'a-images.gz', bytes: one.images }, { name: 'a-labels', bytes: one.labels }], 1);
+    expect(Array.from(again.test.labels)).toEqual(Array.from(r.test.labels));
+  });
+
+  it('reads CIFAR-10 binary batches and batches.meta.txt', () => {
+    const shape = { height: 32, width: 32, channels: 3, layout: 'chw' as const };
+    const a = toyDataset(12, 6, shape), b = toyDataset(8, 7, shape), t = toyDataset(5, 8, shape);
+    const r = userData([
+      { name: 'data_batch_2.bin', bytes: encodeCifar10Batch(b) }, { name: 'data_batch_1.bin', bytes: encodeCifar10Batch(a) },
+      { name: 'test_batch.bin', bytes: encodeCifar10Batch(t) }, { name: 'batches.meta.txt', bytes: new TextEncoder().encode('p\nq\nr\n') },
+    ], 1);
+    expect(r.train.n).toBe(20);
+    expect(r.test.n).toBe(5);
+    expect(r.train.classNames).toEqual(['p', 'q', 'r']);
+    expect(Array.from(r.train.labels.subarray(0, 12))).toEqual(Array.from(a.labels));
+  });
+
+  it('names the file and the problem for bad input', () => {
+    const good = idx(ds);
+    expect(() => userData([{ name: 'notes.txt', bytes: new TextEncoder().encode('hello') }], 1)).toThrow(/notes\.txt: not an IDX/);
+    expect(() => userData([{ name: 'train-images.gz', bytes: good.images.subarray(0, 40) }, { name: 'train-labels', bytes: good.labels }], 1))
+      .toThrow(/train-images\.gz/);
+    expect(() => userData([{ name: 'data_batch_1.bin', bytes: new Uint8Array(3000) }], 1)).toThrow(/data_batch_1\.bin: truncated/);
+    expect(() => userData([{ name: 'train-images.gz', bytes: good.images }], 1)).toThrow(/come in pairs/);
+  });
+
+  it('prepares as the CLI does: the same seed splits and preprocesses the same way', () => {
+    const raw = { name: 'toy', source: 'toy', train: ds, test: toyDataset(20, 9), notes: [] };
+    const a = prepare(raw, { seed: 3, validation: 0.1 });
+    const b = prepare(raw, { seed: 3, validation: 0.1 });
+    expect(a.validation.n).toBe(5);
+    expect(Array.from(a.train.x)).toEqual(Array.from(b.train.x));
+    expect(prepare(raw, { seed: 3, validation: 0.1, limit: 10 }).train.n).toBe(10);
+    expect(sampleRows(raw.test, 6)).toHaveLength(6);
+  });
+});
