@@ -3,10 +3,11 @@
  * the files a user opens.
  */
 import {
-  encodeCifar10Batch, encodeIdx, fitPreprocessing, makeDataset, Random, toDesignMatrix, train,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar, fitPreprocessing, makeDataset, Random, toDesignMatrix, train,
   type ComputeBackend, type Dataset, type ImageShape,
 } from '@descent/core';
 import { providers } from '@descent/backend-ts';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PauseGate, WatchedBackend } from '../src/worker/control.js';
 import { prepare, sampleRows, userData } from '../src/worker/data.js';
@@ -131,6 +132,25 @@ describe('files the user opens', () => {
     expect(r.test.n).toBe(5);
     expect(r.train.classNames).toEqual(['p', 'q', 'r']);
     expect(Array.from(r.train.labels.subarray(0, 12))).toEqual(Array.from(a.labels));
+  });
+
+  it('reads the python version of CIFAR-10 inside its .tar.gz, as the course ships it', () => {
+    const shape = { height: 32, width: 32, channels: 3, layout: 'chw' as const };
+    const parts = [1, 2, 3, 4, 5].map((k) => toyDataset(6, 10 + k, shape));
+    const t = toyDataset(4, 20, shape);
+    const names = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+    const entries = [
+      ...parts.map((p, k) => ({ path: `cifar-10-batches-py/data_batch_${k + 1}`, bytes: encodeCifar10PythonBatch(p) })),
+      { path: 'cifar-10-batches-py/test_batch', bytes: encodeCifar10PythonBatch(t) },
+      { path: 'cifar-10-batches-py/batches.meta', bytes: encodeCifar10PythonMeta(names) },
+    ];
+    const archive = gzipSync(encodeTar(entries));
+    const r = userData([{ name: 'cifar-10-python.tar.gz', bytes: archive }], 1);
+    expect(r.train.n).toBe(30);
+    expect(r.test.n).toBe(4);
+    expect(r.train.classNames).toEqual(names);
+    expect(Array.from(r.train.images.subarray(0, 3072))).toEqual(Array.from(parts[0]!.images.subarray(0, 3072)));
+    expect(Array.from(r.test.labels)).toEqual(Array.from(t.labels));
   });
 
   it('names the file and the problem for bad input', () => {

@@ -7,8 +7,8 @@
  */
 import {
   CIFAR10_CLASS_NAMES, concatDatasets, DataError, FASHION_MNIST_CLASS_NAMES,
-  IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, maybeGunzip, MNIST_CLASS_NAMES, parseCifar10Meta, prepareSplits, Random, readCifar10Batch,
-  readIdxDataset, splitTrainValidation,
+  IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, isPickle, isTar, maybeGunzip, MNIST_CLASS_NAMES, parseCifar10Meta, prepareSplits,
+  Random, readArchive, readCifar10Batch, readCifar10PythonBatch, readCifar10PythonMeta, readIdxDataset, splitTrainValidation,
   type Dataset, type DesignMatrix, type Preprocessing,
 } from '@descent/core';
 
@@ -62,22 +62,44 @@ function idxKind(bytes: Uint8Array, name: string): 'images' | 'labels' | undefin
 
 const isTestName = (n: string) => /(^|[^a-z])(t10k|test)/i.test(n);
 
+/** A .tar or .tar.gz (told apart by content: gzip, then a tar header) is replaced by its files. */
+function expandArchives(files: readonly NamedBytes[]): NamedBytes[] {
+  return files.flatMap((f) => {
+    let tar = isTar(f.bytes);
+    if (!tar && f.bytes[0] === 0x1f && f.bytes[1] === 0x8b) {
+      try {
+        tar = isTar(maybeGunzip(f.bytes, f.name).bytes);
+      } catch {
+        tar = false; // not readable as gzip: the IDX reader below names the problem
+      }
+    }
+    if (!tar) return [f];
+    return readArchive(f.bytes, f.name)
+      .filter((e) => e.bytes.length > 0)
+      .map((e) => ({ name: `${baseName(e.path)}`, bytes: e.bytes }));
+  });
+}
+
 /**
  * Reads files the user opened: IDX images + labels (gzipped or not; a train pair and a test
- * pair, or one pair whose last 20 % become the test split), or CIFAR-10 binary batches
- * (data_batch_*.bin, test_batch.bin, optional batches.meta.txt). Optional classes.txt: class
- * names one per line. Every problem is a DataError that names the file.
+ * pair, or one pair whose last 20 % become the test split), or CIFAR-10 batches as the course
+ * ships them: binary (data_batch_*.bin, test_batch.bin, optional batches.meta.txt) or python
+ * pickles (data_batch_*, test_batch, optional batches.meta), loose or inside their .tar.gz.
+ * Optional classes.txt: class names one per line. Every problem is a DataError naming the file.
  */
 export function userData(files: readonly NamedBytes[], seed: number): RawData {
   if (files.length === 0) throw new DataError('no files were opened');
-  const named = files.map((f) => ({ ...f, name: baseName(f.name) }));
+  const named = expandArchives(files.map((f) => ({ ...f, name: baseName(f.name) })))
+    .filter((f) => !/^(readme\.html|\.ds_store)$/i.test(f.name));
   const classesTxt = named.find((f) => /^classes\.txt$/i.test(f.name));
-  const meta = named.find((f) => /^batches\.meta\.txt$/i.test(f.name));
+  const meta = named.find((f) => /^batches\.meta(\.txt)?$/i.test(f.name));
   const rest = named.filter((f) => f !== classesTxt && f !== meta);
-  const namesFrom = (f: NamedBytes | undefined) => (f ? parseCifar10Meta(new TextDecoder().decode(f.bytes), f.name) : undefined);
+  const namesFrom = (f: NamedBytes | undefined) => (!f ? undefined : isPickle(f.bytes)
+    ? readCifar10PythonMeta(f.bytes, f.name) : parseCifar10Meta(new TextDecoder().decode(f.bytes), f.name));
 
-  const cifar = rest.filter((f) => /\.bin$/i.test(f.name));
-  const idx = rest.filter((f) => !/\.bin$/i.test(f.name)).map((f) => ({ ...f, kind: idxKind(f.bytes, f.name) }));
+  const isCifar = (f: NamedBytes) => /\.bin$/i.test(f.name) || isPickle(f.bytes);
+  const cifar = rest.filter(isCifar);
+  const idx = rest.filter((f) => !isCifar(f)).map((f) => ({ ...f, kind: idxKind(f.bytes, f.name) }));
   const unknown = idx.filter((f) => f.kind === undefined);
   if (cifar.length > 0 && idx.length > 0) {
     throw new DataError(`open either IDX files or CIFAR-10 .bin batches, not both (got ${rest.map((f) => f.name).join(', ')})`);
@@ -125,7 +147,8 @@ function idxData(files: readonly (NamedBytes & { kind: 'images' | 'labels' })[],
 function cifarData(files: readonly NamedBytes[], names: readonly string[] | undefined, seed: number): RawData {
   const classNames = names ?? CIFAR10_CLASS_NAMES;
   const notes: string[] = [];
-  const read = (f: NamedBytes) => readCifar10Batch(f.bytes, f.name, { classNames });
+  const read = (f: NamedBytes) => (isPickle(f.bytes)
+    ? readCifar10PythonBatch(f.bytes, f.name, { classNames }) : readCifar10Batch(f.bytes, f.name, { classNames }));
   const tests = files.filter((f) => isTestName(f.name));
   const trains = files.filter((f) => !isTestName(f.name)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (tests.length > 1) throw new DataError(`more than one test batch: ${tests.map((f) => f.name).join(', ')}`);
