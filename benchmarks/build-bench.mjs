@@ -1,4 +1,5 @@
-// Bundles the benchmark (src/bench/main.ts) to dist/bench.js for Node: @descent/* from their
+// Bundles the benchmark (src/bench/main.ts → dist/bench.js) and the agreement report
+// (src/agree/main.ts → dist/agree.js) for Node: @descent/* from their
 // TypeScript sources ('source' condition), npm code bundled, except packages that load .wasm
 // or .node files next to their own code: those stay external, imported by absolute path (the
 // benchmarks package itself does not list them, so a bare name would not resolve from dist/).
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 
 /** Package-name prefixes kept external (append yours: their files must stay where npm put them). */
 const EXTERNAL = ['@tensorflow/', 'onnxruntime-node', 'onnxruntime-web'];
+/** Kept external by bare name: root devDependencies, found from dist/ by Node's walk up to the root's node_modules. */
+const EXTERNAL_BARE = ['esbuild', 'playwright-core'];
 
 const keepExternal = {
   name: 'external-by-absolute-path',
@@ -25,14 +28,16 @@ const keepExternal = {
 };
 
 await build({
-  entryPoints: ['src/bench/main.ts'],
-  outfile: 'dist/bench.js',
+  // Extra entries as arguments name=path (e.g. an experiment: node build-bench.mjs try=src/bench/try.ts).
+  entryPoints: { bench: 'src/bench/main.ts', agree: 'src/agree/main.ts', ...Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) },
+  outdir: 'dist',
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   conditions: ['source'],
   plugins: [keepExternal],
+  external: EXTERNAL_BARE,
   sourcemap: true,
   logLevel: 'warning',
   // Bundled CommonJS dependencies may call require(); give the ES module one.

@@ -149,6 +149,8 @@ export function conformanceCases(): ConformanceCase[] {
 export interface TrainingCase {
   readonly name: string;
   readonly data: DesignMatrix;
+  /** Held-out rows from the same distribution: the validation accuracy must match the oracle's. */
+  readonly validation: DesignMatrix;
   readonly objective: Objective;
   readonly optimizer: OptimizerName;
   readonly learningRate: number;
@@ -170,14 +172,19 @@ export function trainingCases(): TrainingCase[] {
   const n = 600, features = 32, d = features + 1, c = 5;
   // Gaussian blobs: class centres N(0, 1), points centre + N(0, 1.5²): learnable, not separable.
   const centres = normals(rng, new Float64Array(c * features));
-  const y = labels(rng, n, c);
-  const x = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < features; k++) x[i * d + k] = centres[y[i]! * features + k]! + 1.5 * rng.normal();
-    x[i * d + features] = 1;
-  }
-  const data: DesignMatrix = { x, y, n, d, classes: c };
-  const common = { data, objective: { loss: 'softmax', reg: 1e-3 } as Objective, iterations: 200, batchSize: 32, seed: 231 };
+  const blobs = (rows: number): DesignMatrix => {
+    const y = labels(rng, rows, c);
+    const x = new Float32Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < features; k++) x[i * d + k] = centres[y[i]! * features + k]! + 1.5 * rng.normal();
+      x[i * d + features] = 1;
+    }
+    return { x, y, n: rows, d, classes: c };
+  };
+  const data = blobs(n);
+  // Drawn after the training rows, so the training data (and the measured errors above) are unchanged.
+  const validation = blobs(300);
+  const common = { data, validation, objective: { loss: 'softmax', reg: 1e-3 } as Objective, iterations: 200, batchSize: 32, seed: 231 };
   return [
     { ...common, name: 'training: 200 minibatch SGD steps (softmax, batch 32, shuffle)', optimizer: 'sgd',
       learningRate: 0.05 },

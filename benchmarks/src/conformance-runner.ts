@@ -7,8 +7,8 @@
  * turns each spec into a vitest `it`.
  */
 import { createTsBackend } from '@descent/backend-ts';
-import { evaluateReference, gatherRows, linearScores, rowAt, rowCount, train } from '@descent/core';
-import type { ComputeBackend, Objective, Precision, Resident, Rows } from '@descent/core';
+import { argmaxRows, evaluateReference, gatherRows, linearScores, rowAt, rowCount, train } from '@descent/core';
+import type { ComputeBackend, Objective, Precision, Resident, Rows, Vec } from '@descent/core';
 import { conformanceCases, objectiveLabel, rowsLabel, trainingCases } from './cases.js';
 import type { ConformanceCase, TrainingCase } from './cases.js';
 import { compareClose, toleranceFor } from './tolerance.js';
@@ -190,12 +190,48 @@ function oracle(tc: TrainingCase): Promise<Float64Array> {
   return w;
 }
 
+/**
+ * Validation accuracy of W on tc.validation through the backend's scores, against the
+ * oracle's (float64 scores of the oracle's W). Tolerance: predictions may differ only on rows
+ * where the oracle's two best scores are closer than the scores' bound for the backend's
+ * precision (a near-tie that float32 rounding may break either way); anywhere else they must
+ * be equal, so in practice the accuracies are identical.
+ */
+async function validationCheck(check: Check, session: ConformanceSession, tc: TrainingCase, got: Float64Array,
+  expected: Float64Array): Promise<void> {
+  const v = tc.validation;
+  const ref = linearScores(v.x, expected, v.n, v.d, v.classes);
+  const { atol, rtol } = toleranceFor(session.target.precision, ref);
+  const resident = await session.backend.place(v);
+  let scores: Vec;
+  try {
+    scores = await session.backend.scores(got, resident, { start: 0, count: v.n });
+  } finally {
+    await session.backend.release(resident);
+  }
+  const mine = argmaxRows(scores, v.classes), theirs = argmaxRows(ref, v.classes);
+  let correctMine = 0, correctTheirs = 0, differ = 0, nearTies = 0, first = -1;
+  for (let i = 0; i < v.n; i++) {
+    if (mine[i] === v.y[i]) correctMine++;
+    if (theirs[i] === v.y[i]) correctTheirs++;
+    const row = ref.subarray(i * v.classes, (i + 1) * v.classes);
+    const sorted = [...row].sort((a, b) => b - a);
+    const tie = sorted[0]! - sorted[1]! <= 2 * (atol + rtol * Math.abs(sorted[0]!));
+    if (tie) nearTies++;
+    if (mine[i] !== theirs[i]) { differ++; if (!tie && first < 0) first = i; }
+  }
+  check.that(first < 0, `validation accuracy: ${correctMine}/${v.n} vs the oracle's ${correctTheirs}/${v.n}; `
+    + `row ${first} predicted ${mine[first]}, oracle ${theirs[first]}, and its oracle scores are no near-tie `
+    + `(bound 2·(atol ${atol.toExponential(2)} + rtol ${rtol.toExponential(2)}·|s|); ${nearTies} near-ties, ${differ} rows differ)`);
+}
+
 function trainingSpec(tc: TrainingCase): Spec {
-  return { case: tc.name, spec: `final weights vs 'ts-f64' (seed ${tc.seed}, lr ${tc.learningRate})`, run: async (session) => {
+  return { case: tc.name, spec: `final weights and validation accuracy vs 'ts-f64' (seed ${tc.seed}, lr ${tc.learningRate})`, run: async (session) => {
     const check = new Check();
     const expected = await oracle(tc);
     const got = await trainOn(session.backend, tc);
     check.close(got, expected, { ...toleranceFor(session.target.precision, expected), label: 'final weights' });
+    await validationCheck(check, session, tc, got, expected);
     return check;
   } };
 }

@@ -49,3 +49,5 @@ export function onnxProviders(options: OnnxBackendOptions = {}): BackendProvider
 
 /** The ONNX backends with default options (1 thread), for a registry: registry.registerProviders(providers). */
 export const providers: BackendProvider[] = onnxProviders();
+export { measureMachineLimits } from './bench/machine.js';
+export type { MachineLimits } from './bench/machine.js';
