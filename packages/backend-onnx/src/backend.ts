@@ -5,7 +5,7 @@
  * float32 throughout (W is rounded on the way in); loss and gradient come from the graphs in
  * ./graphs.
  */
-import { BackendError, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import { BackendError, PlacedSets, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows, Vec } from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
 import { objectiveGraph } from './graphs/objective.js';
@@ -25,24 +25,18 @@ interface Placed {
 
 export class OnnxBackend implements ComputeBackend {
   readonly precision = 'float32' as const;
-  private readonly placed = new Map<Resident, Placed>();
-  private disposed = false;
+  private readonly placed: PlacedSets<Placed>;
 
-  constructor(readonly id: string, private readonly runtime: LoadedRuntime, readonly residency: ResidencyPlan) {}
+  constructor(readonly id: string, private readonly runtime: LoadedRuntime, readonly residency: ResidencyPlan) {
+    this.placed = new PlacedSets(id);
+  }
 
   private live(): void {
-    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
+    this.placed.live();
   }
 
   private lookup(data: Resident): Placed {
-    this.live();
-    const p = this.placed.get(data);
-    if (!p) {
-      throw new BackendError(data.backendId === this.id
-        ? `data set (${data.n}×${data.d}) is not placed on backend '${this.id}' (released, or placed on another instance)`
-        : `data set was placed on backend '${data.backendId}', not on '${this.id}'`);
-    }
-    return p;
+    return this.placed.get(data);
   }
 
   async place(data: DesignMatrix): Promise<Resident> {
@@ -55,7 +49,7 @@ export class OnnxBackend implements ComputeBackend {
     const fed = this.residency.all === 'input' || this.residency.rows === 'input'
       ? { X: new Tensor('float32', x, [n, d]), Y: new Tensor('int32', y, [n]) } : undefined;
     const resident: Resident = Object.freeze({ backendId: this.id, n, d, classes: c, y: Int32Array.from(y) });
-    this.placed.set(resident, { data: { n, d, c, x, y }, sessions: new Map(), fed });
+    this.placed.add(resident, { data: { n, d, c, x, y }, sessions: new Map(), fed });
     return resident;
   }
 
@@ -135,9 +129,12 @@ export class OnnxBackend implements ComputeBackend {
   }
 
   async release(data: Resident): Promise<void> {
-    const p = this.placed.get(data);
+    const p = this.placed.delete(data);
     if (!p) return;
-    this.placed.delete(data);
+    await this.free(p);
+  }
+
+  private async free(p: Placed): Promise<void> {
     const sessions = await Promise.allSettled(p.sessions.values());
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
     p.fed?.X.dispose();
@@ -145,8 +142,7 @@ export class OnnxBackend implements ComputeBackend {
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    for (const r of [...this.placed.keys()]) await this.release(r);
-    this.disposed = true;
+    if (this.placed.isDisposed) return;
+    for (const p of this.placed.dispose()) await this.free(p);
   }
 }

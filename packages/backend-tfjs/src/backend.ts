@@ -4,7 +4,7 @@
  * uploads only W (and the row indices), computes inside tf.tidy, and reads back one tensor.
  * Every call holds the global tfjs engine (engine.ts), so tfjs backends used together serialize.
  */
-import { BackendError, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import { BackendError, PlacedSets, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows } from '@descent/core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { withEngine } from './engine.js';
@@ -31,25 +31,19 @@ export interface TfjsComputeBackend extends ComputeBackend {
 
 class TfjsBackend implements TfjsComputeBackend {
   readonly precision = 'float32';
-  private readonly placed = new Map<Resident, PlacedTensors>();
-  private disposed = false;
+  private readonly placed: PlacedSets<PlacedTensors>;
 
   constructor(readonly id: TfjsBackendId, private readonly runtime: Runtime, readonly floatBits: number,
-    readonly gradientMode: GradientMode) {}
+    readonly gradientMode: GradientMode) {
+    this.placed = new PlacedSets(id);
+  }
 
   private lookup(data: Resident): PlacedTensors {
-    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
-    const p = this.placed.get(data);
-    if (!p) {
-      throw new BackendError(data.backendId === this.id
-        ? `data set (${data.n}×${data.d}) is not placed on backend '${this.id}' (released, or placed on another instance)`
-        : `data set was placed on backend '${data.backendId}', not on '${this.id}'`);
-    }
-    return p;
+    return this.placed.get(data);
   }
 
   async place(data: DesignMatrix): Promise<Resident> {
-    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
+    this.placed.live();
     validateDesignMatrix(data);
     const { tf } = this.runtime;
     // Copies: tfjs may keep a typed array it is given, and the caller still owns data.x.
@@ -59,7 +53,7 @@ class TfjsBackend implements TfjsComputeBackend {
     }));
     const resident: Resident = Object.freeze({ backendId: this.id, n: data.n, d: data.d, classes: data.classes,
       y: Int32Array.from(data.y) });
-    this.placed.set(resident, placed);
+    this.placed.add(resident, placed);
     return resident;
   }
 
@@ -91,17 +85,14 @@ class TfjsBackend implements TfjsComputeBackend {
   }
 
   async release(data: Resident): Promise<void> {
-    const p = this.placed.get(data);
+    const p = this.placed.delete(data);
     if (!p) return;
-    this.placed.delete(data);
     await withEngine(this.runtime, () => this.runtime.tf.dispose([p.x, p.y]));
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    const tensors = [...this.placed.values()].flatMap((p) => [p.x, p.y]);
-    this.placed.clear();
+    if (this.placed.isDisposed) return;
+    const tensors = this.placed.dispose().flatMap((p) => [p.x, p.y]);
     await withEngine(this.runtime, () => this.runtime.tf.dispose(tensors));
   }
 

@@ -3,7 +3,7 @@
  * float32; 'ts-f64' stores them as float64 and is the oracle every other backend is checked
  * against. Arithmetic inside a row (dot products, loss, dS) is float64 in both.
  */
-import { BackendError, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import { BackendError, PlacedSets, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
 import type {
   ComputeBackend, DesignMatrix, Evaluation, Objective, Precision, Resident, Rows, Vec,
 } from '@descent/core';
@@ -21,40 +21,29 @@ interface Placed {
 
 class TsBackend implements ComputeBackend {
   readonly id: string;
-  private readonly placed = new WeakMap<Resident, Placed>();
-  private disposed = false;
+  private readonly placed: PlacedSets<Placed>;
 
   constructor(readonly precision: Precision) {
     this.id = TS_BACKEND_IDS[precision];
+    this.placed = new PlacedSets(this.id);
   }
 
   private alloc(length: number): Store {
     return this.precision === 'float32' ? new Float32Array(length) : new Float64Array(length);
   }
 
-  private live(): void {
-    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
-  }
-
   private lookup(data: Resident): Placed {
-    this.live();
-    const p = this.placed.get(data);
-    if (!p) {
-      throw new BackendError(data.backendId === this.id
-        ? `data set (${data.n}×${data.d}) is not placed on backend '${this.id}' (released, or placed on another instance)`
-        : `data set was placed on backend '${data.backendId}', not on '${this.id}'`);
-    }
-    return p;
+    return this.placed.get(data);
   }
 
   async place(data: DesignMatrix): Promise<Resident> {
-    this.live();
+    this.placed.live();
     validateDesignMatrix(data);
     const x = this.alloc(data.n * data.d);
     x.set(data.x);
     const y = Int32Array.from(data.y);
     const resident: Resident = Object.freeze({ backendId: this.id, n: data.n, d: data.d, classes: data.classes, y });
-    this.placed.set(resident, { x, y });
+    this.placed.add(resident, { x, y });
     return resident;
   }
 
@@ -104,7 +93,7 @@ class TsBackend implements ComputeBackend {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
+    this.placed.dispose();
   }
 }
 

@@ -3,6 +3,7 @@
 export * from './backend.js';
 export * from './errors.js';
 export * from './random.js';
+export * from './placed-sets.js';
 export * from './registry.js';
 export * from './losses/index.js';
 export * from './gradients/index.js';
