@@ -47,9 +47,14 @@ class TfjsBackend implements TfjsComputeBackend {
     validateDesignMatrix(data);
     const { tf } = this.runtime;
     // Copies: tfjs may keep a typed array it is given, and the caller still owns data.x.
-    const placed = await withEngine(this.runtime, () => ({
-      x: tf.tensor2d(data.x.slice(), [data.n, data.d], 'float32'),
-      y: tf.tensor1d(Int32Array.from(data.y), 'int32'),
+    const x = data.x.slice();
+    const y = Int32Array.from(data.y);
+    const hostRows = this.runtime.backendName === 'cpu' || this.runtime.backendName === 'wasm';
+    const placed: PlacedTensors = await withEngine(this.runtime, () => ({
+      x: tf.tensor2d(x, [data.n, data.d], 'float32'),
+      y: tf.tensor1d(y, 'int32'),
+      // tfjs-cpu keeps x itself (no second copy); tfjs-wasm copied it into its heap.
+      ...(hostRows ? { host: { x, y, d: data.d } } : {}),
     }));
     const resident: Resident = Object.freeze({ backendId: this.id, n: data.n, d: data.d, classes: data.classes,
       y: Int32Array.from(data.y) });
