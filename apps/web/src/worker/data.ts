@@ -9,7 +9,7 @@ import {
   CIFAR10_CLASS_NAMES, concatDatasets, DataError, FASHION_MNIST_CLASS_NAMES,
   IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, isPickle, isTar, maybeGunzip, MNIST_CLASS_NAMES, parseCifar10Meta, prepareSplits,
   Random, readArchive, readCifar10Batch, readCifar10PythonBatch, readCifar10PythonMeta, readIdxDataset, splitTrainValidation,
-  type Dataset, type DesignMatrix, type Preprocessing,
+  type Dataset, type Preprocessing, type PreparedSplits,
 } from '@descent/core';
 
 /** The four files of the embedded subset, as packages/core/data/fashion-mnist-subset holds them. */
@@ -170,27 +170,17 @@ function holdOutTest(ds: Dataset, seed: number, notes: string[]): { train: Datas
 }
 
 /** The raw splits and what a backend places: core's prepareSplits, the recipe the CLI uses too. */
-export interface Prepared {
+export interface Prepared extends PreparedSplits {
   readonly raw: RawData;
   readonly seed: number;
   readonly validationSpec: number;
   readonly limit: number | undefined;
-  readonly trainSet: Dataset;
-  readonly validationSet: Dataset;
-  readonly preprocessing: Preprocessing;
-  readonly train: DesignMatrix;
-  readonly validation: DesignMatrix;
-  readonly test: DesignMatrix;
 }
 
 export function prepare(raw: RawData, options: { seed: number; validation: number; limit?: number;
   preprocessing?: Preprocessing }): Prepared {
   const p = prepareSplits(raw.train, raw.test, options);
-  return {
-    raw, seed: options.seed, validationSpec: options.validation, limit: options.limit,
-    trainSet: p.trainSet, validationSet: p.validationSet, preprocessing: p.preprocessing,
-    train: p.train, validation: p.validation, test: p.test,
-  };
+  return { ...p, raw, seed: options.seed, validationSpec: options.validation, limit: options.limit };
 }
 
 /** Test rows shown as sample images: the first `count` (spread over the classes when possible). */
