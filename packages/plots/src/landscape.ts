@@ -164,7 +164,12 @@ export function landscape2DSpec(input: Landscape2DInput): Spec {
         layer: [
           { mark: { type: 'point', shape: 'cross', size: 140, filled: true, color: 'white', stroke: 'black', strokeWidth: 1 },
             encoding: { x: { ...x, field: 'a' }, y: { ...y, field: 'b' } } },
-          { mark: { type: 'text', dx: 9, dy: -9, align: 'left', fontWeight: 'bold', color: 'white', stroke: 'black', strokeWidth: 0.4, fontSize: 13 },
+          // W's label up-right, the minimum's down-left, so the two stay readable when close.
+          { transform: [{ filter: "datum.label === 'W'" }],
+            mark: { type: 'text', dx: 9, dy: -9, align: 'left', fontWeight: 'bold', color: 'white', stroke: 'black', strokeWidth: 0.4, fontSize: 13 },
+            encoding: { x: { ...x, field: 'a' }, y: { ...y, field: 'b' }, text: { field: 'label' } } },
+          { transform: [{ filter: "datum.label !== 'W'" }],
+            mark: { type: 'text', dx: -9, dy: 16, align: 'right', fontWeight: 'bold', color: 'white', stroke: 'black', strokeWidth: 0.4, fontSize: 13 },
             encoding: { x: { ...x, field: 'a' }, y: { ...y, field: 'b' }, text: { field: 'label' } } },
         ] },
     ],
