@@ -46,3 +46,17 @@ export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): P
     stop() { if (started) bar.stop(); },
   };
 }
+
+/** A plain count of finished steps (batch sizes, trials): a bar on a terminal, lines otherwise. */
+export function createCountProgress(mode: 'bar' | 'lines' | 'none', label: string, total: number):
+  { tick(detail: string): void; stop(): void } {
+  if (mode === 'none') return { tick() {}, stop() {} };
+  let done = 0;
+  if (mode === 'lines') {
+    return { tick(detail) { done++; process.stderr.write(`${label} ${done}/${total}: ${detail}\n`); }, stop() {} };
+  }
+  const bar = new cliProgress.SingleBar({ format: `${label} {bar} {value}/{total} | {detail} | eta {eta_formatted}`,
+    stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0, { detail: '' });
+  return { tick(detail) { bar.increment(1, { detail }); }, stop() { bar.stop(); } };
+}

@@ -5,6 +5,7 @@ import {
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
 import { outputMode, printJson, table } from '../output.js';
+import { createCountProgress } from '../progress.js';
 import { withStart } from '../start.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & { sizes?: number[]; trials: number };
@@ -71,24 +72,28 @@ export async function runBatches(opts: Options) {
     for (let i = 0; i < 3; i++) fullMs.push((await timeOne({ start: 0, count: n })).ms);
     const fullTime = fullMs.sort((a, b) => a - b)[1]!;
     const rows = [];
-    const quiet = outputMode(opts) === 'none';
-    for (const b of sizes) {
-      const cos: number[] = [], rel: number[] = [], ms: number[] = [];
-      for (let t = 0; t < opts.trials; t++) {
-        // b distinct rows: the first b of a partial Fisher–Yates shuffle.
-        const pick = new Int32Array(n);
-        for (let i = 0; i < n; i++) pick[i] = i;
-        for (let i = 0; i < b; i++) {
-          const j = i + rng.int(n - i);
-          const tmp = pick[i]!; pick[i] = pick[j]!; pick[j] = tmp;
+    const progress = createCountProgress(outputMode(opts), 'batches', sizes.length);
+    try {
+      for (const b of sizes) {
+        const cos: number[] = [], rel: number[] = [], ms: number[] = [];
+        for (let t = 0; t < opts.trials; t++) {
+          // b distinct rows: the first b of a partial Fisher–Yates shuffle.
+          const pick = new Int32Array(n);
+          for (let i = 0; i < n; i++) pick[i] = i;
+          for (let i = 0; i < b; i++) {
+            const j = i + rng.int(n - i);
+            const tmp = pick[i]!; pick[i] = pick[j]!; pick[j] = tmp;
+          }
+          const { g, ms: elapsed } = await timeOne(pick.subarray(0, b));
+          const c = compare(g, full);
+          cos.push(c.cosine); rel.push(c.relativeError); ms.push(elapsed);
         }
-        const { g, ms: elapsed } = await timeOne(pick.subarray(0, b));
-        const c = compare(g, full);
-        cos.push(c.cosine); rel.push(c.relativeError); ms.push(elapsed);
+        const median = ms.sort((a, c) => a - c)[Math.floor(ms.length / 2)]!;
+        rows.push({ batchSize: b, cosine: meanStd(cos), relativeError: meanStd(rel), milliseconds: median, costVsFull: median / fullTime });
+        progress.tick(`batch size ${b}`);
       }
-      const median = ms.sort((a, c) => a - c)[Math.floor(ms.length / 2)]!;
-      rows.push({ batchSize: b, cosine: meanStd(cos), relativeError: meanStd(rel), milliseconds: median, costVsFull: median / fullTime });
-      if (!quiet) process.stderr.write(`batch ${b}: done\n`);
+    } finally {
+      progress.stop();
     }
     return {
       command: 'batches' as const,
