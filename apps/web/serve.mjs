@@ -62,6 +62,17 @@ function fail(res, status, message) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const folder = process.argv[2];
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
-  const { url } = await startServer({ ...(folder ? { root: folder } : {}), port });
-  console.log(`descent web page: ${url}  (Ctrl-C to stop)`);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    console.error(`descent web: error: PORT must be a port number (0–65535), got '${process.env.PORT}'`);
+    process.exit(2);
+  }
+  try {
+    const { url } = await startServer({ ...(folder ? { root: folder } : {}), port });
+    console.log(`descent web page: ${url}  (Ctrl-C to stop)`);
+  } catch (e) {
+    const why = e?.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use (choose another with PORT=…)`
+      : e?.code === 'EACCES' ? `no permission to listen on port ${port}` : (e?.message ?? String(e));
+    console.error(`descent web: error: ${why}`);
+    process.exit(2);
+  }
 }

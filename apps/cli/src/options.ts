@@ -29,6 +29,14 @@ export function nonNegativeInt(value: string): number {
   if (!(Number.isInteger(x) && x >= 0)) throw new InvalidArgumentError('expected an integer ≥ 0.');
   return x;
 }
+/** Validation rows: 0 (none), a fraction in (0, 1), or a row count. */
+export function validationSpec(value: string): number {
+  const x = number(value);
+  if (!(x === 0 || (x > 0 && x < 1) || (Number.isInteger(x) && x >= 1))) {
+    throw new InvalidArgumentError('expected 0, a fraction in (0, 1), or a whole number of rows.');
+  }
+  return x;
+}
 export function seed(value: string): number {
   const x = number(value);
   if (!(Number.isInteger(x) && x >= 0 && x < 2 ** 32)) throw new InvalidArgumentError('expected an integer in [0, 2^32).');
@@ -38,8 +46,8 @@ export function seed(value: string): number {
 /** Options every command that touches data shares: data set, backend, seed, output. */
 export function addCommonOptions(cmd: Command, defaults: { backend?: string } = {}): Command {
   return cmd
-    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of IDX files or CIFAR-10 binary batches", 'embedded')
-    .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1', nonNegative, 0.1)
+    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, or CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz)", 'embedded')
+    .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1 (0: none)', validationSpec, 0.1)
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')

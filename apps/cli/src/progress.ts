@@ -3,6 +3,8 @@ import type { ProgressEvent } from '@descent/core';
 
 export interface ProgressReporter {
   update(event: ProgressEvent): void;
+  /** Show the accuracy measured after the last iteration, then stop. */
+  finish(validationAccuracy: number | undefined): void;
   stop(): void;
 }
 
@@ -13,7 +15,7 @@ const fmt = (x: number | undefined, digits = 4): string => (x === undefined ? '-
  * when stderr is not a terminal; nothing with --json or --quiet.
  */
 export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): ProgressReporter {
-  if (mode === 'none') return { update() {}, stop() {} };
+  if (mode === 'none') return { update() {}, finish() {}, stop() {} };
   if (mode === 'lines') {
     let lastLine = -1;
     return {
@@ -23,8 +25,11 @@ export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): P
         lastLine = decile;
         const acc = e.trainAccuracy !== undefined
           ? ` train acc ${fmt(e.trainAccuracy, 3)}${e.validationAccuracy !== undefined ? ` val acc ${fmt(e.validationAccuracy, 3)}` : ''}` : '';
-        process.stderr.write(`${label} iter ${e.iteration}/${e.iterations} epoch ${e.epoch.toFixed(2)} loss ${fmt(e.loss)} best ${fmt(e.bestLoss)}${acc}\n`);
+        // A search evaluates every training row per proposal: its "epochs" would only repeat the count.
+        const epoch = e.strategy.includes('search') ? '' : ` epoch ${e.epoch.toFixed(2)}`;
+        process.stderr.write(`${label} iter ${e.iteration}/${e.iterations}${epoch} loss ${fmt(e.loss)} best ${fmt(e.bestLoss)}${acc}\n`);
       },
+      finish() {},
       stop() {},
     };
   }
@@ -43,7 +48,11 @@ export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): P
       if (!started) { bar.start(e.iterations, 0, { loss: '-', val }); started = true; }
       bar.update(e.iteration, { loss: fmt(e.loss), val });
     },
-    stop() { if (started) bar.stop(); },
+    finish(validationAccuracy) {
+      if (started && validationAccuracy !== undefined) bar.update({ val: validationAccuracy.toFixed(3) });
+      this.stop();
+    },
+    stop() { if (started) { bar.stop(); started = false; } },
   };
 }
 

@@ -43,7 +43,8 @@ export async function runEvaluate(opts: Options) {
     const c = m.classes;
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));
     const files = opts.out ? await writePictures(opts.out, { confusion: { counts: m.counts, classNames: model.classNames } }) : [];
-    return { command: 'evaluate' as const, model: opts.model, data: name, backend: backend.id, n: m.total,
+    return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id },
+      model: opts.model, data: name, backend: backend.id, n: m.total,
       accuracy: m.accuracy, classNames: model.classNames, confusion, recall: Array.from(m.recall),
       precision: Array.from(m.precision), files };
   } finally {

@@ -40,6 +40,7 @@ export async function runPredict(opts: Options) {
       predictedName: model.classNames[p.label]!, probability: p.probabilities[p.label]!, correct: p.label === label,
       probabilities: Array.from(p.probabilities) });
   }
-  return { command: 'predict' as const, model: opts.model, data: name, predictions,
+  return { command: 'predict' as const, settings: { model: opts.model, data: opts.data, start: opts.start, count: opts.count },
+    model: opts.model, data: name, predictions,
     correct: predictions.filter((p) => p.correct).length };
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import {
-  accuracy, confusionMatrix, OptionError, train, type Model, type TrainResult,
+  accuracy, confusionMatrix, effectiveBatching, OptionError, train, type Model, type TrainResult,
 } from '@descent/core';
 import { loadModel, saveModel, writeFileAtomic } from '@descent/core/node';
 import { join } from 'node:path';
@@ -43,6 +43,7 @@ export function trainCommand(): Command {
     if (opts.json) printJson(summary);
     else printSummary(summary);
     if (summary.status === 'diverged') process.exitCode = 3;
+    if (summary.status === 'stopped') process.exitCode = 130; // interrupted (Ctrl-C), after writing its results
   });
 }
 
@@ -64,7 +65,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       settings: {
         data: opts.data, backend: s.backend.id, loss: opts.loss, reg: opts.reg, delta: opts.delta,
         strategy: opts.strategy, optimizer: opts.optimizer, learningRate: opts.lr, schedule: opts.schedule,
-        batchSize: opts.batchSize ?? null, sampler: opts.sampler ?? null, iterations: opts.iterations ?? null,
+        ...effectiveBatching(opts, s.data.train.n), iterations: opts.iterations ?? null,
         epochs: epochs ?? null, seed: opts.seed, validation: opts.validation, limit: opts.limit ?? null,
         resume: opts.resume ?? null,
       },
@@ -95,7 +96,7 @@ async function trainWithProgress(s: Session, opts: TrainCommandOptions, epochs: 
   process.on('SIGINT', onSigint);
   const progress = createProgress(outputMode(opts), opts.strategy);
   try {
-    return await train({
+    const result = await train({
       backend: s.backend, train: s.train, ...(s.validation ? { validation: s.validation } : {}),
       objective: s.objective, strategy: opts.strategy, seed: opts.seed,
       ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
@@ -113,6 +114,8 @@ async function trainWithProgress(s: Session, opts: TrainCommandOptions, epochs: 
       onProgress: (e) => progress.update(e),
       signal: controller.signal,
     });
+    progress.finish(result.evaluations.at(-1)?.validationAccuracy);
+    return result;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -147,9 +150,11 @@ async function writeRun(dir: string, s: Session, result: TrainResult, summary: T
 
 function printSummary(s: TrainSummary): void {
   const out = process.stdout;
-  if (s.message) out.write(`${s.status}: ${s.message}\n`);
+  if (s.message) out.write(`${s.message}\n`); // says itself whether the run stopped or diverged
   out.write(`data       ${s.data.name}: ${s.data.train} train, ${s.data.validation} validation, ${s.data.test} test; D=${s.data.features}, C=${s.data.classes}\n`);
-  out.write(`run        ${s.settings.strategy} on ${s.settings.backend}, ${s.iterations} iterations (${s.epochs.toFixed(2)} epochs) in ${s.seconds.train.toFixed(2)} s\n`);
+  const searching = String(s.settings.strategy).includes('search');
+  const passes = searching ? '' : ` (${s.epochs.toFixed(2)} epochs)`;
+  out.write(`run        ${s.settings.strategy} on ${s.settings.backend}, ${s.iterations} iteration${s.iterations === 1 ? '' : 's'}${passes} in ${s.seconds.train.toFixed(2)} s\n`);
   out.write(`final loss ${s.finalLoss.toPrecision(5)} (${s.settings.loss}, reg ${s.settings.reg})\n`);
   out.write(`accuracy   train ${s.accuracy.train.toFixed(4)}  validation ${s.accuracy.validation === null ? '-' : s.accuracy.validation.toFixed(4)}  test ${s.accuracy.test.toFixed(4)}\n`);
   if (s.files) out.write(`wrote      ${s.files.join('\n           ')}\n`);

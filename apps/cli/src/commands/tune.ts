@@ -5,7 +5,7 @@ import {
   type CommonOptions, type ObjectiveOptions,
 } from '../options.js';
 import { outputMode, printJson, table } from '../output.js';
-import { createProgress } from '../progress.js';
+import { createCountProgress } from '../progress.js';
 import { withSession } from '../session.js';
 
 type Options = CommonOptions & ObjectiveOptions & {
@@ -67,8 +67,7 @@ export async function runTune(opts: Options) {
     const trials: Trial[] = [];
     let best: { trial: Trial; weights: Float64Array } | undefined;
     let lrRange = opts.lrRange, regRange = opts.regRange;
-    const progress = createProgress(outputMode(opts), 'tune');
-    const total = opts.trials * opts.rounds;
+    const progress = createCountProgress(outputMode(opts), 'tune trial', opts.trials * opts.rounds);
     try {
       for (let round = 1; round <= opts.rounds; round++) {
         const roundTrials: Trial[] = [];
@@ -82,8 +81,7 @@ export async function runTune(opts: Options) {
           trials.push(trial);
           roundTrials.push(trial);
           if (!best || trial.validationAccuracy > best.trial.validationAccuracy) best = { trial, weights: r.weights };
-          progress.update({ strategy: 'minibatch', iteration: trials.length, iterations: total, epoch: 0,
-            loss: r.finalLoss, bestLoss: r.finalLoss, validationAccuracy: best.trial.validationAccuracy });
+          progress.tick(`round ${round}, lr ${learningRate.toExponential(2)}, reg ${reg.toExponential(2)}: val acc ${trial.validationAccuracy.toFixed(4)} (best ${best.trial.validationAccuracy.toFixed(4)})`);
         }
         const top = [...roundTrials].sort((a, b) => b.validationAccuracy - a.validationAccuracy).slice(0, opts.keep);
         lrRange = narrow(top.map((t) => t.learningRate));

@@ -52,6 +52,9 @@ describe('model file', () => {
     nan.weights.values[2] = null;
     expect(() => decodeModel(JSON.stringify(nan), 'm.json')).toThrow(/weight 2 \(row 0, class 2\) is null/);
     expect(() => decodeModel('{"format":"something-else"}', 'x.json')).toThrow(/x\.json: not a descent model file/);
+    const unsigned = JSON.parse(text);
+    delete unsigned.weights.crc32;
+    expect(() => decodeModel(JSON.stringify(unsigned), 'm.json')).toThrow(/"weights" has no "crc32"/);
   });
 
   it('predicts from raw pixels: argmax of (pixels·scale − mean, 1)·W, probabilities sum to 1', () => {

@@ -113,6 +113,7 @@ export function decodeModel(text: string, source = 'model'): Model {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`weight ${i} (row ${Math.floor(i / classes)}, class ${i % classes}) is ${JSON.stringify(v)}, not a finite number`);
     weights[i] = v as number;
   }
+  if (typeof w.crc32 !== 'number') fail(`"weights" has no "crc32" (the CRC-32 of the values as little-endian float64)`);
   if (w.crc32 !== weightsChecksum(weights)) fail(`the weights do not match their checksum: the file is corrupt`);
   const o = m.objective as Json;
   if (!isObject(o) || !(LOSS_NAMES as readonly unknown[]).includes(o.loss) || typeof o.reg !== 'number') {

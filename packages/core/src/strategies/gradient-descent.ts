@@ -1,11 +1,21 @@
 import { createOptimizer, createSchedule } from '../optimizers/index.js';
-import { createSampler } from '../samplers.js';
+import { createSampler, type SamplerName } from '../samplers.js';
 import { initialWeights } from './initial-weights.js';
 import { positiveNumber, type RunState } from './run-state.js';
 
 /** Rows per step when the caller does not say. */
 export function defaultBatchSize(strategy: string, n: number): number {
   return strategy === 'sgd' ? 1 : strategy === 'minibatch' ? Math.min(256, n) : n;
+}
+
+/**
+ * The batch size and sampler a run will use: the caller's, else the strategy's defaults
+ * (whole set in order for the searches and gd; shuffled each epoch when batches are smaller).
+ */
+export function effectiveBatching(options: { strategy: string; batchSize?: number; sampler?: SamplerName }, n: number):
+  { batchSize: number; sampler: SamplerName } {
+  const batchSize = options.batchSize ?? defaultBatchSize(options.strategy, n);
+  return { batchSize, sampler: options.sampler ?? (batchSize >= n ? 'sequential' : 'shuffle') };
 }
 
 export const DEFAULT_LEARNING_RATE = 0.05;
@@ -20,8 +30,8 @@ export const DEFAULT_LEARNING_RATE = 0.05;
 export async function gradientDescent(run: RunState): Promise<{ weights: Float64Array; epochs: number }> {
   const { backend, data, objective } = run;
   const o = run.options;
-  const batch = o.batchSize ?? defaultBatchSize(run.strategy, data.n);
-  const sampler = createSampler(o.sampler ?? (batch >= data.n ? 'sequential' : 'shuffle'), data.n, batch, run.rng.fork('sampler'));
+  const batching = effectiveBatching(o, data.n);
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
   const optimizer = createOptimizer(o.optimizer ?? 'sgd', o.optimizerOptions);
   const schedule = createSchedule(o.schedule ?? 'constant', positiveNumber('learningRate', o.learningRate ?? DEFAULT_LEARNING_RATE), o.scheduleOptions);
   const w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);

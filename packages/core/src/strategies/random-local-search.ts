@@ -1,4 +1,5 @@
 import { createSampler } from '../samplers.js';
+import { effectiveBatching } from './gradient-descent.js';
 import { initialWeights } from './initial-weights.js';
 import { positiveNumber, type RunState } from './run-state.js';
 
@@ -10,7 +11,8 @@ export async function randomLocalSearch(run: RunState): Promise<{ weights: Float
   const { backend, data, objective } = run;
   const o = run.options;
   const step = positiveNumber('searchStep', o.searchStep ?? 1e-4);
-  const sampler = createSampler(o.sampler ?? 'sequential', data.n, o.batchSize ?? data.n, run.rng.fork('sampler'));
+  const batching = effectiveBatching(o, data.n);
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
   const proposals = run.rng.fork('search');
   let w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);
   let trial: Float64Array = new Float64Array(w.length);

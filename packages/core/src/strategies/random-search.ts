@@ -1,4 +1,5 @@
 import { createSampler } from '../samplers.js';
+import { effectiveBatching } from './gradient-descent.js';
 import { positiveNumber, type RunState } from './run-state.js';
 
 /**
@@ -9,7 +10,8 @@ export async function randomSearch(run: RunState): Promise<{ weights: Float64Arr
   const { backend, data, objective } = run;
   const o = run.options;
   const scale = positiveNumber('searchScale', o.searchScale ?? 1e-3);
-  const sampler = createSampler(o.sampler ?? 'sequential', data.n, o.batchSize ?? data.n, run.rng.fork('sampler'));
+  const batching = effectiveBatching(o, data.n);
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
   const proposals = run.rng.fork('search');
   const size = data.d * data.classes;
   let best: Float64Array = new Float64Array(size);
