@@ -21,8 +21,10 @@ export function evaluateCommand(): Command {
       if (opts.json) { printJson(r); return; }
       const o = process.stdout;
       o.write(`${r.model} on ${r.data} (${r.n} test images): accuracy ${r.accuracy.toFixed(4)}\n`);
+      const fmt3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-');
       o.write(table(['actual \\ predicted', ...r.classNames.map((_, j) => String(j)), 'recall'],
-        r.classNames.map((name, i) => [`${i} ${name}`, ...r.confusion[i]!, r.recall[i]!.toFixed(3)])));
+        [...r.classNames.map((name, i) => [`${i} ${name}`, ...r.confusion[i]!, fmt3(r.recall[i]!)]),
+          ['precision', ...r.precision.map(fmt3), '']]));
       if (r.files.length) o.write(`wrote ${r.files.join(', ')}\n`);
     });
 }
