@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@descent\/core\/node$/, replacement: src('./packages/core/src/node.ts') },
       { find: /^@descent\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@descent\/backend-ts\/ids$/, replacement: src('./packages/backend-ts/src/ids.ts') },
       { find: /^@descent\/backend-ts$/, replacement: src('./packages/backend-ts/src/index.ts') },
       { find: /^@descent\/backend-tfjs\/ids$/, replacement: src('./packages/backend-tfjs/src/ids.ts') },
       { find: /^@descent\/backend-tfjs$/, replacement: src('./packages/backend-tfjs/src/index.ts') },

@@ -10,7 +10,7 @@
 // output-folder: default packages/core/data/fashion-mnist-subset.
 //
 // Selection, per split: perm = new Random(SEED).permutation(n) with core's Random
-// (packages/core/src/random.ts, re-implemented below bit for bit); walk perm and keep an index
+// (packages/core/src/random.ts, bundled from source with esbuild); walk perm and keep an index
 // while its class has fewer than PER_CLASS kept; then sort the kept indices ascending, so the
 // images stay in the original file's order (which is already class-mixed). The node tests
 // re-derive this selection with core's own Random and compare it with the files.
@@ -21,7 +21,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(process.argv[2] ?? '/usr/share/datasets/fashion-mnist');
@@ -34,74 +35,14 @@ const SPLITS = [
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
   'Sneaker', 'Bag', 'Ankle boot'];
 
-// ---- core's Random (sfc32 seeded through splitmix32), same stream bit for bit ----
-const mix = (z) => {
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-};
-const hashString = (s) => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return mix(h >>> 0);
-};
-class Random {
-  constructor(seed) {
-    let s = typeof seed === 'string' ? hashString(seed) : seed >>> 0;
-    const next = () => (s = (s + 0x9e3779b9) >>> 0);
-    this.a = mix(next()); this.b = mix(next()); this.c = mix(next()); this.d = 1;
-    for (let i = 0; i < 12; i++) this.uint32();
-  }
-  uint32() {
-    const { a, b, c, d } = this;
-    const t = (((a + b) | 0) + d) | 0;
-    this.d = (d + 1) | 0;
-    this.a = b ^ (b >>> 9);
-    this.b = (c + (c << 3)) | 0;
-    const r = (c << 21) | (c >>> 11);
-    this.c = (r + t) | 0;
-    return t >>> 0;
-  }
-  int(n) {
-    const limit = 0x100000000 - (0x100000000 % n);
-    for (;;) {
-      const v = this.uint32();
-      if (v < limit) return v % n;
-    }
-  }
-  permutation(n) {
-    const p = new Int32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = p[i]; p[i] = p[j]; p[j] = t;
-    }
-    return p;
-  }
-}
+// core's own Random and IDX reader and writer, bundled from source (Node 20 cannot import .ts).
+const bundle = await build({ entryPoints: [join(root, 'packages/core/src/index.ts')], bundle: true, write: false,
+  format: 'esm', platform: 'node', conditions: ['source'], logLevel: 'warning' });
+const { Random, encodeIdx, readIdxImages, readIdxLabels } =
+  await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
 
-// ---- IDX ----
-function readIdx(path, dimsExpected) {
-  const raw = gunzipSync(readFileSync(path));
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== (0x800 | dimsExpected)) throw new Error(`${path}: bad magic 0x${magic.toString(16)}`);
-  const dims = [];
-  for (let k = 0; k < dimsExpected; k++) dims.push(view.getUint32(4 + 4 * k));
-  const header = 4 + 4 * dimsExpected;
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (raw.length !== header + count) throw new Error(`${path}: ${raw.length} bytes, expected ${header + count}`);
-  return { dims, data: raw.subarray(header) };
-}
-function encodeIdx(data, dims) {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x800 | dims.length, 0);
-  dims.forEach((d, k) => header.writeUInt32BE(d, 4 + 4 * k));
-  return gzipSync(Buffer.concat([header, data]), { level: 9 });
-}
+/** IDX bytes gzipped by Node's zlib at level 9 (mtime 0): the same output bytes on every run. */
+const gzippedIdx = (data, dims) => gzipSync(encodeIdx(data, dims, { gzip: false }), { level: 9 });
 
 function select(labels, seed, perClass, classes = 10) {
   const perm = new Random(seed).permutation(labels.length);
@@ -123,24 +64,26 @@ mkdirSync(output, { recursive: true });
 const files = [];
 const summary = [];
 for (const { prefix, seed, perClass } of SPLITS) {
-  const images = readIdx(join(source, `${prefix}-images-idx3-ubyte.gz`), 3);
-  const labels = readIdx(join(source, `${prefix}-labels-idx1-ubyte.gz`), 1);
-  const [n, h, w] = images.dims;
-  if (labels.dims[0] !== n) throw new Error(`${prefix}: ${n} images but ${labels.dims[0]} labels`);
-  const kept = select(labels.data, seed, perClass);
+  const imagesFile = join(source, `${prefix}-images-idx3-ubyte.gz`);
+  const labelsFile = join(source, `${prefix}-labels-idx1-ubyte.gz`);
+  const images = readIdxImages(readFileSync(imagesFile), imagesFile);
+  const labels = readIdxLabels(readFileSync(labelsFile), labelsFile);
+  const { count: n, rows: h, cols: w } = images;
+  if (labels.count !== n) throw new Error(`${prefix}: ${n} images but ${labels.count} labels`);
+  const kept = select(labels.labels, seed, perClass);
   const f = h * w;
-  const outImages = Buffer.alloc(kept.length * f);
-  const outLabels = Buffer.alloc(kept.length);
+  const outImages = new Uint8Array(kept.length * f);
+  const outLabels = new Uint8Array(kept.length);
   kept.forEach((i, k) => {
-    images.data.copy(outImages, k * f, i * f, (i + 1) * f);
-    outLabels[k] = labels.data[i];
+    outImages.set(images.pixels.subarray(i * f, (i + 1) * f), k * f);
+    outLabels[k] = labels.labels[i];
   });
   const counts = new Array(10).fill(0);
   for (const l of outLabels) counts[l]++;
   const firstIndices = Array.from(kept.subarray(0, 8));
   summary.push({ prefix, seed, perClass, n: kept.length, of: n, counts, firstIndices });
-  for (const [name, bytes] of [[`${prefix}-images-idx3-ubyte.gz`, encodeIdx(outImages, [kept.length, h, w])],
-    [`${prefix}-labels-idx1-ubyte.gz`, encodeIdx(outLabels, [kept.length])]]) {
+  for (const [name, bytes] of [[`${prefix}-images-idx3-ubyte.gz`, gzippedIdx(outImages, [kept.length, h, w])],
+    [`${prefix}-labels-idx1-ubyte.gz`, gzippedIdx(outLabels, [kept.length])]]) {
     writeFileSync(join(output, name), bytes);
     files.push({ name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }

@@ -29,8 +29,10 @@ describe('on the embedded Fashion-MNIST subset', () => {
     expect(local.acc).toBeGreaterThan(search.acc + 0.05);
     expect(gd.acc).toBeGreaterThan(0.7);
     expect(gd.acc).toBeGreaterThan(local.acc + 0.15);
-    // Same seed, same run, bit for bit.
+    // Same seed, same run, bit for bit — each of the three.
+    expect(Array.from((await run('random-search', 150)).weights)).toEqual(Array.from(search.weights));
     expect(Array.from((await run('random-local-search', 300)).weights)).toEqual(Array.from(local.weights));
+    expect(Array.from((await run('gd', 60)).weights)).toEqual(Array.from(gd.weights));
     console.log(`test accuracy: random search ${search.acc}, random local search ${local.acc}, gradient descent ${gd.acc}`);
   });
 });

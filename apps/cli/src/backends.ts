@@ -1,6 +1,7 @@
 import { BackendRegistry } from '@descent/core';
 import { ONNX_BACKENDS } from '@descent/backend-onnx/ids';
 import { TFJS_BACKENDS } from '@descent/backend-tfjs/ids';
+import { TS_BACKENDS } from '@descent/backend-ts/ids';
 
 /**
  * Every backend the CLI knows. Each package loads (with its runtime: tfjs, onnxruntime) only
@@ -8,10 +9,7 @@ import { TFJS_BACKENDS } from '@descent/backend-tfjs/ids';
  */
 export function createRegistry(): BackendRegistry {
   return new BackendRegistry()
-    .registerPackage([
-      { id: 'ts', description: 'pure TypeScript, float32', environments: ['node', 'browser'] },
-      { id: 'ts-f64', description: 'pure TypeScript, float64 (the reference)', environments: ['node', 'browser'] },
-    ], () => import('@descent/backend-ts'))
+    .registerPackage(Object.values(TS_BACKENDS), () => import('@descent/backend-ts'))
     .registerPackage(Object.values(TFJS_BACKENDS), () => import('@descent/backend-tfjs'))
     .registerPackage(Object.values(ONNX_BACKENDS), () => import('@descent/backend-onnx'));
 }

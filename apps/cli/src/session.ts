@@ -1,4 +1,4 @@
-import type { ComputeBackend, Objective, Preprocessing, Resident } from '@descent/core';
+import { makeObjective, type ComputeBackend, type Objective, type Preprocessing, type Resident } from '@descent/core';
 import { createRegistry } from './backends.js';
 import type { CommonOptions, ObjectiveOptions } from './options.js';
 import { prepareData, type PreparedData } from './prepare.js';
@@ -17,10 +17,6 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function objectiveOf(opts: ObjectiveOptions): Objective {
-  return opts.loss === 'svm' ? { loss: 'svm', reg: opts.reg, delta: opts.delta } : { loss: 'softmax', reg: opts.reg };
-}
-
 /** Create the backend first (a backend that cannot run fails before any data is read). */
 export async function openSession(opts: CommonOptions & ObjectiveOptions,
   extra: { preprocessing?: Preprocessing } = {}): Promise<Session> {
@@ -34,7 +30,7 @@ export async function openSession(opts: CommonOptions & ObjectiveOptions,
     const validation = data.validation.n > 0 ? await backend.place(data.validation) : undefined;
     const test = await backend.place(data.test);
     return {
-      backend, data, train, ...(validation ? { validation } : {}), test, objective: objectiveOf(opts),
+      backend, data, train, ...(validation ? { validation } : {}), test, objective: makeObjective(opts),
       loadSeconds: (performance.now() - t0) / 1000,
       close: () => backend.dispose(),
     };

@@ -8,12 +8,16 @@
  * page; the loaders point the runtimes there before the first use. A package that is missing
  * or does not load shows as unavailable with the reason (the registry's probe records it).
  */
-import { BackendRegistry, type BackendProvider } from '@descent/core';
+import { BackendRegistry, providerFrom } from '@descent/core';
 
 /** Ids in menu order. */
 export const BROWSER_BACKENDS = ['ts', 'ts-f64', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgl', 'tfjs-webgpu', 'onnx-wasm', 'onnx-webgpu'] as const;
 
-/** One-line descriptions shown before a backend's package has loaded. */
+/**
+ * One-line descriptions shown before a backend's package has loaded. Written here rather than
+ * imported from the packages' `ids` entries so that the page's first load holds no code of a
+ * backend package at all (a test pins that).
+ */
 const DESCRIPTIONS: Readonly<Record<(typeof BROWSER_BACKENDS)[number], string>> = {
   ts: 'pure TypeScript, float32',
   'ts-f64': 'pure TypeScript, float64 (the reference)',
@@ -24,14 +28,6 @@ const DESCRIPTIONS: Readonly<Record<(typeof BROWSER_BACKENDS)[number], string>> 
   'onnx-wasm': 'ONNX Runtime Web, WebAssembly SIMD, float32',
   'onnx-webgpu': 'ONNX Runtime Web, WebGPU, float32',
 };
-
-type Providers = { providers: readonly BackendProvider[] };
-
-async function fromPackage(load: () => Promise<Providers>, id: string): Promise<BackendProvider> {
-  const p = (await load()).providers.find((x) => x.id === id);
-  if (!p) throw new Error(`the package does not provide '${id}'`);
-  return p;
-}
 
 /** Load a module once; a failure is not cached, so a later probe may retry. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -58,7 +54,7 @@ export function createBrowserRegistry(assetBase: string): BackendRegistry {
   const registry = new BackendRegistry();
   for (const id of BROWSER_BACKENDS) {
     const load = id.startsWith('tfjs-') ? tfjs : id.startsWith('onnx-') ? onnx : ts;
-    registry.register({ id, description: DESCRIPTIONS[id], environments: ['browser'], load: () => fromPackage(load, id) });
+    registry.register({ id, description: DESCRIPTIONS[id], environments: ['browser'], load: () => providerFrom(load, id) });
   }
   return registry;
 }

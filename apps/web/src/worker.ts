@@ -4,8 +4,8 @@
  */
 /// <reference lib="webworker" />
 import {
-  accuracy, confusionMatrix, DataError, decodeModel, encodeModel, gradientCheck, hingeKinkCounter, imageAt,
-  initialWeights, landscape1D, landscape2D, linearFiniteDifferences, OptionError, plannedIterations, predictImage,
+  accuracy, checkBackendGradient, confusionMatrix, DataError, decodeModel, encodeModel, imageAt,
+  initialWeights, landscape1D, landscape2D, makeObjective, OptionError, plannedIterations, predictImage,
   Random, stepSizeSweep, train,
   type ComputeBackend, type Model, type Objective, type Preprocessing, type Resident, type TrainOptions,
 } from '@descent/core';
@@ -141,10 +141,6 @@ function postSnapshot(s: Snapshot): void {
   post({ event: 'snapshot', snapshot: s }, [s.weights.buffer]);
 }
 
-function objectiveOf(o: { loss: 'softmax' | 'svm'; reg: number; delta: number }): Objective {
-  return o.loss === 'svm' ? { loss: 'svm', reg: o.reg, delta: o.delta } : { loss: 'softmax', reg: o.reg };
-}
-
 // ---- training ----
 
 async function runTraining(s: TrainSettings): Promise<RunSummary> {
@@ -156,7 +152,7 @@ async function runTraining(s: TrainSettings): Promise<RunSummary> {
   const p = await preparedFor({ seed: s.seed, validation: s.validation, limit: s.limit,
     ...(resumeFrom ? { preprocessing: resumeFrom.preprocessing } : {}) });
   const pl = await placeOn(backend, p);
-  const objective = objectiveOf(s);
+  const objective = makeObjective(s);
   const search = s.strategy === 'random-search' || s.strategy === 'random-local-search';
   const gate = new PauseGate();
   const controller = new AbortController();
@@ -264,7 +260,7 @@ async function diagnosticSetup(o: DiagnosticOptions) {
   const w = model ? Float64Array.from(model.weights) : initialWeights(d, classes, new Random(o.seed), o.initScale);
   const at = model ? `at the current model (${model.origin})` : `at a random W (scale ${o.initScale}, seed ${o.seed})`;
   const n = Math.min(o.examples ?? p.train.n, p.train.n);
-  return { backend, p, pl, w, at, n, rows: { start: 0, count: n }, objective: objectiveOf(o) };
+  return { backend, p, pl, w, at, n, rows: { start: 0, count: n }, objective: makeObjective(o) };
 }
 
 const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Methods[M]['value']> } = {
@@ -379,17 +375,10 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   async gradcheck(o) {
     const s = await diagnosticSetup({ ...o, examples: o.examples ?? 500 });
     const t0 = performance.now();
-    const { d, classes } = s.p.train;
-    const x = s.p.train.x.subarray(0, s.n * d);
-    const y = s.p.train.y.subarray(0, s.n);
-    const analytic = (await s.backend.evaluate(s.w, s.pl.train, s.rows, s.objective, true)).gradient!;
-    const report = await gradientCheck({
-      w: s.w, analytic, cols: classes, h: o.h, method: o.method,
+    const report = await checkBackendGradient({
+      backend: s.backend, data: s.pl.train, host: s.p.train, examples: s.n, objective: s.objective, w: s.w,
+      h: o.h, method: o.method, via: o.via,
       ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}),
-      ...(o.via === 'linearity'
-        ? { numerical: linearFiniteDifferences(x, y, s.w, s.n, d, classes, s.objective) }
-        : { f: async (v: Float64Array) => (await s.backend.evaluate(v, s.pl.train, s.rows, s.objective, false)).loss }),
-      ...(s.objective.loss === 'svm' ? { kinks: hingeKinkCounter(x, y, s.w, s.n, d, classes, s.objective.delta ?? 1) } : {}),
     });
     return {
       rows: report.rows, maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,

@@ -3,17 +3,11 @@
  * are taken against. Append yours (e.g. onnx-cpu) with a lazy import, so a backend's runtime
  * loads only when measured. Unavailable ones are printed with their probe's reason.
  */
-import type { BackendProvider } from '@descent/core';
+import { providerFrom, type BackendProvider } from '@descent/core';
 
 export interface BenchBackend {
   readonly id: string;
   load(): Promise<BackendProvider>;
-}
-
-async function fromPackage(load: () => Promise<{ providers: readonly BackendProvider[] }>, id: string): Promise<BackendProvider> {
-  const p = (await load()).providers.find((x) => x.id === id);
-  if (!p) throw new Error(`the package does not provide '${id}'`);
-  return p;
 }
 
 const ts = () => import('@descent/backend-ts');
@@ -21,7 +15,7 @@ const tfjs = () => import('@descent/backend-tfjs');
 const onnx = () => import('@descent/backend-onnx');
 
 export const BENCH_BACKENDS: BenchBackend[] = [
-  { id: 'ts', load: () => fromPackage(ts, 'ts') },
-  ...['tfjs-cpu', 'tfjs-wasm', 'tfjs-node', 'tfjs-node-gpu'].map((id) => ({ id, load: () => fromPackage(tfjs, id) })),
-  ...['onnx-cpu', 'onnx-wasm'].map((id) => ({ id, load: () => fromPackage(onnx, id) })),
+  { id: 'ts', load: () => providerFrom(ts, 'ts') },
+  ...['tfjs-cpu', 'tfjs-wasm', 'tfjs-node', 'tfjs-node-gpu'].map((id) => ({ id, load: () => providerFrom(tfjs, id) })),
+  ...['onnx-cpu', 'onnx-wasm'].map((id) => ({ id, load: () => providerFrom(onnx, id) })),
 ];

@@ -5,16 +5,16 @@
  * float64, so a float64 copy would change no result and double the memory (1.2 GB for CIFAR-10).
  * Arithmetic inside a row (dot products, loss, dS) is float64 in both.
  */
-import { BackendError, PlacedSets, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import { BackendError, l2Penalty, PlacedSets, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
 import type {
   ComputeBackend, DesignMatrix, Evaluation, Objective, Precision, Resident, Rows, Vec,
 } from '@descent/core';
+import { TS_BACKEND_IDS } from './ids.js';
 import { fusedEvaluate } from './kernels/evaluate.js';
 import { scoresKernel } from './kernels/scores.js';
 import { finishGradient, transposeToClassMajor } from './kernels/transpose.js';
 import type { Store } from './kernels/types.js';
 
-export const TS_BACKEND_IDS = { float32: 'ts', float64: 'ts-f64' } as const;
 
 interface Placed {
   readonly x: Store;
@@ -65,9 +65,7 @@ class TsBackend implements ComputeBackend {
       loss: objective.loss, delta: objective.delta ?? 1, g,
     });
     const dataLoss = total / count;
-    let sumSq = 0;
-    if (objective.reg !== 0) for (let k = 0; k < w.length; k++) sumSq += w[k]! * w[k]!;
-    const regLoss = objective.reg * sumSq;
+    const regLoss = l2Penalty(w, objective.reg);
     const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
     if (!g) return result;
     const gradient = this.alloc(d * c);

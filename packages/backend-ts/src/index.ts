@@ -1,22 +1,14 @@
 // @descent/backend-ts: pure TypeScript kernels, float32 ('ts') and float64 ('ts-f64', the oracle).
-import type { BackendProvider, Precision } from '@descent/core';
-import { createTsBackend, TS_BACKEND_IDS } from './backend.js';
+import type { BackendProvider } from '@descent/core';
+import { createTsBackend } from './backend.js';
+import { TS_BACKENDS } from './ids.js';
 
-export { createTsBackend, TS_BACKEND_IDS } from './backend.js';
-
-function provider(precision: Precision, description: string): BackendProvider {
-  return {
-    id: TS_BACKEND_IDS[precision],
-    description,
-    precision,
-    environments: ['node', 'browser'],
-    probe: async () => ({ available: true, detail: 'pure TypeScript, runs anywhere' }),
-    create: async () => createTsBackend(precision),
-  };
-}
+export { createTsBackend } from './backend.js';
+export { TS_BACKEND_IDS, TS_BACKENDS } from './ids.js';
 
 /** Both pure-TS backends, for a registry: registry.registerProviders(providers). */
-export const providers: BackendProvider[] = [
-  provider('float32', 'pure TypeScript, float32 storage (fused single-pass kernels)'),
-  provider('float64', 'pure TypeScript, float64: the reference every backend is checked against'),
-];
+export const providers: BackendProvider[] = Object.values(TS_BACKENDS).map((spec) => ({
+  ...spec,
+  probe: async () => ({ available: true, detail: 'pure TypeScript, runs anywhere' }),
+  create: async () => createTsBackend(spec.precision),
+}));

@@ -35,6 +35,11 @@ export interface Objective {
   readonly delta?: number;
 }
 
+/** The Objective for a loss, its L2 strength and (SVM only) its margin. */
+export function makeObjective(o: { loss: LossName; reg: number; delta?: number }): Objective {
+  return o.loss === 'svm' ? { loss: 'svm', reg: o.reg, delta: o.delta ?? 1 } : { loss: 'softmax', reg: o.reg };
+}
+
 /** Training data after preprocessing: what a backend places. */
 export interface DesignMatrix {
   /** N×D row-major, bias column already appended. */

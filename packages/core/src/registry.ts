@@ -43,6 +43,14 @@ export function currentEnvironment(): Environment {
     ? 'node' : 'browser';
 }
 
+/** The provider for `id` from a backend package that exports `providers`, loaded by `load`. */
+export async function providerFrom(load: () => Promise<{ providers: readonly BackendProvider[] }>,
+  id: string): Promise<BackendProvider> {
+  const provider = (await load()).providers.find((p) => p.id === id);
+  if (!provider) throw new BackendError(`the package loaded for '${id}' does not provide it`);
+  return provider;
+}
+
 /** Backends by id, probed once each; a failure is recorded with its reason, never thrown away. */
 export class BackendRegistry {
   private readonly entries = new Map<string, BackendEntry>();
@@ -62,11 +70,8 @@ export class BackendRegistry {
   registerPackage(specs: readonly Pick<BackendEntry, 'id' | 'description' | 'environments'>[],
     load: () => Promise<{ providers: readonly BackendProvider[] }>): this {
     for (const spec of specs) {
-      this.register({ ...spec, load: async () => {
-        const provider = (await load()).providers.find((p) => p.id === spec.id);
-        if (!provider) throw new BackendError(`the package loaded for '${spec.id}' does not provide it`);
-        return provider;
-      } });
+      this.register({ id: spec.id, description: spec.description, environments: spec.environments,
+        load: () => providerFrom(load, spec.id) });
     }
     return this;
   }

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import {
-  gradientCheck, hingeKinkCounter, linearFiniteDifferences, Random, type GradientCheckReport,
-} from '@descent/core';
+import { checkBackendGradient, Random, type GradientCheckReport } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, addStartOptions, nonNegativeInt, positive, positiveInt,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
@@ -39,19 +37,11 @@ export async function runGradcheck(opts: Options) {
   return withStart(opts, async (s, w) => {
     const t0 = performance.now();
     const n = Math.min(opts.examples, s.data.train.n);
-    const rows = { start: 0, count: n };
-    const { d, classes } = s.data.train;
-    const x = s.data.train.x.subarray(0, n * d);
-    const y = s.data.train.y.subarray(0, n);
-    const analytic = (await s.backend.evaluate(w, s.train, rows, s.objective, true)).gradient!;
     const via = opts.via;
-    const report = await gradientCheck({
-      w, analytic, cols: classes, h: opts.h, method: opts.method,
+    const report = await checkBackendGradient({
+      backend: s.backend, data: s.train, host: s.data.train, examples: n, objective: s.objective, w,
+      h: opts.h, method: opts.method, via,
       ...(opts.all ? {} : { samples: opts.samples, rng: new Random(opts.seed).fork('gradcheck') }),
-      ...(via === 'linearity'
-        ? { numerical: linearFiniteDifferences(x, y, w, n, d, classes, s.objective) }
-        : { f: async (v: Float64Array) => (await s.backend.evaluate(v, s.train, rows, s.objective, false)).loss }),
-      ...(s.objective.loss === 'svm' ? { kinks: hingeKinkCounter(x, y, w, n, d, classes, s.objective.delta ?? 1) } : {}),
     });
     return {
       command: 'gradcheck' as const,

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { accuracy, train, type StrategyName, type TrainResult } from '@descent/core';
+import { accuracy, train, type StrategyName, type TrainOptions, type TrainResult } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, positive, positiveInt,
   type CommonOptions, type ObjectiveOptions,
@@ -39,7 +39,7 @@ export function searchCommand(): Command {
 export async function runSearch(opts: Options) {
   return withSession(opts, async (s) => {
     const runs = [];
-    const plan: [StrategyName, Record<string, number | string>][] = [
+    const plan: [StrategyName, Partial<TrainOptions>][] = [
       ['random-search', { iterations: opts.iterations, searchScale: opts.searchScale }],
       ['random-local-search', { iterations: opts.iterations, searchStep: opts.searchStep, initScale: opts.initScale }],
       [opts.against, { epochs: opts.epochs, learningRate: opts.lr, initScale: opts.initScale, optimizer: 'momentum' }],
@@ -49,7 +49,7 @@ export async function runSearch(opts: Options) {
       let r: TrainResult;
       try {
         r = await train({ backend: s.backend, train: s.train, objective: s.objective, strategy, seed: opts.seed,
-          ...settings, onProgress: (e) => progress.update(e) } as Parameters<typeof train>[0]);
+          ...settings, onProgress: (e) => progress.update(e) });
       } finally {
         progress.stop();
       }

@@ -11,8 +11,7 @@
  */
 import { accumulate4, axpy } from './accumulate.js';
 import { rowScores, rowScores4 } from './scores.js';
-import { softmaxRow } from './softmax.js';
-import { svmRow } from './svm.js';
+import { softmaxRowLoss, svmRowLoss } from '@descent/core';
 import type { Store } from './types.js';
 
 export interface FusedArgs {
@@ -69,5 +68,6 @@ export function fusedEvaluate(a: FusedArgs): number {
 
 function rowLoss(isSvm: boolean, s: Float64Array, off: number, label: number, c: number, delta: number,
   ds: Float64Array | undefined): number {
-  return isSvm ? svmRow(s, off, label, c, delta, ds) : softmaxRow(s, off, label, c, ds);
+  // The reference row losses themselves: every backend's kink rule and stable softmax are core's.
+  return isSvm ? svmRowLoss(s, off, label, c, delta, ds) : softmaxRowLoss(s, off, label, c, ds);
 }

@@ -1,4 +1,6 @@
 import type { Objective, Vec } from '../backend.js';
+import { softmaxRowLoss } from '../losses/softmax.js';
+import { svmRowLoss } from '../losses/svm.js';
 
 /**
  * Mean data loss computed from precomputed scores (count×C row-major) and labels.
@@ -9,36 +11,20 @@ import type { Objective, Vec } from '../backend.js';
  * svm:     (1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + Δ)
  * softmax: (1/N) Σ_i (log Σ_j e^{s_ij} − s_iy_i), with the row max subtracted first
  */
-export function meanDataLossFromScores(scores: Vec, labels: ArrayLike<number>, classes: number,
+export function meanDataLossFromScores(scores: Float64Array, labels: ArrayLike<number>, classes: number,
   objective: Objective): number {
   const n = labels.length;
+  const delta = objective.delta ?? 1;
   let total = 0;
-  if (objective.loss === 'svm') {
-    const delta = objective.delta ?? 1;
-    for (let i = 0; i < n; i++) {
-      const o = i * classes;
-      const y = labels[i]!;
-      const sy = scores[o + y]!;
-      for (let j = 0; j < classes; j++) {
-        if (j === y) continue;
-        const m = scores[o + j]! - sy + delta;
-        if (m > 0) total += m;
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const o = i * classes;
-      let max = -Infinity;
-      for (let j = 0; j < classes; j++) max = Math.max(max, scores[o + j]!);
-      let sum = 0;
-      for (let j = 0; j < classes; j++) sum += Math.exp(scores[o + j]! - max);
-      total += Math.log(sum) + max - scores[o + labels[i]!]!;
-    }
+  for (let i = 0; i < n; i++) {
+    total += objective.loss === 'svm'
+      ? svmRowLoss(scores, i * classes, labels[i]!, classes, delta)
+      : softmaxRowLoss(scores, i * classes, labels[i]!, classes);
   }
   return total / n;
 }
 
-/** Σ a_k v_k elementwise into a new Float64Array: the scores or weights at a combination. */
+/** Σ a_k v_k elementwise, written into out: the scores or weights at a combination. */
 export function combine(out: Float64Array, terms: readonly (readonly [number, Vec])[]): Float64Array {
   out.fill(0);
   for (const [a, v] of terms) {

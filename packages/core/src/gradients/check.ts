@@ -16,7 +16,7 @@
  */
 import { OptionError } from '../errors.js';
 import type { Random } from '../random.js';
-import { linearScores } from '../losses/linear.js';
+import { scoresOfValidated } from '../losses/linear.js';
 import type { Matrix } from '../losses/linear.js';
 import { validateLossArguments } from '../losses/linear.js';
 import { numericalGradient } from './numerical.js';
@@ -73,7 +73,7 @@ export type KinkCounter = (coordinate: number, h: number, method: FiniteDifferen
 export function hingeKinkCounter(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number, c: number,
   delta = 1): KinkCounter {
   validateLossArguments(x, y, w, n, d, c, 0, delta);
-  const s = linearScores(x, w, n, d, c);
+  const s = scoresOfValidated(x, w, n, d, c);
   return (coordinate, h, method) => {
     if (!(Number.isInteger(coordinate) && coordinate >= 0 && coordinate < d * c)) {
       throw new OptionError(`coordinate ${coordinate} is outside [0, ${d * c})`);

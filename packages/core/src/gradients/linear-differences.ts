@@ -16,7 +16,7 @@
  */
 import type { Objective } from '../backend.js';
 import { OptionError } from '../errors.js';
-import { linearScores, validateLossArguments, type Matrix } from '../losses/linear.js';
+import { scoresOfValidated, validateLossArguments, type Matrix } from '../losses/linear.js';
 import type { FiniteDifference } from './numerical.js';
 
 /**
@@ -34,7 +34,7 @@ function hingeChange(m: number, dx: number): number {
 export function linearFiniteDifferences(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number,
   c: number, objective: Objective): (coordinates: Int32Array, h: number, method: FiniteDifference) => Float64Array {
   validateLossArguments(x, y, w, n, d, c, objective.reg, objective.delta);
-  const s = linearScores(x, w, n, d, c);
+  const s = scoresOfValidated(x, w, n, d, c);
   const delta = objective.delta ?? 1;
   // softmax: p[r, j]; svm: margins m[r, k] = s_rk − s_ry + Δ.
   const aux = new Float64Array(n * c);

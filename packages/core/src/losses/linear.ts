@@ -56,6 +56,11 @@ export function linearScores(x: Matrix, w: Float64Array, n: number, d: number, c
   validateDimension(c, 'c (classes)');
   validateMatrix(x, n, d, 'x');
   validateWeights(w, d, c);
+  return scoresOfValidated(x, w, n, d, c);
+}
+
+/** linearScores for arguments already checked (validateLossArguments): X is not scanned twice. */
+export function scoresOfValidated(x: Matrix, w: Float64Array, n: number, d: number, c: number): Float64Array {
   const s = new Float64Array(n * c);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) {
@@ -81,7 +86,7 @@ export function l2Penalty(w: Float64Array, reg: number): number {
  */
 export function linearClassifierLoss(rowLoss: RowLoss, x: Matrix, y: Int32Array, w: Float64Array,
   n: number, d: number, c: number, reg: number, wantGradient: boolean): LossValue & { gradient?: Float64Array } {
-  const scores = linearScores(x, w, n, d, c);
+  const scores = scoresOfValidated(x, w, n, d, c);
   const dScores = wantGradient ? new Float64Array(n * c) : undefined;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += rowLoss(scores, i * c, y[i]!, c, dScores);
