@@ -1,25 +1,20 @@
 import { defineConfig } from 'vitest/config';
-import { fileURLToPath } from 'node:url';
 
-const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-// Tests run against source: each workspace package name resolves to its src/.
+// Tests run against source. Every workspace package exports its entries under the `source`
+// condition first ("source": "./src/x.ts"), so resolving with that condition maps each
+// @descent/* import (entries like '@descent/core/node' included) to the package's src/ file,
+// whatever entries the packages add, with no alias list to keep in step. The packages are
+// found through their node_modules symlinks; Vite resolves those to the real path
+// (packages/*/src/..., outside node_modules), so they are transformed, not externalized.
+// `ssr` is the environment Node tests run in (Vitest also hands its conditions to the worker
+// processes as --conditions); `resolve` covers the client environment (jsdom/happy-dom
+// tests). Vitest adds Vite's default conditions (node, development|production) to both.
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@descent\/core\/node$/, replacement: src('./packages/core/src/node.ts') },
-      { find: /^@descent\/core$/, replacement: src('./packages/core/src/index.ts') },
-      { find: /^@descent\/backend-ts\/ids$/, replacement: src('./packages/backend-ts/src/ids.ts') },
-      { find: /^@descent\/backend-ts$/, replacement: src('./packages/backend-ts/src/index.ts') },
-      { find: /^@descent\/backend-tfjs\/ids$/, replacement: src('./packages/backend-tfjs/src/ids.ts') },
-      { find: /^@descent\/backend-tfjs$/, replacement: src('./packages/backend-tfjs/src/index.ts') },
-      { find: /^@descent\/backend-onnx\/ids$/, replacement: src('./packages/backend-onnx/src/ids.ts') },
-      { find: /^@descent\/backend-onnx$/, replacement: src('./packages/backend-onnx/src/index.ts') },
-      { find: /^@descent\/plots$/, replacement: src('./packages/plots/src/index.ts') },
-    ],
-  },
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'benchmarks/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'benchmarks/**/*.test.ts', 'tests/**/*.test.ts',
+      'examples/custom-backend/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

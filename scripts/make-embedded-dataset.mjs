@@ -10,7 +10,7 @@
 // output-folder: default packages/core/data/fashion-mnist-subset.
 //
 // Selection, per split: perm = new Random(SEED).permutation(n) with core's Random
-// (packages/core/src/random.ts, bundled from source with esbuild); walk perm and keep an index
+// (packages/core/src/random.ts, imported from source with import-source.mjs); walk perm and keep an index
 // while its class has fewer than PER_CLASS kept; then sort the kept indices ascending, so the
 // images stay in the original file's order (which is already class-mixed). The node tests
 // re-derive this selection with core's own Random and compare it with the files.
@@ -22,7 +22,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { importSource } from './import-source.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(process.argv[2] ?? '/usr/share/datasets/fashion-mnist');
@@ -35,11 +35,11 @@ const SPLITS = [
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
   'Sneaker', 'Bag', 'Ankle boot'];
 
-// core's own Random and IDX reader and writer, bundled from source (Node 20 cannot import .ts).
-const bundle = await build({ entryPoints: [join(root, 'packages/core/src/index.ts')], bundle: true, write: false,
-  format: 'esm', platform: 'node', conditions: ['source'], logLevel: 'warning' });
-const { Random, encodeIdx, readIdxImages, readIdxLabels } =
-  await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+// core's own Random and IDX reader, and the IDX writer of '@descent/core/testing', from their
+// TypeScript sources (Node 20 cannot import .ts; see import-source.mjs).
+const core = join(root, 'packages/core');
+const { Random, readIdxImages, readIdxLabels } = await importSource('@descent/core', core);
+const { encodeIdx } = await importSource('@descent/core/testing', core);
 
 /** IDX bytes gzipped by Node's zlib at level 9 (mtime 0): the same output bytes on every run. */
 const gzippedIdx = (data, dims) => gzipSync(encodeIdx(data, dims, { gzip: false }), { level: 9 });

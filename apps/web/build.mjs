@@ -8,44 +8,50 @@
 //                             splitting puts each `import()` of a backend package (and the
 //                             runtime it brings: TensorFlow.js, ONNX Runtime Web) in its own chunk
 //   data/fashion-mnist-subset/  the embedded data set (gzipped IDX), fetched by the worker
-//   wasm/tfjs/, wasm/ort/     the .wasm files of tfjs-wasm and onnxruntime-web
+//   wasm/tfjs/, wasm/ort/     the .wasm files of tfjs-wasm and onnxruntime-web: each backend package's
+//                             declared assets (the worker's registry has assetBase wasm/)
 //
 // A backend package that does not resolve or does not compile is replaced by a stub whose
 // import fails with the reason, so the page still builds and its menu shows that backend as
 // unavailable, saying why.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importSource } from '../../scripts/import-source.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-
-/** Backend packages the page may do without; name → its folder in the workspace. */
-const OPTIONAL = {
-  '@descent/backend-tfjs': join(root, 'packages/backend-tfjs'),
-  '@descent/backend-onnx': join(root, 'packages/backend-onnx'),
-};
 
 const EMBEDDED = join(root, 'packages/core/data/fashion-mnist-subset');
 const EMBEDDED_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz',
   't10k-labels-idx1-ubyte.gz', 'LICENSE', 'README.md'];
 
-/** Which .wasm files each runtime fetches (onnxruntime-web's bundled build loads the JSEP one). */
-const WASM = [
-  { from: '@tensorflow/tfjs-backend-wasm', via: OPTIONAL['@descent/backend-tfjs'], to: 'wasm/tfjs', files: /\.wasm$/ },
-  { from: 'onnxruntime-web', via: OPTIONAL['@descent/backend-onnx'], to: 'wasm/ort', files: /^ort-wasm-simd-threaded\.jsep\.(wasm|mjs)$/ },
-];
+/** The name in the package.json nearest above a file. */
+async function packageOf(file) {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return { name: JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).name, dir };
+    } catch { /* keep looking */ }
+  }
+  return undefined;
+}
 
+/**
+ * A backend package's light `ids` entry loads its main entry with `import('./index.js')`: for a
+ * package left out (or that does not build), that import becomes a module that throws why, so
+ * the registry's probe records the reason and the menu shows its backends disabled.
+ */
 function stubPlugin(stubs) {
   return {
     name: 'stub-unavailable-backends',
     setup(b) {
-      const names = Object.keys(stubs);
-      if (names.length === 0) return;
-      const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
-      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unavailable-backend' }));
+      b.onResolve({ filter: /^\.\/index\.js$/ }, async (args) => {
+        if (!/[\\/]ids\.(ts|js)$/.test(args.importer)) return undefined;
+        const pkg = await packageOf(args.importer);
+        if (!pkg || stubs[pkg.name] === undefined) return undefined;
+        return { path: pkg.name, namespace: 'unavailable-backend' };
+      });
       b.onLoad({ filter: /.*/, namespace: 'unavailable-backend' }, (args) => ({
         contents: `throw new Error(${JSON.stringify(`${args.path} is not part of this build: ${stubs[args.path]}`)});\nexport const providers = [];`,
         loader: 'js',
@@ -54,13 +60,11 @@ function stubPlugin(stubs) {
   };
 }
 
-/** The optional package a build error comes from, if any. */
-function culprit(error) {
-  const file = error.location?.file ? resolve(root, error.location.file) : '';
-  for (const [name, dir] of Object.entries(OPTIONAL)) {
-    if (file.startsWith(dir + sep) || error.text?.includes(name)) return name;
-  }
-  return undefined;
+/** The backend package a build error comes from, if any. */
+async function culprit(error, backendNames) {
+  if (!error.location?.file) return backendNames.find((n) => error.text?.includes(n));
+  const pkg = await packageOf(resolve(here, error.location.file));
+  return pkg && backendNames.includes(pkg.name) ? pkg.name : undefined;
 }
 
 async function bundle(outdir, { minify, stubs }) {
@@ -84,17 +88,6 @@ async function bundle(outdir, { minify, stubs }) {
   });
 }
 
-async function copyDir(from, to, pick) {
-  await mkdir(to, { recursive: true });
-  const copied = [];
-  for (const f of await readdir(from)) {
-    if (!pick(f)) continue;
-    await copyFile(join(from, f), join(to, f));
-    copied.push(f);
-  }
-  return copied;
-}
-
 /**
  * Builds the page into outdir (default apps/web/dist). Returns what was built, the backend
  * packages stubbed out (with why) and the runtime files copied. `omit` leaves optional backend
@@ -105,15 +98,10 @@ export async function buildWeb({ outdir = join(here, 'dist'), minify = true, log
   const out = resolve(outdir);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
+  // The catalogue: which backend packages there are and the assets each declares.
+  const { BACKEND_PACKAGES, copyBackendAssets } = await importSource('@descent/backends/node', here);
+  const backendNames = BACKEND_PACKAGES.map((p) => p.name);
   const stubs = Object.fromEntries(omit.map((n) => [n, 'left out of the build (omit)']));
-  for (const [name, dir] of Object.entries(OPTIONAL)) {
-    if (stubs[name]) continue;
-    try {
-      await stat(join(dir, 'src', 'index.ts'));
-    } catch {
-      stubs[name] = `its source (${relative(root, join(dir, 'src', 'index.ts'))}) is missing`;
-    }
-  }
   let result;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -121,31 +109,27 @@ export async function buildWeb({ outdir = join(here, 'dist'), minify = true, log
       break;
     } catch (e) {
       const errors = e.errors ?? [];
-      const blamed = [...new Set(errors.map(culprit).filter(Boolean))].filter((n) => !stubs[n]);
+      const blamed = [...new Set((await Promise.all(errors.map((x) => culprit(x, backendNames)))).filter(Boolean))]
+        .filter((n) => !stubs[n]);
       if (blamed.length === 0 || attempt > 2) throw e;
       for (const n of blamed) {
-        const first = errors.find((x) => culprit(x) === n);
-        const where = first.location ? ` (${first.location.file}:${first.location.line})` : '';
-        stubs[n] = `it does not build: ${first.text}${where}`;
+        const first = errors.find((x) => x.text?.includes(n) || x.location?.file);
+        const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+        stubs[n] = `it does not build: ${first?.text ?? 'unknown error'}${where}`;
         log(`warning: ${n} left out of the page: ${stubs[n]}`);
       }
     }
   }
   for (const f of ['index.html', 'styles.css']) await copyFile(join(here, 'src', f), join(out, f));
-  await copyDir(EMBEDDED, join(out, 'data/fashion-mnist-subset'), (f) => EMBEDDED_FILES.includes(f));
-  const runtimes = {};
-  for (const w of WASM) {
-    try {
-      const entry = createRequire(join(w.via, 'package.json')).resolve(w.from);
-      runtimes[w.to] = await copyDir(dirname(entry), join(out, w.to), (f) => w.files.test(f));
-    } catch (e) {
-      log(`warning: ${w.from} not found (${e.message.split('\n')[0]}): ${w.to}/ left empty; its backends will say they cannot load`);
-      runtimes[w.to] = [];
-    }
-  }
+  await mkdir(join(out, 'data/fashion-mnist-subset'), { recursive: true });
+  for (const f of EMBEDDED_FILES) await copyFile(join(EMBEDDED, f), join(out, 'data/fashion-mnist-subset', f));
+  // Each backend package's declared wasm files, into the folders its setAssetBase points at.
+  const included = BACKEND_PACKAGES.filter((p) => stubs[p.name] === undefined);
+  const assets = await copyBackendAssets(join(out, 'wasm'), { packages: included, from: join(root, 'packages/backends') });
+  for (const m of assets.missing) log(`warning: ${m}; its backends will say they cannot load`);
   const sizes = Object.fromEntries(Object.entries(result.metafile.outputs)
     .filter(([f]) => f.endsWith('.js')).map(([f, o]) => [relative(out, resolve(here, f)), o.bytes]));
-  return { outdir: out, stubs, runtimes, sizes, metafile: result.metafile };
+  return { outdir: out, stubs, runtimes: assets.dirs, sizes, metafile: result.metafile };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,15 +1,16 @@
-import { BackendRegistry } from '@descent/core';
-import { ONNX_BACKENDS } from '@descent/backend-onnx/ids';
-import { TFJS_BACKENDS } from '@descent/backend-tfjs/ids';
-import { TS_BACKENDS } from '@descent/backend-ts/ids';
+import type { BackendPackage, BackendRegistry } from '@descent/core';
+import { BACKEND_PACKAGES, createRegistry as createCatalogueRegistry } from '@descent/backends';
 
 /**
- * Every backend the CLI knows. Each package loads (with its runtime: tfjs, onnxruntime) only
- * when one of its backends is probed or used, so `descent train` on 'ts' never pays for them.
+ * Every backend the CLI knows: @descent/backends' catalogue. Each package loads (with its
+ * runtime: tfjs, onnxruntime) only when one of its backends is probed or used.
  */
-export function createRegistry(): BackendRegistry {
-  return new BackendRegistry()
-    .registerPackage(Object.values(TS_BACKENDS), () => import('@descent/backend-ts'))
-    .registerPackage(Object.values(TFJS_BACKENDS), () => import('@descent/backend-tfjs'))
-    .registerPackage(Object.values(ONNX_BACKENDS), () => import('@descent/backend-onnx'));
+export function createRegistry(packages: readonly BackendPackage[] = BACKEND_PACKAGES): BackendRegistry {
+  return createCatalogueRegistry({ packages });
+}
+
+/** --backend's default: $DESCENT_BACKEND when set (a deployment's choice), else 'auto'. */
+export function defaultBackendSpec(): string {
+  const env = process.env['DESCENT_BACKEND']?.trim();
+  return env ? env : 'auto';
 }

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES,
 } from '@descent/core';
+import { defaultBackendSpec } from './backends.js';
 
 /** Parsers that turn a bad value into commander's own "option '--x' argument 'y' is invalid" error. */
 export function number(value: string): number {
@@ -51,7 +52,7 @@ export function addCommonOptions(cmd: Command, defaults: { backend?: string } = 
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
-    .option('--backend <id>', "compute backend (see 'descent backends')", defaults.backend ?? 'ts')
+    .option('--backend <id>', "compute backend: 'auto' (the fastest that runs here), an id, or a list tried in order, e.g. onnx-cuda,onnx-cpu,ts (see 'descent backends')", defaults.backend ?? defaultBackendSpec())
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
     .option('--json', 'print one JSON object on stdout and no progress')
     .option('-q, --quiet', 'no progress output');

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '@descent/core';
+import { isSearchStrategy, type ProgressEvent } from '@descent/core';
 
 export interface ProgressReporter {
   update(event: ProgressEvent): void;
@@ -26,7 +26,7 @@ export function createProgress(mode: 'bar' | 'lines' | 'none', label: string): P
         const acc = e.trainAccuracy !== undefined
           ? ` train acc ${fmt(e.trainAccuracy, 3)}${e.validationAccuracy !== undefined ? ` val acc ${fmt(e.validationAccuracy, 3)}` : ''}` : '';
         // A search evaluates every training row per proposal: its "epochs" would only repeat the count.
-        const epoch = e.strategy.includes('search') ? '' : ` epoch ${e.epoch.toFixed(2)}`;
+        const epoch = isSearchStrategy(e.strategy) ? '' : ` epoch ${e.epoch.toFixed(2)}`;
         process.stderr.write(`${label} iter ${e.iteration}/${e.iterations}${epoch} loss ${fmt(e.loss)} best ${fmt(e.bestLoss)}${acc}\n`);
       },
       finish() {},

@@ -1,51 +1,48 @@
-import { makeObjective, type ComputeBackend, type Objective, type Preprocessing, type Resident } from '@descent/core';
+import { describeChoice, prepareData, Session, type Preprocessing } from '@descent/core';
+import { loadDataset } from '@descent/core/node';
 import { createRegistry } from './backends.js';
-import type { CommonOptions, ObjectiveOptions } from './options.js';
-import { prepareData, type PreparedData } from './prepare.js';
+import type { CommonOptions } from './options.js';
 
-/** A backend with the prepared data placed on it: what every data command works on. */
-export interface Session {
-  readonly backend: ComputeBackend;
-  readonly data: PreparedData;
-  readonly train: Resident;
-  /** Absent when --validation 0. */
-  readonly validation?: Resident;
-  readonly test: Resident;
-  readonly objective: Objective;
-  /** Seconds spent loading and placing. */
+/** What the CLI adds to core's Session: how long loading and placing took. */
+export interface CliSession {
+  readonly session: Session;
+  /** Seconds spent choosing the backend, loading and placing the data. */
   readonly loadSeconds: number;
-  close(): Promise<void>;
 }
 
-/** Create the backend first (a backend that cannot run fails before any data is read). */
-export async function openSession(opts: CommonOptions & ObjectiveOptions,
-  extra: { preprocessing?: Preprocessing } = {}): Promise<Session> {
+/**
+ * Core's session on the backend --backend picks (a backend that cannot run fails before any
+ * data is read), with --data loaded, split and placed. Says on stderr which backend `auto` or
+ * a list chose (JSON carries it as backendChoice).
+ */
+export async function openSession(opts: CommonOptions, extra: { preprocessing?: Preprocessing } = {}): Promise<CliSession> {
   const t0 = performance.now();
-  const backend = await createRegistry().create(opts.backend);
+  const session = await Session.open(createRegistry(), opts.backend);
+  const choice = session.choice;
+  if (!opts.json && choice.requested !== choice.chosen) {
+    process.stderr.write(`backend: ${describeChoice(choice, { reasons: false })}${choice.skipped.length > 0 ? " ('descent backends' says why)" : ''}\n`);
+  }
   try {
-    const data = await prepareData({ data: opts.data, validation: opts.validation, scale: opts.scale,
-      subtractMean: opts.mean, seed: opts.seed, ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-      ...(extra.preprocessing ? { preprocessing: extra.preprocessing } : {}) });
-    const train = await backend.place(data.train);
-    const validation = data.validation.n > 0 ? await backend.place(data.validation) : undefined;
-    const test = await backend.place(data.test);
-    return {
-      backend, data, train, ...(validation ? { validation } : {}), test, objective: makeObjective(opts),
-      loadSeconds: (performance.now() - t0) / 1000,
-      close: () => backend.dispose(),
-    };
+    const loaded = await loadDataset(opts.data, { seed: opts.seed });
+    if (!opts.json && !opts.quiet) for (const note of loaded.notes) process.stderr.write(`data: ${note}\n`);
+    await session.place(prepareData(loaded, {
+      seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean,
+      ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+      ...(extra.preprocessing ? { preprocessing: extra.preprocessing } : {}),
+    }));
+    return { session, loadSeconds: (performance.now() - t0) / 1000 };
   } catch (e) {
-    await backend.dispose();
+    await session.close();
     throw e;
   }
 }
 
 /** Open, run, and always close. */
-export async function withSession<T>(opts: CommonOptions & ObjectiveOptions, run: (s: Session) => Promise<T>,
+export async function withSession<T>(opts: CommonOptions, run: (s: Session, loadSeconds: number) => Promise<T>,
   extra: { preprocessing?: Preprocessing } = {}): Promise<T> {
-  const session = await openSession(opts, extra);
+  const { session, loadSeconds } = await openSession(opts, extra);
   try {
-    return await run(session);
+    return await run(session, loadSeconds);
   } finally {
     await session.close();
   }

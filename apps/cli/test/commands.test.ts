@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogue, createRegistry } from '@descent/backends';
 import { decodeModel } from '@descent/core';
 import { FASHION_MNIST_DEBIAN_PATH } from '@descent/core/node';
 import { writeCifarBinFolder } from './fixtures.js';
@@ -94,11 +95,39 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
 });
 
 describe('descent backends', () => {
-  it('--json lists every backend with whether it runs here and why not', () => {
+  it('--json lists every backend of the catalogue with whether it runs here and why not, and what auto picks', () => {
     const b = json(['backends']);
-    const ids = b.backends.map((x: { id: string }) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['ts', 'ts-f64']));
+    expect(b.command).toBe('backends');
+    expect(b.settings).toEqual({ environment: 'node' });
+    expect(b.backends.map((x: { id: string }) => x.id)).toEqual(catalogue().map((i) => i.id));
     for (const x of b.backends) expect(x.available ? 'detail' in x : typeof x.reason === 'string').toBe(true);
+    // auto: the highest priority that runs here.
+    const runs = b.backends.filter((x: { available: boolean }) => x.available).sort((p: { priority: number }, q: { priority: number }) => q.priority - p.priority);
+    expect(b.auto).toBe(runs[0].id);
+    expect(b.auto).toBe('onnx-cpu');
+  });
+
+  it('--backend takes a list tried in order, and $DESCENT_BACKEND sets the default; each says what ran and what was skipped', () => {
+    const quick = ['train', '--limit', '300', '--iterations', '3', '--json'];
+    const list = descent([...quick, '--backend', 'tfjs-node, ts-f64, ts']);
+    expect(list.code, list.stderr).toBe(0);
+    const l = JSON.parse(list.stdout);
+    expect(l.settings.backend).toBe('ts-f64');
+    expect(l.backendChoice).toMatchObject({ requested: 'tfjs-node, ts-f64, ts', chosen: 'ts-f64' });
+    expect(l.backendChoice.skipped).toEqual([{ id: 'tfjs-node', reason: expect.stringMatching(/@tensorflow\/tfjs-node is not installed/) }]);
+    const env = descent(quick, { DESCENT_BACKEND: 'tfjs-wasm' });
+    expect(env.code, env.stderr).toBe(0);
+    expect(JSON.parse(env.stdout).backendChoice).toEqual({ requested: 'tfjs-wasm', chosen: 'tfjs-wasm', skipped: [] });
+    // The option wins over the environment; text output names what ran and what was passed over.
+    const text = descent(['train', '--limit', '300', '--iterations', '3', '--backend', 'tfjs-node,auto'], { DESCENT_BACKEND: 'ts' });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(/^backend: onnx-cpu \(tfjs-node,auto; skipped tfjs-node, onnx-cuda, tfjs-node-gpu, onnx-webgpu\) \('descent backends' says why\)$/m);
+    expect(text.stdout).toMatch(/run +minibatch on onnx-cpu/);
+    // A single backend that cannot run is an error naming why; an unknown one in a list too.
+    const one = descent([...quick, '--backend', 'tfjs-node']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/backend 'tfjs-node' cannot run here: @tensorflow\/tfjs-node is not installed/);
+    expect(descent([...quick, '--backend', 'ts,nope']).stderr).toMatch(/unknown backend 'nope'/);
   });
 });
 
@@ -110,8 +139,9 @@ describe('model files that cannot be used', () => {
   });
 });
 
-/** Every command on every other backend that runs in Node, against the 'ts' results. */
-const nodeBackends = ['tfjs-cpu', 'tfjs-wasm', 'onnx-cpu', 'onnx-wasm'];
+/** Every command on every other backend of the catalogue that runs in Node, against the 'ts' results. */
+const registry = createRegistry({ environment: 'node' });
+const nodeBackends = (await registry.probeAll()).filter((r) => r.result.available && !r.id.startsWith('ts')).map((r) => r.id);
 describe.each(nodeBackends)('every command on backend %s', (backend) => {
   const data = ['--limit', '1000', '--backend', backend];
   const out = mkdtempSync(join(tmpdir(), `descent-${backend}-`));
@@ -131,7 +161,7 @@ describe.each(nodeBackends)('every command on backend %s', (backend) => {
     expect(g.settings.backend).toBe(backend);
     expect(g.rows).toHaveLength(5);
     const s = json(['sweep', ...data, '--sizes', '1e-3,1e-1']);
-    const sRef = json(['sweep', '--limit', '1000', '--sizes', '1e-3,1e-1']);
+    const sRef = json(['sweep', '--limit', '1000', '--sizes', '1e-3,1e-1', '--backend', 'ts']);
     expect(s.rows[1].loss).toBeCloseTo(sRef.rows[1].loss, 4);
     expect(json(['landscape', ...data, '--dims', '2', '--points', '5']).losses).toHaveLength(25);
     expect(json(['batches', ...data, '--sizes', '8,64', '--trials', '2']).rows).toHaveLength(2);

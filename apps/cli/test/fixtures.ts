@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CIFAR10_CLASS_NAMES, CIFAR10_IMAGE, encodeCifar10Batch, makeDataset, Random } from '@descent/core';
+import { CIFAR10_CLASS_NAMES, CIFAR10_IMAGE, makeDataset, Random } from '@descent/core';
+import { encodeCifar10Batch } from '@descent/core/testing';
 
 /**
  * A small CIFAR-10 binary folder (data_batch_1..5.bin, test_batch.bin, batches.meta.txt) in

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, encodeIdx } from '@descent/core';
+import { decodeModel } from '@descent/core';
+import { encodeIdx } from '@descent/core/testing';
 import { spawn } from 'node:child_process';
 import { buildCli, cliBin, descent } from './run-cli.js';
 
@@ -19,7 +20,12 @@ describe('descent train', () => {
     const s = JSON.parse(r.stdout);
     expect(s.command).toBe('train');
     expect(s.status).toBe('completed');
-    expect(s.settings).toMatchObject({ backend: 'ts', loss: 'softmax', strategy: 'minibatch', optimizer: 'momentum', seed: 5 });
+    // --backend defaults to 'auto': on this machine kind onnxruntime-node's CPU provider is the fastest that runs.
+    expect(s.settings).toMatchObject({ backend: 'onnx-cpu', loss: 'softmax', strategy: 'minibatch', optimizer: 'momentum', seed: 5 });
+    expect(s.backendChoice.requested).toBe('auto');
+    expect(s.backendChoice.chosen).toBe('onnx-cpu');
+    expect(s.backendChoice.skipped.map((x: { id: string }) => x.id)).toEqual(['onnx-cuda', 'tfjs-node-gpu', 'onnx-webgpu']);
+    for (const x of s.backendChoice.skipped) expect(x.reason.length).toBeGreaterThan(10);
     expect(s.data).toMatchObject({ name: expect.stringContaining('fashion-mnist'), train: 2000, validation: 1000, test: 2000, features: 785, classes: 10 });
     expect(s.iterations).toBe(2 * Math.ceil(2000 / 256));
     expect(s.finalLoss).toBeGreaterThan(0.2);
@@ -155,6 +161,6 @@ describe('bad input gets a clear error, never a stack trace', () => {
   });
 
   it('a backend that does not exist lists the ones that do', () => {
-    expectUserError(['train', '--backend', 'cuda-magic', '--limit', '100'], /unknown backend 'cuda-magic'; known backends: ts, ts-f64/);
+    expectUserError(['train', '--backend', 'cuda-magic', '--limit', '100'], /unknown backend 'cuda-magic'; known backends: auto, ts, ts-f64/);
   });
 });

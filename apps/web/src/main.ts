@@ -2,11 +2,15 @@
  * The page: controls, the backend menu and the live views. Everything heavy (data, backends,
  * training, diagnostics) runs in the worker (worker.ts); drawing code (Vega) loads on demand.
  */
-import { LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES } from '@descent/core';
-import { BROWSER_BACKENDS } from './backends.js';
+import {
+  isSearchStrategy, LOSS_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, OPTIMIZERS, SAMPLER_LABELS, SAMPLER_NAMES, SCHEDULE_LABELS,
+  SCHEDULE_NAMES, STRATEGIES, STRATEGY_NAMES, trainSettings,
+} from '@descent/core';
+import type { BackendChoice, LossName, OptimizerName, SamplerName, ScheduleName, StrategyName } from '@descent/core';
+import { BROWSER_BACKENDS, menuEntries } from './backends.js';
 import { WorkerClient } from './client.js';
 import type {
-  DataInfo, DiagnosticOptions, Evaluation, ProbeRowMessage, RunSummary, Snapshot, TrainSettings, WorkerEvent,
+  DataInfo, DiagnosticOptions, Evaluation, ProbeRowMessage, RunRequest, RunSummary, Snapshot, WorkerEvent,
 } from './protocol.js';
 
 type Views = typeof import('./views.js');
@@ -17,13 +21,11 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return el as T;
 };
 
+/** Menu labels: core's, for every name core knows. */
 const LABELS: Record<string, string> = {
-  softmax: 'softmax', svm: 'SVM (hinge)',
-  'random-search': 'random search', 'random-local-search': 'random local search', gd: 'gradient descent (full batch)',
-  minibatch: 'minibatch', sgd: 'SGD (batch of one)',
-  momentum: 'momentum', nesterov: 'Nesterov momentum', adagrad: 'Adagrad', rmsprop: 'RMSProp', adam: 'Adam',
-  constant: 'constant', step: 'step decay', exponential: 'exponential decay', inverse: '1/t decay',
-  sequential: 'sequential', replacement: 'with replacement', shuffle: 'shuffled each epoch',
+  ...LOSS_LABELS, ...SCHEDULE_LABELS, ...SAMPLER_LABELS,
+  ...Object.fromEntries(Object.entries(STRATEGIES).map(([k, v]) => [k, v.label])),
+  ...Object.fromEntries(Object.entries(OPTIMIZERS).map(([k, v]) => [k, v.label])),
 };
 
 function fillSelect(id: string, values: readonly string[], selected: string, empty?: string): void {
@@ -70,12 +72,13 @@ const errorText = (e: unknown) => (e as Error)?.message ?? String(e);
 // ---- backend menu ----
 
 function selectedBackend(): string {
-  return (document.querySelector<HTMLInputElement>('input[name=backend]:checked'))?.value ?? 'ts';
+  return (document.querySelector<HTMLInputElement>('input[name=backend]:checked'))?.value ?? 'auto';
 }
 
+/** 'auto' first (selected, usable at once: it waits for the probes), then every browser backend. */
 function buildBackendMenu(): void {
   const box = $('backends');
-  for (const id of BROWSER_BACKENDS) {
+  for (const { id, description } of menuEntries()) {
     const row = document.createElement('div');
     row.className = 'backend probing';
     row.id = `backend-row-${id}`;
@@ -84,22 +87,31 @@ function buildBackendMenu(): void {
     input.name = 'backend';
     input.value = id;
     input.id = `backend-${id}`;
-    input.disabled = id !== 'ts';
-    input.checked = id === 'ts';
+    input.disabled = id !== 'auto' && id !== 'ts';
+    input.checked = id === 'auto';
     const label = document.createElement('label');
     label.htmlFor = input.id;
     label.textContent = id;
     const desc = document.createElement('span');
     desc.className = 'desc';
     desc.id = `backend-desc-${id}`;
+    desc.textContent = description;
     const why = document.createElement('span');
     why.className = 'why';
     why.id = `backend-why-${id}`;
-    why.textContent = id === 'ts' ? 'probing… (selectable now)' : 'probing…';
+    why.textContent = id === 'auto' || id === 'ts' ? 'probing… (selectable now)' : 'probing…';
     input.setAttribute('aria-describedby', `${desc.id} ${why.id}`);
     row.append(input, label, desc, why);
     box.append(row);
   }
+}
+
+/** What 'auto' resolved to here, once every backend has been probed. */
+function showAuto(choice: BackendChoice | null): void {
+  $('backend-why-auto').textContent = choice
+    ? `picks ${choice.chosen} here${choice.skipped.length > 0 ? ` (passed over ${choice.skipped.map((s) => s.id).join(', ')}: see below)` : ''}`
+    : 'no backend runs in this browser';
+  $('backend-row-auto').className = `backend ${choice ? 'available' : 'unavailable'}`;
 }
 
 function showProbe(r: ProbeRowMessage): void {
@@ -112,11 +124,12 @@ function showProbe(r: ProbeRowMessage): void {
   row.className = `backend ${ok ? 'available' : 'unavailable'}`;
   input.disabled = !ok;
   row.querySelector('.desc')!.textContent = r.description;
-  why.textContent = r.result.available ? `runs here${r.result.detail ? `: ${r.result.detail}` : ''}`
+  why.textContent = r.result.available
+    ? `runs here${r.result.softwareFallback ? ` on a software adapter, slowly: ${r.result.softwareFallback}` : r.result.detail ? `: ${r.result.detail}` : ''}`
     : `unavailable: ${r.result.reason}`;
   if (!ok && input.checked) {
     input.checked = false;
-    $<HTMLInputElement>('backend-ts').checked = true;
+    $<HTMLInputElement>('backend-auto').checked = true;
   }
   const done = state.probes.size;
   $('probe-status').textContent = done < BROWSER_BACKENDS.length
@@ -199,7 +212,7 @@ function optionalInt(id: string): number | undefined {
   return v === '' ? undefined : Number(v);
 }
 
-function readSettings(): TrainSettings {
+function readSettings(): RunRequest {
   const sampler = $<HTMLSelectElement>('sampler').value;
   const batchSize = optionalInt('batch-size');
   const limit = optionalInt('limit');
@@ -216,19 +229,23 @@ function readSettings(): TrainSettings {
   for (const [name, v, ok, want] of checks) {
     if (!(Number.isFinite(v) && ok(v))) throw new Error(`${name} must be ${want}; got “${String(v)}”`);
   }
+  const length = num('length');
+  const byIterations = $<HTMLSelectElement>('length-unit').value === 'iterations';
   return {
     backend: selectedBackend(),
-    loss: $<HTMLSelectElement>('loss').value as TrainSettings['loss'],
-    reg: num('reg'), delta: num('delta'),
-    strategy: $<HTMLSelectElement>('strategy').value as TrainSettings['strategy'],
-    optimizer: $<HTMLSelectElement>('optimizer').value as TrainSettings['optimizer'],
-    learningRate: num('lr'), momentum: num('momentum'),
-    schedule: $<HTMLSelectElement>('schedule').value as TrainSettings['schedule'],
-    stepEvery: num('step-every'), stepFactor: num('step-factor'), decay: num('decay'),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    ...(sampler ? { sampler: sampler as TrainSettings['sampler'] } : {}),
-    length: { unit: $<HTMLSelectElement>('length-unit').value as 'epochs' | 'iterations', value: num('length') },
-    seed: num('seed'), initScale: num('init-scale'), searchScale: num('search-scale'), searchStep: num('search-step'),
+    // core checks the names and fills in what the form leaves out.
+    settings: trainSettings({
+      loss: $<HTMLSelectElement>('loss').value as LossName,
+      reg: num('reg'), delta: num('delta'),
+      strategy: $<HTMLSelectElement>('strategy').value as StrategyName,
+      optimizer: $<HTMLSelectElement>('optimizer').value as OptimizerName,
+      learningRate: num('lr'), momentum: num('momentum'),
+      schedule: $<HTMLSelectElement>('schedule').value as ScheduleName,
+      stepEvery: num('step-every'), stepFactor: num('step-factor'), decay: num('decay'),
+      batchSize, ...(sampler ? { sampler: sampler as SamplerName } : {}),
+      ...(byIterations ? { iterations: length } : { epochs: length }),
+      seed: num('seed'), initScale: num('init-scale'), searchScale: num('search-scale'), searchStep: num('search-step'),
+    }),
     ...(limit !== undefined ? { limit } : {}),
     validation: num('validation'),
     resume: $<HTMLInputElement>('resume').checked,
@@ -331,7 +348,7 @@ function onEvent(e: WorkerEvent): void {
 
 async function startRun(): Promise<void> {
   setMessage('train-message', '');
-  let settings: TrainSettings;
+  let settings: RunRequest;
   try {
     settings = readSettings();
   } catch (e) {
@@ -354,7 +371,7 @@ async function startRun(): Promise<void> {
       + (ev?.validationAccuracy !== undefined ? `, validation accuracy ${(100 * ev.validationAccuracy).toFixed(1)} %` : '')
       + `, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
     if (r.status === 'diverged') setMessage('train-message', r.message ?? 'the run diverged');
-    $('model-summary').textContent = `Trained on ${r.backend}: ${settings.strategy}, ${settings.loss}, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
+    $('model-summary').textContent = `Trained on ${r.backend}: ${settings.settings.strategy}, ${settings.settings.loss}, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
     document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? 0) + 1);
   } catch (e) {
     $('run-status').textContent = 'The run failed.';
@@ -492,7 +509,7 @@ function updateVisibility(): void {
   const strategy = $<HTMLSelectElement>('strategy').value;
   const optimizer = $<HTMLSelectElement>('optimizer').value;
   const schedule = $<HTMLSelectElement>('schedule').value;
-  const gradient = !strategy.includes('search');
+  const gradient = !isSearchStrategy(strategy as StrategyName);
   const show: Record<string, boolean> = {
     svm: loss === 'svm', gradient, search: !gradient,
     momentum: gradient && (optimizer === 'momentum' || optimizer === 'nesterov'),
@@ -506,8 +523,9 @@ $('strategy').addEventListener('change', () => {
   const s = $<HTMLSelectElement>('strategy').value;
   const unit = $<HTMLSelectElement>('length-unit');
   const len = $<HTMLInputElement>('length');
-  if (s.includes('search') && unit.value === 'epochs') { unit.value = 'iterations'; len.value = '200'; }
-  else if (!s.includes('search') && unit.value === 'iterations' && len.value === '200') { unit.value = 'epochs'; len.value = '5'; }
+  const search = isSearchStrategy(s as StrategyName);
+  if (search && unit.value === 'epochs') { unit.value = 'iterations'; len.value = '200'; }
+  else if (!search && unit.value === 'iterations' && len.value === '200') { unit.value = 'epochs'; len.value = '5'; }
 });
 updateVisibility();
 
@@ -570,6 +588,6 @@ void (async () => {
   await loadData(() => client.call('loadEmbedded', new URL('data/fashion-mnist-subset/', location.href).href), 'the embedded Fashion-MNIST subset');
   document.body.dataset['ready'] = 'true';
   // Probing loads each backend's runtime (in the worker), so it starts after the data is in.
-  await client.call('probe').catch((e) => { $('probe-status').textContent = `Probing failed: ${errorText(e)}`; });
+  await client.call('probe').then((r) => showAuto(r.auto), (e) => { $('probe-status').textContent = `Probing failed: ${errorText(e)}`; });
   document.body.dataset['probed'] = 'true';
 })();

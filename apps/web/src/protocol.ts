@@ -5,35 +5,20 @@
  * per request; the worker also pushes events ({ event: ... }) while it works: probe rows as
  * backends are probed, loss batches and snapshots while a run trains.
  */
-import type { ConfusionMatrix, GradientCheckRow, ImageShape, ProbeResult } from '@descent/core';
+import type {
+  BackendChoice, ConfusionMatrix, FiniteDifference, GradientCheckRow, ImageShape, LossName, ProbeResult, TrainResult, TrainSettings,
+} from '@descent/core';
 
-/** What the user chose in the training form. */
-export interface TrainSettings {
+/** What the user chose in the training form: core's settings, and where to run them. */
+export interface RunRequest {
+  /** 'auto', one backend id, or a comma-separated list tried in order. */
   readonly backend: string;
-  readonly loss: 'softmax' | 'svm';
-  readonly reg: number;
-  readonly delta: number;
-  readonly strategy: 'random-search' | 'random-local-search' | 'gd' | 'minibatch' | 'sgd';
-  readonly optimizer: 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
-  readonly learningRate: number;
-  readonly momentum: number;
-  readonly schedule: 'constant' | 'step' | 'exponential' | 'inverse';
-  readonly stepEvery: number;
-  readonly stepFactor: number;
-  readonly decay: number;
-  /** undefined: the strategy's default (256 for minibatch, 1 for sgd, all rows otherwise). */
-  readonly batchSize?: number;
-  /** undefined: the strategy's default. */
-  readonly sampler?: 'sequential' | 'replacement' | 'shuffle';
-  readonly length: { readonly unit: 'epochs' | 'iterations'; readonly value: number };
-  readonly seed: number;
-  readonly initScale: number;
-  readonly searchScale: number;
-  readonly searchStep: number;
-  /** Training rows used (after the validation split); undefined: all. */
-  readonly limit?: number;
+  /** The run itself (core's TrainSettings, defaults filled in by the form). */
+  readonly settings: TrainSettings;
   /** Validation rows held out: a fraction in (0, 1) or a count. */
   readonly validation: number;
+  /** Training rows used (after the validation split); undefined: all. */
+  readonly limit?: number;
   /** Start from the current model's weights (and its preprocessing) instead of a fresh W. */
   readonly resume: boolean;
   /** Milliseconds to wait per iteration, to watch a run in slow motion (0: full speed). */
@@ -89,7 +74,7 @@ export interface Snapshot {
 export interface Evaluation { readonly iteration: number; readonly trainAccuracy: number; readonly validationAccuracy?: number }
 
 export interface RunSummary {
-  readonly status: 'completed' | 'stopped' | 'diverged';
+  readonly status: TrainResult['status'];
   readonly message?: string;
   readonly iterations: number;
   readonly epochs: number;
@@ -126,7 +111,7 @@ export interface GradcheckResult {
 
 export interface DiagnosticOptions {
   readonly backend: string;
-  readonly loss: 'softmax' | 'svm';
+  readonly loss: LossName;
   readonly reg: number;
   readonly delta: number;
   readonly seed: number;
@@ -136,10 +121,11 @@ export interface DiagnosticOptions {
 }
 
 export interface Methods {
-  probe: { args: []; value: ProbeRowMessage[] };
+  /** Every browser backend's probe, and what 'auto' picks here (null: nothing runs). */
+  probe: { args: []; value: { rows: ProbeRowMessage[]; auto: BackendChoice | null } };
   loadEmbedded: { args: [baseUrl: string]; value: DataInfo };
   loadFiles: { args: [files: { name: string; bytes: Uint8Array }[]]; value: DataInfo };
-  train: { args: [settings: TrainSettings]; value: RunSummary };
+  train: { args: [request: RunRequest]; value: RunSummary };
   pause: { args: []; value: void };
   resume: { args: []; value: void };
   stop: { args: []; value: void };
@@ -150,7 +136,7 @@ export interface Methods {
   landscape1d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape1DResult };
   landscape2d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape2DResult };
   gradcheck: {
-    args: [options: DiagnosticOptions & { method: 'centered' | 'forward'; h: number; samples?: number; via: 'linearity' | 'backend' }];
+    args: [options: DiagnosticOptions & { method: FiniteDifference; h: number; samples?: number; via: 'linearity' | 'backend' }];
     value: GradcheckResult;
   };
 }

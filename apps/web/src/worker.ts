@@ -4,21 +4,20 @@
  */
 /// <reference lib="webworker" />
 import {
-  accuracy, checkBackendGradient, confusionMatrix, DataError, decodeModel, encodeModel, imageAt,
-  initialWeights, landscape1D, landscape2D, makeObjective, OptionError, plannedIterations, predictImage,
-  Random, stepSizeSweep, train,
-  type ComputeBackend, type Model, type Objective, type Preprocessing, type Resident, type TrainOptions,
+  DataError, decodeModel, encodeModel, imageAt, objectiveOf, OptionError, parseBackendSpec, predictImage,
+  reportedSettings, Session, trainingRecord,
+  type Model, type Preprocessing, type TrainingRun,
 } from '@descent/core';
 import { BROWSER_BACKENDS, createBrowserRegistry } from './backends.js';
-import { PauseGate, WatchedBackend } from './worker/control.js';
 import { EMBEDDED_FILES, embeddedData, prepare, sampleRows, userData, type Prepared, type RawData } from './worker/data.js';
 import type {
-  DataInfo, DiagnosticOptions, Evaluation, Methods, MethodName, ProbeRowMessage, Reply, Request, RunSummary, Snapshot,
-  TrainSettings, WorkerEvent,
+  DataInfo, DiagnosticOptions, Evaluation, Methods, MethodName, ProbeRowMessage, Reply, Request, RunRequest, RunSummary, Snapshot,
+  WorkerEvent,
 } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const assetBase = new URL('./', scope.location.href).href;
+// build.mjs copies each backend package's wasm files under wasm/ (see @descent/backends/node).
+const assetBase = new URL('./wasm/', scope.location.href).href;
 const registry = createBrowserRegistry(assetBase);
 
 /** Rows of the validation split (the CLI's default: a tenth of the training rows). */
@@ -31,15 +30,16 @@ interface CurrentModel extends Model {
   readonly origin: string;
 }
 
-interface Placed { readonly prepared: Prepared; readonly train: Resident; readonly validation?: Resident; readonly test: Resident }
-
 let raw: RawData | undefined;
 let prepared: { value: Prepared; fitted: boolean } | undefined;
 let model: CurrentModel | undefined;
-const backends = new Map<string, Promise<ComputeBackend>>();
-const placed = new Map<string, Placed>();
-/** The run in progress; `done` settles once it has fully finished (its model set, its reply sent). */
-let run: { gate: PauseGate; controller: AbortController; done: Promise<void>; snapshot: () => Promise<void> } | undefined;
+/** One core Session per backend id, created once and reused by every run and panel. */
+const sessions = new Map<string, Promise<Session>>();
+/**
+ * The run in progress, on its session (whose placed data it owns until it ends); `finished`
+ * settles once it has fully finished (its model set, its reply sent).
+ */
+let run: { run: TrainingRun; session: Session; finished: Promise<void>; snapshot: () => Promise<void> } | undefined;
 
 function post(e: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(e, transfer);
@@ -73,11 +73,7 @@ async function setRaw(next: RawData): Promise<DataInfo> {
 
 async function setPrepared(next: { value: Prepared; fitted: boolean }): Promise<void> {
   prepared = next;
-  for (const [id, pl] of placed) {
-    const b = await backends.get(id)!;
-    await Promise.all([pl.train, pl.validation, pl.test].map((r) => (r ? b.release(r) : undefined)));
-    placed.delete(id);
-  }
+  for (const s of sessions.values()) await (await s).release();
 }
 
 /** The prepared data for these settings: reused when nothing changed, else re-split and re-fitted. */
@@ -99,35 +95,46 @@ function preparedForModel(seed: number): Promise<Prepared> {
     ...(model ? { preprocessing: model.preprocessing } : {}) });
 }
 
-async function backendFor(id: string): Promise<ComputeBackend> {
-  let b = backends.get(id);
-  if (!b) {
-    b = registry.create(id);
-    backends.set(id, b);
-    b.catch(() => backends.delete(id));
+function sessionById(id: string): Promise<Session> {
+  let s = sessions.get(id);
+  if (!s) {
+    s = registry.create(id).then((b) => new Session(b));
+    sessions.set(id, s);
+    s.catch(() => sessions.delete(id));
   }
-  return b;
+  return s;
 }
 
-async function placeOn(backend: ComputeBackend, p: Prepared): Promise<Placed> {
-  const cur = placed.get(backend.id);
-  if (cur && cur.prepared === p) return cur;
-  if (cur) {
-    await Promise.all([cur.train, cur.validation, cur.test].map((r) => (r ? backend.release(r) : undefined)));
-    placed.delete(backend.id);
+/**
+ * The session for a menu choice: one id, or 'auto' (or a list), resolved from the probes like
+ * the CLI's --backend.
+ */
+async function sessionFor(spec: string): Promise<Session> {
+  const ids = parseBackendSpec(spec);
+  if (ids.length === 1 && ids[0] !== 'auto') return sessionById(ids[0]!);
+  const choice = await registry.pick(spec);
+  if (choice) {
+    try {
+      return await sessionById(choice.chosen);
+    } catch { /* it probed available but did not start: resolve() tries the next */ }
   }
-  const trainR = await backend.place(p.train);
-  const validation = p.validation.n > 0 ? await backend.place(p.validation) : undefined;
-  const test = await backend.place(p.test);
-  const pl: Placed = { prepared: p, train: trainR, ...(validation ? { validation } : {}), test };
-  placed.set(backend.id, pl);
-  return pl;
+  const { backend } = await registry.resolve(spec);
+  const session = new Session(backend);
+  sessions.set(backend.id, Promise.resolve(session));
+  return session;
+}
+
+/** The session with this prepared data placed on it (what was placed before is released). */
+async function placed(spec: string, p: Prepared): Promise<Session> {
+  const session = await sessionFor(spec);
+  await session.place(p);
+  return session;
 }
 
 // ---- the model and its snapshot ----
 
-async function snapshotOf(m: Model, origin: string, backend: ComputeBackend, pl: Placed, w: Float64Array = m.weights): Promise<Snapshot> {
-  const confusion = await confusionMatrix(backend, w, pl.test);
+async function snapshotOf(m: Model, origin: string, session: Session, w: Float64Array = m.weights): Promise<Snapshot> {
+  const confusion = await session.confusion(w);
   const current: Model = { ...m, weights: w };
   const predictions = sampleRows(raw!.test, SAMPLE_COUNT).map((index) => {
     const p = predictImage(current, imageAt(raw!.test, index));
@@ -143,31 +150,24 @@ function postSnapshot(s: Snapshot): void {
 
 // ---- training ----
 
-async function runTraining(s: TrainSettings): Promise<RunSummary> {
+async function runTraining(r: RunRequest): Promise<RunSummary> {
   if (run) throw new OptionError('a run is already in progress: stop it first');
   if (!raw) throw new DataError('no data set is loaded');
-  const resumeFrom = s.resume ? model : undefined;
-  if (s.resume && !resumeFrom) throw new OptionError('“continue from the current model” needs a model: train one or open one first');
-  const backend = await backendFor(s.backend);
-  const p = await preparedFor({ seed: s.seed, validation: s.validation, limit: s.limit,
+  const resumeFrom = r.resume ? model : undefined;
+  if (r.resume && !resumeFrom) throw new OptionError('“continue from the current model” needs a model: train one or open one first');
+  const p = await preparedFor({ seed: r.settings.seed, validation: r.validation, limit: r.limit,
     ...(resumeFrom ? { preprocessing: resumeFrom.preprocessing } : {}) });
-  const pl = await placeOn(backend, p);
-  const objective = makeObjective(s);
-  const search = s.strategy === 'random-search' || s.strategy === 'random-local-search';
-  const gate = new PauseGate();
-  const controller = new AbortController();
+  const session = await placed(r.backend, p);
+  const backendId = session.backend.id;
+  const objective = objectiveOf(r.settings);
   const base: Model = { classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
     weights: new Float64Array(0), objective };
 
   let lastSnapshot = performance.now();
-  const takeSnapshot = async (w: Float64Array) => {
+  const takeSnapshot = async (w: Float64Array | undefined) => {
     lastSnapshot = performance.now();
-    postSnapshot(await snapshotOf(base, `training on ${backend.id}`, backend, pl, w));
+    if (w) postSnapshot(await snapshotOf(base, `training on ${backendId}`, session, w));
   };
-  const watched: WatchedBackend = new WatchedBackend(backend, {
-    gate, keepBest: search, paceMs: s.paceMs, train: () => pl.train,
-    beforeStep: async (w) => { if (performance.now() - lastSnapshot > 350) await takeSnapshot(w); },
-  });
 
   // Losses go to the page in batches (SGD can run thousands of iterations a second).
   let buffer: number[] = [];
@@ -186,18 +186,13 @@ async function runTraining(s: TrainSettings): Promise<RunSummary> {
     lastFlush = performance.now();
   };
 
-  const options: TrainOptions = {
-    backend: watched, train: pl.train, ...(pl.validation ? { validation: pl.validation } : {}), objective,
-    strategy: s.strategy, seed: s.seed,
-    ...(s.length.unit === 'iterations' ? { iterations: s.length.value } : { epochs: s.length.value }),
-    ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
-    ...(s.sampler !== undefined ? { sampler: s.sampler } : {}),
-    ...(resumeFrom ? { initialWeights: Float64Array.from(resumeFrom.weights) } : {}),
-    optimizer: s.optimizer, optimizerOptions: { momentum: s.momentum },
-    learningRate: s.learningRate, schedule: s.schedule,
-    scheduleOptions: { every: s.stepEvery, factor: s.stepFactor, k: s.decay },
-    initScale: s.initScale, searchScale: s.searchScale, searchStep: s.searchStep,
-    signal: controller.signal,
+  const training = session.train(r.settings, {
+    ...(resumeFrom ? { initialWeights: resumeFrom.weights } : {}),
+    // Slow motion, and the live class templates: the run's weights every ~350 ms.
+    beforeIteration: async () => {
+      if (r.paceMs > 0) await new Promise((resolve) => setTimeout(resolve, r.paceMs));
+      if (performance.now() - lastSnapshot > 350) await takeSnapshot(training.control.weights());
+    },
     onProgress: (e) => {
       buffer.push(e.loss);
       epoch = e.epoch;
@@ -206,41 +201,29 @@ async function runTraining(s: TrainSettings): Promise<RunSummary> {
         evaluations.push({ iteration: e.iteration, trainAccuracy: e.trainAccuracy,
           ...(e.validationAccuracy !== undefined ? { validationAccuracy: e.validationAccuracy } : {}) });
       }
-      if (performance.now() - lastFlush > 120 || evaluations.length > 0 || gate.paused) flush();
+      if (performance.now() - lastFlush > 120 || evaluations.length > 0 || training.control.paused) flush();
     },
-  };
-  const iterations = plannedIterations(options);
-  post({ event: 'run-start', iterations, backend: backend.id, strategy: s.strategy });
+  });
+  post({ event: 'run-start', iterations: training.iterations, backend: backendId, strategy: r.settings.strategy });
   post({ event: 'state', state: 'running' });
-  const trainPromise = train(options);
   let finished!: () => void;
-  run = { gate, controller, done: new Promise<void>((resolve) => { finished = resolve; }),
-    snapshot: async () => { flush(); const w = watched.current(); if (w) await takeSnapshot(w); } };
+  run = { run: training, session, finished: new Promise<void>((resolve) => { finished = resolve; }),
+    snapshot: async () => { flush(); await takeSnapshot(training.control.weights()); } };
   try {
-    const result = await trainPromise;
+    const { result, testAccuracy } = await training.done;
     flush();
-    const testAccuracy = await accuracy(backend, result.weights, pl.test);
     const summary: RunSummary & { losses: Float64Array; evaluations: readonly Evaluation[] } = {
       status: result.status, ...(result.message !== undefined ? { message: result.message } : {}),
       iterations: result.iterations, epochs: result.epochs, finalLoss: result.finalLoss, seconds: result.seconds,
-      testAccuracy, backend: backend.id, losses: result.losses, evaluations: result.evaluations,
+      testAccuracy, backend: backendId, losses: result.losses, evaluations: result.evaluations,
     };
-    const last = result.evaluations.at(-1);
+    const settings = reportedSettings(training.settings, { data: raw.name, validation: r.validation,
+      ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.train.n);
     model = {
-      ...base, weights: result.weights, origin: `trained on ${backend.id}`,
-      training: {
-        settings: { data: raw.name, backend: backend.id, loss: s.loss, reg: s.reg, delta: s.delta, strategy: s.strategy,
-          optimizer: s.optimizer, learningRate: s.learningRate, schedule: s.schedule, batchSize: s.batchSize ?? null,
-          sampler: s.sampler ?? null, iterations: s.length.unit === 'iterations' ? s.length.value : null,
-          epochs: s.length.unit === 'epochs' ? s.length.value : null, seed: s.seed, validation: s.validation,
-          limit: s.limit ?? null, resume: s.resume ? resumeFrom?.origin ?? null : null },
-        status: result.status, iterations: result.iterations, epochs: result.epochs, finalLoss: result.finalLoss,
-        accuracy: { train: last?.trainAccuracy ?? null, validation: last?.validationAccuracy ?? null, test: testAccuracy },
-        data: { name: raw.name, train: p.train.n, validation: p.validation.n, test: p.test.n, features: p.train.d, classes: p.train.classes },
-        app: 'descent web',
-      },
+      ...base, weights: result.weights, origin: `trained on ${backendId}`,
+      training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
     };
-    postSnapshot(await snapshotOf(model, model.origin, backend, pl));
+    postSnapshot(await snapshotOf(model, model.origin, session));
     return summary;
   } finally {
     run = undefined;
@@ -248,19 +231,20 @@ async function runTraining(s: TrainSettings): Promise<RunSummary> {
   }
 }
 
-// ---- diagnostics: at the current model's weights, or a random W as the CLI's withStart ----
+// ---- diagnostics: at the paused run's weights, the current model's, or a random W as the CLI's withStart ----
 
 async function diagnosticSetup(o: DiagnosticOptions) {
   if (!raw) throw new DataError('no data set is loaded');
-  if (run && !run.gate.paused) throw new OptionError('a run is training: pause or stop it first');
-  const backend = await backendFor(o.backend);
-  const p = await preparedForModel(o.seed);
-  const pl = await placeOn(backend, p);
-  const { d, classes } = p.train;
-  const w = model ? Float64Array.from(model.weights) : initialWeights(d, classes, new Random(o.seed), o.initScale);
-  const at = model ? `at the current model (${model.origin})` : `at a random W (scale ${o.initScale}, seed ${o.seed})`;
+  if (run && !run.run.control.paused) throw new OptionError('a run is training: pause or stop it first');
+  // While a run is paused, the panels work on its data and its weights as they stand (the run
+  // resumes untouched); otherwise on the current model's preprocessing and weights, or a random W.
+  const paused = run ? { session: run.session, w: run.run.control.weights() } : undefined;
+  const session = paused?.session ?? await placed(o.backend, await preparedForModel(o.seed));
+  const p = session.data.prepared as Prepared;
+  const w = paused?.w ?? (model ? Float64Array.from(model.weights) : session.randomWeights(o.seed, o.initScale));
+  const at = paused?.w ? 'at the paused run\'s weights' : model ? `at the current model (${model.origin})` : `at a random W (scale ${o.initScale}, seed ${o.seed})`;
   const n = Math.min(o.examples ?? p.train.n, p.train.n);
-  return { backend, p, pl, w, at, n, rows: { start: 0, count: n }, objective: makeObjective(o) };
+  return { session, p, w, at, n, objective: objectiveOf(o), label: `${n} training rows, ${session.backend.id}` };
 }
 
 const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Methods[M]['value']> } = {
@@ -272,7 +256,7 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
       rows.push(msg);
       post({ event: 'probe', row: msg });
     }
-    return rows;
+    return { rows, auto: (await registry.pick('auto')) ?? null };
   },
 
   async loadEmbedded(base) {
@@ -294,29 +278,27 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
 
   async pause() {
     if (!run) return;
-    run.gate.pause();
+    run.run.control.pause();
     post({ event: 'state', state: 'paused' });
     await run.snapshot();
   },
 
   async resume() {
     if (!run) return;
-    run.gate.resume();
+    run.run.control.resume();
     post({ event: 'state', state: 'running' });
   },
 
   async stop() {
     if (!run) return;
-    run.controller.abort();
-    run.gate.resume();
-    await run.done;
+    run.run.control.stop();
+    await run.finished;
   },
 
   async reset() {
     if (run) {
-      run.controller.abort();
-      run.gate.resume();
-      await run.done;
+      run.run.control.stop();
+      await run.finished;
     }
     model = undefined;
   },
@@ -337,9 +319,8 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
       }
     }
     model = { ...m, origin: `opened ${name}` };
-    const backend = await backendFor('ts');
-    const pl = await placeOn(backend, await preparedForModel(1));
-    const snapshot = await snapshotOf(model, model.origin, backend, pl);
+    const session = await placed('ts', await preparedForModel(1));
+    const snapshot = await snapshotOf(model, model.origin, session);
     const tr = m.training as { settings?: { strategy?: string; backend?: string }; accuracy?: { test?: number } } | undefined;
     const summary = `${name}: ${m.objective.loss}, reg ${m.objective.reg}, ${m.classNames.length} classes`
       + (tr?.settings?.strategy ? `, trained by ${tr.settings.strategy}${tr.settings.backend ? ` on ${tr.settings.backend}` : ''}` : '')
@@ -350,40 +331,34 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   async sweep(o) {
     const s = await diagnosticSetup(o);
     const t0 = performance.now();
-    const r = await stepSizeSweep(s.backend, s.pl.train, s.objective, s.w, { rows: s.rows });
+    const r = await s.session.sweep(s.w, s.objective, { examples: s.n });
     return { initialLoss: r.initialLoss, gradientNorm: r.gradientNorm, rows: r.rows, best: r.best,
-      at: `${s.at}, ${s.n} training rows, ${s.backend.id}`, seconds: (performance.now() - t0) / 1000 };
+      at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
   },
 
   async landscape1d(o) {
     const s = await diagnosticSetup(o);
     const t0 = performance.now();
-    const r = await landscape1D(s.backend, s.pl.train, s.objective, s.w, new Random(o.seed).fork('landscape'),
-      { rows: s.rows, range: [-o.range, o.range], points: o.points });
-    return { alphas: r.alphas, losses: r.losses, at: `${s.at}, ${s.n} training rows, ${s.backend.id}`, seconds: (performance.now() - t0) / 1000 };
+    const r = await s.session.landscape1D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
+    return { alphas: r.alphas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
   },
 
   async landscape2d(o) {
     const s = await diagnosticSetup(o);
     const t0 = performance.now();
-    const r = await landscape2D(s.backend, s.pl.train, s.objective, s.w, new Random(o.seed).fork('landscape'),
-      { rows: s.rows, range: [-o.range, o.range], points: o.points });
-    return { alphas: r.alphas, betas: r.betas, losses: r.losses, at: `${s.at}, ${s.n} training rows, ${s.backend.id}`,
-      seconds: (performance.now() - t0) / 1000 };
+    const r = await s.session.landscape2D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
+    return { alphas: r.alphas, betas: r.betas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
   },
 
   async gradcheck(o) {
     const s = await diagnosticSetup({ ...o, examples: o.examples ?? 500 });
     const t0 = performance.now();
-    const report = await checkBackendGradient({
-      backend: s.backend, data: s.pl.train, host: s.p.train, examples: s.n, objective: s.objective, w: s.w,
-      h: o.h, method: o.method, via: o.via,
-      ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}),
-    });
+    const report = await s.session.gradcheck(s.w, s.objective, { examples: s.n, h: o.h, method: o.method, via: o.via, seed: o.seed,
+      ...(o.samples !== undefined ? { samples: o.samples } : {}) });
     return {
       rows: report.rows, maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,
       kinked: report.kinked, verdict: report.verdict.label, explanation: report.verdict.explanation,
-      settings: `${s.objective.loss} on ${s.backend.id} (${s.backend.precision}), ${o.method} differences, h = ${o.h}, `
+      settings: `${s.objective.loss} on ${s.session.backend.id} (${s.session.backend.precision}), ${o.method} differences, h = ${o.h}, `
         + `${s.n} examples, ${report.rows.length} coordinates, numerical gradient via ${o.via}, ${s.at}`,
       seconds: (performance.now() - t0) / 1000,
     };

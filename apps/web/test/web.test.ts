@@ -78,10 +78,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
       expect(why, id).toMatch(disabled ? /^unavailable: .+/ : /^runs here/);
     }
     expect(await page.textContent('#data-summary')).toMatch(/fashion-mnist-subset: 9000 training, 1000 validation and 2000 test images/);
+    // 'auto' is the default, and says what it picks: here WebGPU and WebGL run on SwiftShader
+    // (software adapters, far slower), so the fastest CPU backend, onnx-wasm.
+    expect(await page.isChecked('#backend-auto')).toBe(true);
+    expect(await page.textContent('#backend-why-auto')).toMatch(/^picks onnx-wasm here \(passed over .*tfjs-webgpu.*\)/);
+    expect(await page.textContent('#backend-why-tfjs-webgpu')).toMatch(/^runs here on a software adapter, slowly/);
     expect(await page.locator('#samples canvas').count()).toBe(16);
   });
 
-  it('the first page load pulls neither TensorFlow.js nor ONNX Runtime (they load on demand)', async () => {
+  it('the first page load pulls neither TensorFlow.js nor ONNX Runtime nor any backend code (they load on demand)', async () => {
     const outdir = `${site.outdir}-meta`;
     const { metafile } = await buildWeb({ outdir, log: () => {} });
     await rm(outdir, { recursive: true, force: true });
@@ -99,7 +104,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     for (const entry of ['main.js', 'worker.js']) {
       const inputs = staticGraph(entry);
       expect(inputs.length).toBeGreaterThan(0);
-      expect(inputs.filter((i) => /@tensorflow|onnxruntime|backend-tfjs|backend-onnx/.test(i)), entry).toEqual([]);
+      // The backend packages' light ids entries (names, descriptions, priorities) are in; nothing else of them.
+      expect(inputs.filter((i) => /@tensorflow|onnxruntime|backend-(ts|tfjs|onnx)\/(?!src\/ids\.ts$)/.test(i)), entry).toEqual([]);
+      expect(inputs.some((i) => /backend-onnx\/src\/ids\.ts$/.test(i)), entry).toBe(true);
     }
     // …and they are in the build, in chunks of their own.
     const all = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
@@ -132,6 +139,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.locator('#loss-chart').screenshot({ path: join(ARTIFACTS, `02-loss-${id}.png`) });
     expect(errors).toEqual([]);
   });
+
+  it("a run on 'auto' trains on the backend auto picked", async () => {
+    const { page, errors } = main;
+    await shortRun(page, 'auto');
+    await startAndWait(page);
+    expect(await page.evaluate(() => (globalThis as unknown as { __descent: { state: { runBackend: string } } }).__descent.state.runBackend)).toBe('onnx-wasm');
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
 
   it('pauses and resumes a run, which then completes', async () => {
     const { page } = main;

@@ -1,15 +1,13 @@
 /**
- * The worker's logic without a browser: pausing a run through the gated backend, and reading
- * the files a user opens.
+ * The worker's logic without a browser: reading the files a user opens. (Pausing a run is
+ * core's RunControl: tests/src/session.test.ts.)
  */
+import { makeDataset, Random, type Dataset, type ImageShape } from '@descent/core';
 import {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar, fitPreprocessing, makeDataset, Random, toDesignMatrix, train,
-  type ComputeBackend, type Dataset, type ImageShape,
-} from '@descent/core';
-import { providers } from '@descent/backend-ts';
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar,
+} from '@descent/core/testing';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PauseGate, WatchedBackend } from '../src/worker/control.js';
 import { prepare, sampleRows, userData } from '../src/worker/data.js';
 
 function toyDataset(n: number, seed: number, shape: ImageShape = { height: 4, width: 4, channels: 1, layout: 'hwc' }): Dataset {
@@ -24,72 +22,6 @@ function toyDataset(n: number, seed: number, shape: ImageShape = { height: 4, wi
   }
   return makeDataset({ name: 'toy', images, labels, image: shape, classNames: ['a', 'b', 'c'] });
 }
-
-async function tsBackend(): Promise<ComputeBackend> {
-  return providers.find((p) => p.id === 'ts-f64')!.create();
-}
-
-describe('pausing a run (PauseGate + WatchedBackend)', () => {
-  it('holds train() at the gate and resumes it to the same result as a run never paused', async () => {
-    const ds = toyDataset(300, 1);
-    const m = toDesignMatrix(ds, fitPreprocessing(ds));
-    const backend = await tsBackend();
-    const data = await backend.place(m);
-    const options = { train: data, objective: { loss: 'softmax' as const, reg: 1e-3 }, strategy: 'minibatch' as const,
-      seed: 7, iterations: 60, batchSize: 32, optimizer: 'momentum' as const, learningRate: 0.1 };
-
-    const plain = await train({ ...options, backend });
-
-    const gate = new PauseGate();
-    const watched = new WatchedBackend(backend, { gate, train: () => data, keepBest: false });
-    let seen = 0;
-    const running = train({ ...options, backend: watched, onProgress: (e) => { seen = e.iteration; if (e.iteration === 20) gate.pause(); } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(gate.paused).toBe(true);
-    expect(seen).toBe(20);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(seen, 'a paused run does not move').toBe(20);
-    expect(watched.current()).toBeInstanceOf(Float64Array);
-    gate.resume();
-    const resumed = await running;
-    expect(resumed.status).toBe('completed');
-    expect(resumed.iterations).toBe(60);
-    expect(Array.from(resumed.weights)).toEqual(Array.from(plain.weights));
-    expect(Array.from(resumed.losses)).toEqual(Array.from(plain.losses));
-    await backend.dispose();
-  });
-
-  it('a stop request while paused ends the run with the weights learned so far', async () => {
-    const ds = toyDataset(200, 2);
-    const m = toDesignMatrix(ds, fitPreprocessing(ds));
-    const backend = await tsBackend();
-    const data = await backend.place(m);
-    const gate = new PauseGate();
-    const controller = new AbortController();
-    const watched = new WatchedBackend(backend, { gate, train: () => data, keepBest: false });
-    const running = train({ backend: watched, train: data, objective: { loss: 'svm', reg: 1e-3, delta: 1 }, strategy: 'gd', seed: 1,
-      iterations: 50, learningRate: 0.05, signal: controller.signal,
-      onProgress: (e) => { if (e.iteration === 5) gate.pause(); } });
-    await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-    gate.resume();
-    const r = await running;
-    expect(r.status).toBe('stopped');
-    expect(r.iterations).toBeLessThanOrEqual(6);
-    await backend.dispose();
-  });
-
-  it('for the searches, remembers the best weights evaluated (the ones they keep)', async () => {
-    const ds = toyDataset(200, 3);
-    const m = toDesignMatrix(ds, fitPreprocessing(ds));
-    const backend = await tsBackend();
-    const data = await backend.place(m);
-    const watched = new WatchedBackend(backend, { gate: new PauseGate(), train: () => data, keepBest: true });
-    const r = await train({ backend: watched, train: data, objective: { loss: 'softmax', reg: 0 }, strategy: 'random-search', seed: 3, iterations: 40 });
-    expect(Array.from(watched.current()!)).toEqual(Array.from(r.weights));
-    await backend.dispose();
-  });
-});
 
 describe('files the user opens', () => {
   const ds = toyDataset(50, 4);

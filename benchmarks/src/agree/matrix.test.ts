@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseResult } from '../conformance-runner.js';
+import type { CaseResult } from '@descent/core/testing';
 import { agreementMatrix, formatCell, formatMatrixMarkdown, formatMatrixText, formatRatio } from './matrix.js';
 
 const r = (backend: string, c: string, worst: number, ok = worst < 1, message?: string): CaseResult =>
-  ({ backend, case: c, spec: 's', ok, worst, ms: 500, ...(message ? { message } : {}) });
+  ({ backend, suite: 'agreement', case: c, spec: 's', ok, worst, ms: 500, ...(message ? { message } : {}) });
 
 describe('agreement matrix', () => {
   it('takes the worst ratio per backend and case, counts failures and keeps their messages', () => {

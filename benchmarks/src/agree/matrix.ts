@@ -3,7 +3,7 @@
  * case's specs as a fraction of its bound (|actual − expected| ÷ (atol + rtol·|expected|);
  * < 1 passes) and pass/fail. Pure functions, no I/O (matrix.test.ts checks them).
  */
-import type { CaseResult } from '../conformance-runner.js';
+import type { CaseResult } from '@descent/core/testing';
 
 export interface MatrixCell {
   /** Largest worst-ratio over the case's specs (Infinity: a spec threw or compared NaN). */

@@ -32,7 +32,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_BACKENDS } from './backends.js';
+import { createRegistry } from '@descent/backends';
+import { benchBackendIds } from '../targets.js';
 import { cifarShaped } from './data.js';
 import {
   DEFAULT_MACHINE, floorOf, formatMs, formatRatio, landscapeWork, lossGradientWork, numericalGradientWork, verdict,
@@ -96,9 +97,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const quick = args.has('quick');
   const repeats = Number(args.get('repeats') ?? (quick ? 3 : 7));
+  // Every Node backend of the catalogue ('ts' first: the baseline), or those named.
+  const registry = createRegistry({ environment: 'node' });
+  const all = benchBackendIds();
   const wanted = args.get('backends')?.split(',');
-  const list = wanted ? BENCH_BACKENDS.filter((b) => wanted.includes(b.id) || b.id === 'ts') : BENCH_BACKENDS;
-  if (wanted) for (const id of wanted) if (!list.some((b) => b.id === id)) throw new Error(`unknown backend '${id}' (known: ${BENCH_BACKENDS.map((b) => b.id).join(', ')})`);
+  const list = wanted ? all.filter((id) => wanted.includes(id) || id === 'ts') : all;
+  if (wanted) for (const id of wanted) if (!list.includes(id)) throw new Error(`unknown backend '${id}' (known: ${all.join(', ')})`);
   const t00 = performance.now();
   const log = (s: string) => console.error(`  [${((performance.now() - t00) / 1000).toFixed(0)} s] ${s}`);
 
@@ -111,18 +115,18 @@ async function main(): Promise<void> {
   const timings = new Map<string, Timing>();
   const notes: string[] = [];
   const backends = new Map<string, ComputeBackend>();
-  for (const b of list) {
-    const provider = await b.load();
-    const probe = await provider.probe();
-    if (!probe.available) { notes.push(`${b.id}: unavailable (${probe.reason})`); continue; }
-    const backend = await provider.create();
+  for (const id of list) {
+    const probe = (await registry.probe(id)).result;
+    if (!probe.available) { notes.push(`${id}: unavailable (${probe.reason})`); continue; }
+    const backend = await registry.create(id);
     const resident = await backend.place(data);
     const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats, stepsPerRepeat: 20 });
     await backend.release(resident);
-    timings.set(b.id, timing);
-    backends.set(b.id, backend);
-    log(`${b.id}: full batch ${formatMs(timing.fullBatchMs)} (${timing.fullRepeats} repeats), step ${formatMs(timing.stepMs)}`);
+    timings.set(id, timing);
+    backends.set(id, backend);
+    log(`${id}: full batch ${formatMs(timing.fullBatchMs)} (${timing.fullRepeats} repeats), step ${formatMs(timing.stepMs)}`);
   }
+  notes.push(autoOrderCheck(registry, timings));
   const ts = backends.get('ts');
   if (!ts) throw new Error("the pure-TS backend 'ts' must run: it is the baseline");
   const byStep = [...timings].sort((a, b) => a[1].stepMs - b[1].stepMs);
@@ -221,6 +225,26 @@ async function main(): Promise<void> {
     fashion: { fast: { settings: FAST, run: fm, ts: fmTs }, best: { settings: { ...BEST, epochs }, run: best } } }, null, 1) + '\n');
   await writeFile(join(dir, 'bench.md'), `descent bench, ${date.slice(0, 10)} — ${host}; floor from read ${machine.bandwidthGBs.toFixed(1)} GB/s, peak ${machine.peakGflops.toFixed(0)} GFLOP/s (${machine.source})\n\n${table.markdown}\n`);
   console.log(`wrote ${join(dir, 'bench.json')} and bench.md`);
+}
+
+/**
+ * Whether the catalogue's priorities ('auto' tries the highest first) agree with this run: among
+ * the CPU backends measured, a higher priority must mean a faster minibatch step and full batch.
+ */
+function autoOrderCheck(registry: ReturnType<typeof createRegistry>, timings: ReadonlyMap<string, Timing>): string {
+  const measured = [...timings.keys()].filter((id) => registry.info(id).device === 'cpu')
+    .sort((a, b) => registry.info(b).priority - registry.info(a).priority);
+  const wrong: string[] = [];
+  for (let i = 0; i + 1 < measured.length; i++) {
+    const hi = timings.get(measured[i]!)!, lo = timings.get(measured[i + 1]!)!;
+    if (hi.stepMs > lo.stepMs || hi.fullBatchMs > lo.fullBatchMs) {
+      wrong.push(`${measured[i]} (priority ${registry.info(measured[i]!).priority}: step ${formatMs(hi.stepMs)}, full ${formatMs(hi.fullBatchMs)}) is not faster than `
+        + `${measured[i + 1]} (${registry.info(measured[i + 1]!).priority}: ${formatMs(lo.stepMs)}, ${formatMs(lo.fullBatchMs)})`);
+    }
+  }
+  const order = measured.join(' > ');
+  return wrong.length === 0 ? `auto order (catalogue priorities) agrees with this run: ${order}`
+    : `auto order (catalogue priorities) DISAGREES with this run: ${wrong.join('; ')}; order ${order}. Revisit the priorities in the backend packages' ids.ts.`;
 }
 
 function stepWorkOf(m: DesignMatrix, batch: number): Work {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import {
-  BackendError, BackendRegistry, DataError, OptionError, Random, ShapeError, evaluateReference, gatherRows, linearScores,
-} from '@descent/core';
+import { BackendRegistry, Random, evaluateReference, gatherRows, linearScores } from '@descent/core';
 import type { ComputeBackend, Objective, Rows } from '@descent/core';
+import { describeConformance } from '@descent/core/testing';
 import { OnnxBackend } from './backend.js';
-import { createOnnxBackend, providers } from './index.js';
+import { backendPackage, createOnnxBackend, providers } from './index.js';
 import { DEFAULT_RESIDENCY, uniform } from './residency.js';
 import { loadOrtNode, ortNodeFolder } from './runtime/node.js';
 import type { LoadedRuntime, OrtModule, OrtSession } from './runtime/types.js';
@@ -66,44 +66,17 @@ async function expectMatchesReference(backend: ComputeBackend): Promise<void> {
   await backend.release(data);
 }
 
-describe.each(['onnx-cpu', 'onnx-wasm'] as const)('%s', (id) => {
-  it('matches core\'s float64 reference: svm and softmax, with and without L2, ranges and index rows', async () => {
-    const backend = await createOnnxBackend(id);
-    expect(backend.precision).toBe('float32');
-    await expectMatchesReference(backend);
-    await backend.dispose();
-  });
+// The conformance kit on every ONNX backend that runs here (onnx-cpu and onnx-wasm in Node; the
+// others are listed as skipped with their reason): agreement with the float64 reference with the
+// default residency, whole runs, the contract (bad input, released and disposed data, lifecycle).
+// The tests below are ONNX's own: the other residencies, sessions, probes, threads.
+await describeConformance(vitest, backendPackage);
 
+describe.each(['onnx-cpu', 'onnx-wasm'] as const)('%s', (id) => {
   it.each(['initializer', 'input', 'initializer+xt'] as const)('gives the same results with X resident as %s', async (residency) => {
     const backend = await createOnnxBackend(id, { residency: uniform(residency) });
     await expectMatchesReference(backend);
     await backend.dispose();
-  });
-
-  it('rejects bad input, naming what and where', async () => {
-    const backend = await createOnnxBackend(id);
-    const p = problem('bad', 6, 3, 2);
-    const data = await backend.place(p.data);
-    const svm: Objective = { loss: 'svm', reg: 0 };
-    await expect(backend.evaluate(new Float64Array(5), data, { start: 0, count: 6 }, svm, true))
-      .rejects.toThrow(new ShapeError('weights: expected 3×2 = 6 values (D×C), got 5'));
-    await expect(backend.evaluate(p.w, data, Int32Array.of(0, 6), svm, true))
-      .rejects.toThrow(new ShapeError('rows: index 6 at position 1 is outside [0, 6)'));
-    await expect(backend.evaluate(p.w, data, { start: 4, count: 3 }, svm, true)).rejects.toThrow(ShapeError);
-    await expect(backend.evaluate(p.w, data, { start: 0, count: 6 }, { loss: 'hinge' as 'svm', reg: 0 }, true))
-      .rejects.toThrow(OptionError);
-    await expect(backend.evaluate(p.w, data, { start: 0, count: 6 }, { loss: 'svm', reg: -1 }, true)).rejects.toThrow(OptionError);
-    const x = Float32Array.from(p.x);
-    x[7] = Number.NaN;
-    await expect(backend.place({ ...p.data, x })).rejects.toThrow(new DataError('x has NaN at row 2, column 1'));
-    await expect(backend.place({ ...p.data, y: Int32Array.of(0, 1, 2, 0, 1, 0) })).rejects.toThrow(DataError);
-    const other = await createOnnxBackend(id);
-    await expect(other.scores(p.w, data, { start: 0, count: 1 })).rejects.toThrow(/not placed on backend/);
-    await other.dispose();
-    await backend.release(data);
-    await expect(backend.scores(p.w, data, { start: 0, count: 1 })).rejects.toThrow(/released, or placed on another instance/);
-    await backend.dispose();
-    await expect(backend.place(p.data)).rejects.toThrow(new BackendError(`backend '${id}' has been disposed`));
   });
 });
 

@@ -1,3 +1,8 @@
+/**
+ * ONNX Runtime backends (onnx-cpu, onnx-cuda, onnx-wasm, onnx-webgpu) and the ONNX export.
+ *
+ * @module @descent/backend-onnx
+ */
 // @descent/backend-onnx: ONNX Runtime backends. onnx-cpu and onnx-cuda (onnxruntime-node),
 // onnx-wasm (onnxruntime-web, Node and browsers), onnx-webgpu (browsers via onnxruntime-web,
 // Node via onnxruntime-node's WebGPU provider). Graphs are built in TypeScript (./graphs).
@@ -7,10 +12,14 @@ import { OnnxBackend } from './backend.js';
 import { ONNX_BACKEND_IDS } from './runtime/types.js';
 import type { OnnxBackendId, OnnxBackendOptions } from './runtime/types.js';
 import { probeTarget, TARGETS } from './targets.js';
+import { ORT_WASM_ASSET_DIR } from './ids.js';
+import { setOnnxWasmPaths } from './runtime/web.js';
 
 export { OnnxBackend } from './backend.js';
 export { ONNX_BACKEND_IDS } from './runtime/types.js';
 export type { OnnxBackendId, OnnxBackendOptions } from './runtime/types.js';
+export { backendPackage, ONNX_BACKENDS } from './ids.js';
+export type { OnnxBackendSpec } from './ids.js';
 export { setOnnxWasmPaths } from './runtime/web.js';
 export { exportClassifierOnnx } from './export/classifier.js';
 export type { ClassifierExport } from './export/classifier.js';
@@ -47,7 +56,12 @@ export function onnxProviders(options: OnnxBackendOptions = {}): BackendProvider
   });
 }
 
-/** The ONNX backends with default options (1 thread), for a registry: registry.registerProviders(providers). */
+/** The ONNX backends with default options (1 thread): what `backendPackage.load()` hands a registry. */
 export const providers: BackendProvider[] = onnxProviders();
+
+/** Browsers: onnxruntime-web fetches its binaries from `${base}ort/` (see backendPackage.assets). */
+export async function setAssetBase(base: string): Promise<void> {
+  await setOnnxWasmPaths(`${base}${ORT_WASM_ASSET_DIR}/`);
+}
 export { measureMachineLimits } from './bench/machine.js';
 export type { MachineLimits } from './bench/machine.js';

@@ -3,7 +3,7 @@
  * and a probe that says exactly why it cannot when it cannot. A probe loads the runtime and
  * runs a one-node model on the provider, because listing a provider is not proof it starts.
  */
-import { currentEnvironment } from '@descent/core';
+import { currentEnvironment, webgpuSoftwareFallback } from '@descent/core';
 import type { Environment, ProbeResult } from '@descent/core';
 import { GraphBuilder } from './onnx/builder.js';
 import { messageOf } from './runtime/errors.js';
@@ -83,7 +83,9 @@ export async function probeTarget(target: OnnxTarget, threads: number): Promise<
       await session.release();
     }
     const provider = (runtime.sessionOptions.executionProviders ?? []).join(', ');
-    return { available: true, detail: `${runtime.packageName} ${runtime.ort.env.versions.common}, ${provider} provider, ${threads} thread(s)` };
+    const software = target.id === 'onnx-webgpu' && inBrowser() ? await webgpuSoftwareFallback() : undefined;
+    return { available: true, detail: `${runtime.packageName} ${runtime.ort.env.versions.common}, ${provider} provider, ${threads} thread(s)`,
+      ...(software !== undefined ? { softwareFallback: software } : {}) };
   } catch (e) {
     return { available: false, reason: `${target.id} failed to start a test session: ${messageOf(e).trim()}` };
   }

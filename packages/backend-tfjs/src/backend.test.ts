@@ -1,9 +1,17 @@
+import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, DataError, evaluateReference, OptionError, Random, ShapeError } from '@descent/core';
+import { evaluateReference, Random } from '@descent/core';
 import type { DesignMatrix, Objective, Resident, Rows } from '@descent/core';
-import { createTfjsBackend } from './index.js';
+import { describeConformance } from '@descent/core/testing';
+import { backendPackage, createTfjsBackend } from './index.js';
 import type { TfjsComputeBackend } from './index.js';
+
+// The conformance kit on every tfjs backend that runs here (tfjs-cpu and tfjs-wasm in Node; the
+// others are listed as skipped with their reason): agreement with the float64 reference, whole
+// runs, the contract (bad input, released and disposed data, lifecycle), with tf.memory()'s
+// tensor count as the resources the lifecycle checks watch. The tests below are tfjs's own.
+await describeConformance(vitest, backendPackage, { resourceCount: () => tf.memory().numTensors });
 
 function seededData(n: number, d: number, c: number, label: string): DesignMatrix & { w: Float64Array } {
   const rng = new Random(`backend-tfjs test ${label}`);
@@ -105,35 +113,6 @@ describe.each(['tfjs-cpu', 'tfjs-wasm'])('%s', (id) => {
     await backend.place(data);
     await backend.dispose();
     expect(tf.memory().numTensors).toBe(before);
-  });
-
-  it('rejects bad input with errors that say what and where', async () => {
-    await expect(analytic.evaluate(new Float64Array(3), ra, ROWS[0]!, OBJECTIVES[0]!, true))
-      .rejects.toThrow(ShapeError);
-    await expect(analytic.evaluate(data.w, ra, { start: 38, count: 5 }, OBJECTIVES[0]!, true))
-      .rejects.toThrow('range [38, 43) is outside [0, 40)');
-    await expect(analytic.evaluate(data.w, ra, new Int32Array([1, 40]), OBJECTIVES[0]!, true))
-      .rejects.toThrow('index 40 at position 1');
-    await expect(analytic.evaluate(data.w, ra, ROWS[0]!, { loss: 'hinge' as 'svm', reg: 0 }, true))
-      .rejects.toThrow(OptionError);
-    await expect(analytic.scores(new Float64Array(2), ra, ROWS[0]!)).rejects.toThrow(ShapeError);
-    const x = data.x.slice();
-    x[2 * 13 + 4] = NaN;
-    await expect(analytic.place({ ...data, x })).rejects.toThrow('x has NaN at row 2, column 4');
-    await expect(analytic.place({ ...data, y: Int32Array.from(data.y, () => 5) })).rejects.toThrow(DataError);
-  });
-
-  it('refuses data sets it does not hold: another backend\'s, released, or after dispose', async () => {
-    await expect(analytic.evaluate(data.w, rd, ROWS[0]!, OBJECTIVES[0]!, true)).rejects.toThrow('not placed on backend');
-    const ts = { ...ra, backendId: 'ts' } as Resident;
-    await expect(analytic.scores(data.w, ts, ROWS[0]!)).rejects.toThrow(`placed on backend 'ts', not on '${id}'`);
-    const other = await createTfjsBackend(id);
-    const r = await other.place(data);
-    await other.release(r);
-    await expect(other.evaluate(data.w, r, ROWS[0]!, OBJECTIVES[0]!, false)).rejects.toThrow('released');
-    await other.dispose();
-    await expect(other.place(data)).rejects.toThrow(`backend '${id}' has been disposed`);
-    await expect(other.scores(data.w, r, ROWS[0]!)).rejects.toThrow(BackendError);
   });
 });
 

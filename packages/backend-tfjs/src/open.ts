@@ -3,7 +3,7 @@
  * making it the active tfjs backend once, and reading the float precision it reports.
  * probe() is this with errors turned into reasons; create() is this, then a TfjsBackend.
  */
-import { BackendError, currentEnvironment } from '@descent/core';
+import { BackendError, currentEnvironment, webglSoftwareFallback, webgpuSoftwareFallback } from '@descent/core';
 import type { ProbeResult } from '@descent/core';
 import { withEngine } from './engine.js';
 import type { Runtime } from './engine.js';
@@ -50,7 +50,9 @@ export async function openRuntime(spec: TfjsBackendSpec): Promise<OpenRuntime> {
 export async function probeRuntime(spec: TfjsBackendSpec): Promise<ProbeResult> {
   try {
     const { detail } = await openRuntime(spec);
-    return { available: true, detail };
+    const software = spec.id === 'tfjs-webgpu' ? await webgpuSoftwareFallback()
+      : spec.id === 'tfjs-webgl' ? webglSoftwareFallback() : undefined;
+    return { available: true, detail, ...(software !== undefined ? { softwareFallback: software } : {}) };
   } catch (e) {
     return { available: false, reason: (e as Error).message ?? String(e) };
   }

@@ -1,10 +1,14 @@
+import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import {
-  BackendError, BackendRegistry, DataError, OptionError, Random, ShapeError, evaluateReference, gatherRows,
-  linearScores,
-} from '@descent/core';
+import { BackendRegistry, Random, evaluateReference, gatherRows, linearScores } from '@descent/core';
 import type { Objective, Precision } from '@descent/core';
-import { createTsBackend, providers } from './index.js';
+import { describeConformance } from '@descent/core/testing';
+import { backendPackage, createTsBackend, providers } from './index.js';
+
+// The conformance kit on both backends (agreement with the float64 reference, whole runs, the
+// contract: bad input, released and disposed data, lifecycle). The tests below are this
+// package's own: its kernels' blocks of 4 and tails, and exact scores on integer data.
+await describeConformance(vitest, backendPackage);
 
 /**
  * Tolerances, |a − b| ≤ atol + rtol·|b| with atol = rtol·max|b| (absolute OR relative):
@@ -79,26 +83,6 @@ describe.each(['float32', 'float64'] as const)('pure-TS backend, %s', (precision
     }
   });
 
-  it('Int32Array rows with repeats equal the reference on the gathered rows', async () => {
-    const p = problem('backend-ts-repeats', 17, 11, 4);
-    const b = createTsBackend(precision);
-    const data = await b.place(p.data);
-    const rng = new Random('repeats');
-    const rows = Int32Array.from({ length: 29 }, () => rng.int(p.n));
-    rows.set([16, 16, 16, 0], 0);
-    const g = gatherRows(p.x, p.y, p.d, rows);
-    for (const objective of OBJECTIVES) {
-      const ref = evaluateReference(g.x, g.y, p.w, g.n, p.d, p.c, objective, true);
-      const got = await b.evaluate(p.w, data, rows, objective, true);
-      expectNear([got.loss], [ref.loss], precision, `${objective.loss} loss`);
-      expectNear(got.gradient!, ref.gradient!, precision, `${objective.loss} gradient`);
-    }
-    // A row repeated is that row: the mean over [5, 5, 5] is row 5's loss.
-    const once = await b.evaluate(p.w, data, new Int32Array([5]), OBJECTIVES[2]!, true);
-    const thrice = await b.evaluate(p.w, data, new Int32Array([5, 5, 5]), OBJECTIVES[2]!, true);
-    expect(thrice.loss).toBeCloseTo(once.loss, precision === 'float64' ? 14 : 6);
-  });
-
   it('scores equal X·W (exactly, on integer data) and follow the row selection', async () => {
     const rng = new Random('scores');
     const n = 9, d = 5, c = 3;
@@ -116,54 +100,6 @@ describe.each(['float32', 'float64'] as const)('pure-TS backend, %s', (precision
     const rd = await b.place(real.data);
     expectNear(await b.scores(real.w, rd, { start: 2, count: 7 }),
       linearScores(real.x, real.w, 10, 8, 4).subarray(2 * 4, 9 * 4), precision, 'scores');
-  });
-
-  it('keeps its own copy of the data and never writes W', async () => {
-    const p = problem('copy', 8, 6, 3);
-    const b = createTsBackend(precision);
-    const data = await b.place(p.data);
-    const before = await b.evaluate(p.w, data, { start: 0, count: 8 }, OBJECTIVES[3]!, true);
-    const w0 = Float64Array.from(p.w);
-    p.x.fill(0);
-    p.y.fill(0);
-    const after = await b.evaluate(p.w, data, { start: 0, count: 8 }, OBJECTIVES[3]!, true);
-    expect(after.loss).toBe(before.loss);
-    expect([...p.w]).toEqual([...w0]);
-    expect(data.y).not.toBe(p.y);
-  });
-
-  it('rejects bad data, weights, rows and objectives with messages that say where', async () => {
-    const b = createTsBackend(precision);
-    const p = problem('validate', 6, 4, 3);
-    const nan = Float32Array.from(p.x);
-    nan[2 * 4 + 1] = NaN;
-    await expect(b.place({ ...p.data, x: nan })).rejects.toThrow(DataError);
-    await expect(b.place({ ...p.data, x: nan })).rejects.toThrow('x has NaN at row 2, column 1');
-    const inf = Float32Array.from(p.x);
-    inf[5 * 4 + 3] = -Infinity;
-    await expect(b.place({ ...p.data, x: inf })).rejects.toThrow('x has -Infinity at row 5, column 3');
-    await expect(b.place({ ...p.data, y: new Int32Array([0, 1, 2, 3, 0, 0]) }))
-      .rejects.toThrow('label 3 at row 3 is outside [0, 3)');
-    await expect(b.place({ ...p.data, x: p.x.subarray(1) })).rejects.toThrow(ShapeError);
-    const data = await b.place(p.data);
-    const all = { start: 0, count: 6 };
-    const svm: Objective = { loss: 'svm', reg: 0 };
-    await expect(b.evaluate(p.w.subarray(1), data, all, svm, true)).rejects.toThrow(ShapeError);
-    await expect(b.scores(p.w.subarray(1), data, all)).rejects.toThrow('weights: expected 4×3 = 12 values');
-    await expect(b.evaluate(p.w, data, new Int32Array([0, 6]), svm, true))
-      .rejects.toThrow('rows: index 6 at position 1 is outside [0, 6)');
-    await expect(b.evaluate(p.w, data, new Int32Array([-1]), svm, true)).rejects.toThrow('index -1 at position 0');
-    await expect(b.evaluate(p.w, data, { start: 4, count: 3 }, svm, true))
-      .rejects.toThrow('rows: range [4, 7) is outside [0, 6)');
-    await expect(b.evaluate(p.w, data, new Int32Array(0), svm, true)).rejects.toThrow('empty');
-    await expect(b.evaluate(p.w, data, all, { loss: 'logistic' as 'svm', reg: 0 }, true)).rejects.toThrow(OptionError);
-    await expect(b.evaluate(p.w, data, all, { loss: 'svm', reg: -1 }, true)).rejects.toThrow('reg must be');
-    const other = createTsBackend(precision === 'float32' ? 'float64' : 'float32');
-    await expect(other.evaluate(p.w, data, all, svm, true)).rejects.toThrow(BackendError);
-    await b.release(data);
-    await expect(b.evaluate(p.w, data, all, svm, true)).rejects.toThrow('not placed');
-    await b.dispose();
-    await expect(b.place(p.data)).rejects.toThrow('disposed');
   });
 });
 

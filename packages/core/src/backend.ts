@@ -22,6 +22,9 @@ export type Rows = { readonly start: number; readonly count: number } | Int32Arr
 export const LOSS_NAMES = ['svm', 'softmax'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
+/** How each loss reads in a menu. */
+export const LOSS_LABELS: Readonly<Record<LossName, string>> = { svm: 'SVM (hinge)', softmax: 'softmax' };
+
 /**
  * L(W) = (1/B) Σ_i L_i(x_i·W, y_i) + reg·Σ W²
  * svm:     L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + delta)

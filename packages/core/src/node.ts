@@ -1,3 +1,8 @@
+/**
+ * Node-only helpers: loading data sets from disk, the embedded data set, model files on disk.
+ *
+ * @module @descent/core/node
+ */
 // @descent/core/node: Node-only helpers (file system). Browsers use '@descent/core' and pass
 // bytes to the readers in data/ themselves.
 export {

@@ -18,6 +18,11 @@ import type { Random } from './random.js';
 export const SAMPLER_NAMES = ['sequential', 'replacement', 'shuffle'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
+/** How each sampler reads in a menu. */
+export const SAMPLER_LABELS: Readonly<Record<SamplerName, string>> = {
+  sequential: 'sequential', replacement: 'with replacement', shuffle: 'shuffled each epoch',
+};
+
 export interface Sampler {
   readonly name: SamplerName;
   /** The next batch of row indices. */

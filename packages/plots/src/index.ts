@@ -1,4 +1,9 @@
 /**
+ * Vega-Lite specs for every picture, and a canvas-free SVG renderer.
+ *
+ * @module @descent/plots
+ */
+/**
  * @descent/plots: the pictures of a training run as Vega-Lite specifications (plain JSON a web
  * page can hand to vega-embed) and `renderSvg`, which draws any of them as an SVG string with
  * Vega's headless renderer (no canvas, no native modules; Node or browser).

@@ -1,39 +1,14 @@
 import { Command } from 'commander';
-import { OptionError, Random, type Vec } from '@descent/core';
+import { defaultBatchSizes, objectiveOf } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, addStartOptions, numberList, positiveInt,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
 import { outputMode, printJson, table } from '../output.js';
 import { createCountProgress } from '../progress.js';
-import { withStart } from '../start.js';
+import { startLabel, withStart } from '../start.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & { sizes?: number[]; trials: number };
-
-/** Mean and (population) standard deviation. */
-function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
-}
-
-function compare(g: Vec, full: Vec): { cosine: number; relativeError: number } {
-  let dot = 0, gg = 0, ff = 0, diff = 0;
-  for (let i = 0; i < g.length; i++) {
-    dot += g[i]! * full[i]!;
-    gg += g[i]! * g[i]!;
-    ff += full[i]! * full[i]!;
-    diff += (g[i]! - full[i]!) ** 2;
-  }
-  return { cosine: dot / Math.sqrt(gg * ff), relativeError: Math.sqrt(diff / ff) };
-}
-
-/** Powers of two from 1 below n, then n itself. */
-function defaultSizes(n: number): number[] {
-  const out: number[] = [];
-  for (let b = 1; b < n; b *= 2) out.push(b);
-  out.push(n);
-  return out;
-}
 
 export function batchesCommand(): Command {
   const cmd = new Command('batches')
@@ -56,51 +31,23 @@ export function batchesCommand(): Command {
 
 export async function runBatches(opts: Options) {
   return withStart(opts, async (s, w) => {
+    const objective = objectiveOf(opts);
     const n = s.data.train.n;
-    const sizes = (opts.sizes ?? defaultSizes(n)).map((b) => {
-      if (!(Number.isInteger(b) && b >= 1 && b <= n)) throw new OptionError(`batch size ${b} must be an integer in [1, ${n}]`);
-      return b;
-    });
-    const rng = new Random(opts.seed).fork('batches');
-    const full = (await s.backend.evaluate(w, s.train, { start: 0, count: n }, s.objective, true)).gradient!;
-    const timeOne = async (rows: Int32Array | { start: number; count: number }) => {
-      const t = performance.now();
-      const g = (await s.backend.evaluate(w, s.train, rows, s.objective, true)).gradient!;
-      return { g, ms: performance.now() - t };
-    };
-    const fullMs = [];
-    for (let i = 0; i < 3; i++) fullMs.push((await timeOne({ start: 0, count: n })).ms);
-    const fullTime = fullMs.sort((a, b) => a - b)[1]!;
-    const rows = [];
+    const sizes = opts.sizes ?? defaultBatchSizes(n);
     const progress = createCountProgress(outputMode(opts), 'batches', sizes.length);
     try {
-      for (const b of sizes) {
-        const cos: number[] = [], rel: number[] = [], ms: number[] = [];
-        for (let t = 0; t < opts.trials; t++) {
-          // b distinct rows: the first b of a partial Fisher–Yates shuffle.
-          const pick = new Int32Array(n);
-          for (let i = 0; i < n; i++) pick[i] = i;
-          for (let i = 0; i < b; i++) {
-            const j = i + rng.int(n - i);
-            const tmp = pick[i]!; pick[i] = pick[j]!; pick[j] = tmp;
-          }
-          const { g, ms: elapsed } = await timeOne(pick.subarray(0, b));
-          const c = compare(g, full);
-          cos.push(c.cosine); rel.push(c.relativeError); ms.push(elapsed);
-        }
-        const median = ms.sort((a, c) => a - c)[Math.floor(ms.length / 2)]!;
-        rows.push({ batchSize: b, cosine: meanStd(cos), relativeError: meanStd(rel), milliseconds: median, costVsFull: median / fullTime });
-        progress.tick(`batch size ${b}`);
-      }
+      const r = await s.batches(w, objective, { sizes, trials: opts.trials, seed: opts.seed },
+        (row) => progress.tick(`batch size ${row.batchSize}`));
+      return {
+        command: 'batches' as const,
+        settings: { data: opts.data, backend: s.backend.id, loss: objective.loss, reg: objective.reg, n, trials: opts.trials,
+          at: startLabel(opts), seed: opts.seed },
+        backendChoice: s.choice,
+        fullGradientMilliseconds: r.fullGradientMilliseconds,
+        rows: r.rows,
+      };
     } finally {
       progress.stop();
     }
-    return {
-      command: 'batches' as const,
-      settings: { data: opts.data, backend: s.backend.id, loss: s.objective.loss, reg: s.objective.reg, n, trials: opts.trials,
-        at: opts.model ?? `random W (scale ${opts.initScale})`, seed: opts.seed },
-      fullGradientMilliseconds: fullTime,
-      rows,
-    };
   });
 }

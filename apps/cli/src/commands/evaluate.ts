@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { confusionMatrix, OptionError, toDesignMatrix } from '@descent/core';
 import { loadDataset, loadModel } from '@descent/core/node';
-import { createRegistry } from '../backends.js';
+import { createRegistry, defaultBackendSpec } from '../backends.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
 
@@ -13,7 +13,7 @@ export function evaluateCommand(): Command {
     .showHelpAfterError('(add --help for usage)')
     .requiredOption('--model <file>', 'a model saved by `descent train --out`')
     .option('--data <spec>', "'embedded', 'fashion-mnist', or a folder of IDX files or CIFAR-10 batches", 'embedded')
-    .option('--backend <id>', 'compute backend', 'ts')
+    .option('--backend <id>', "compute backend: 'auto', an id, or a list tried in order (see 'descent backends')", defaultBackendSpec())
     .option('--out <dir>', 'write confusion.svg here')
     .option('--json', 'print one JSON object')
     .action(async (opts: Options) => {
@@ -35,7 +35,7 @@ export async function runEvaluate(opts: Options) {
   if (test.features !== model.preprocessing.features) {
     throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${test.features}`);
   }
-  const backend = await createRegistry().create(opts.backend);
+  const { backend, choice } = await createRegistry().resolve(opts.backend);
   try {
     const data = await backend.place(toDesignMatrix(test, model.preprocessing));
     if (data.classes !== model.classNames.length) {
@@ -45,7 +45,7 @@ export async function runEvaluate(opts: Options) {
     const c = m.classes;
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));
     const files = opts.out ? await writePictures(opts.out, { confusion: { counts: m.counts, classNames: model.classNames } }) : [];
-    return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id },
+    return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id }, backendChoice: choice,
       model: opts.model, data: name, backend: backend.id, n: m.total,
       accuracy: m.accuracy, classNames: model.classNames, confusion, recall: Array.from(m.recall),
       precision: Array.from(m.precision), files };

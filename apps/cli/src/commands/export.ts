@@ -20,7 +20,7 @@ export function exportCommand(): Command {
       const bytes = exportClassifierOnnx({ weights: model.weights, classes: model.classNames.length,
         classNames: model.classNames, preprocessing: model.preprocessing });
       await writeFileAtomic(opts.onnx, bytes);
-      const summary = { command: 'export' as const, model: opts.model, onnx: opts.onnx, bytes: bytes.length,
+      const summary = { command: 'export' as const, settings: { model: opts.model, onnx: opts.onnx }, model: opts.model, onnx: opts.onnx, bytes: bytes.length,
         inputs: [{ name: 'image', type: 'uint8', shape: ['N', model.preprocessing.features] }],
         outputs: [{ name: 'scores', type: 'float32', shape: ['N', model.classNames.length] },
           { name: 'probabilities', type: 'float32', shape: ['N', model.classNames.length] },

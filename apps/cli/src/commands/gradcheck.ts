@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { checkBackendGradient, Random, type GradientCheckReport } from '@descent/core';
+import { objectiveOf, type GradientCheckReport } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, addStartOptions, nonNegativeInt, positive, positiveInt,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
 import { printJson, table } from '../output.js';
-import { withStart } from '../start.js';
+import { startLabel, withStart } from '../start.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & {
   method: 'centered' | 'forward'; h: number; samples: number; all?: boolean; examples: number; show: number;
@@ -35,19 +35,17 @@ export function gradcheckCommand(): Command {
 
 export async function runGradcheck(opts: Options) {
   return withStart(opts, async (s, w) => {
+    const objective = objectiveOf(opts);
     const t0 = performance.now();
     const n = Math.min(opts.examples, s.data.train.n);
-    const via = opts.via;
-    const report = await checkBackendGradient({
-      backend: s.backend, data: s.train, host: s.data.train, examples: n, objective: s.objective, w,
-      h: opts.h, method: opts.method, via,
-      ...(opts.all ? {} : { samples: opts.samples, rng: new Random(opts.seed).fork('gradcheck') }),
-    });
+    const report = await s.gradcheck(w, objective, { examples: n, h: opts.h, method: opts.method, via: opts.via, seed: opts.seed,
+      ...(opts.all ? {} : { samples: opts.samples }) });
     return {
       command: 'gradcheck' as const,
-      settings: { data: opts.data, backend: s.backend.id, precision: s.backend.precision, loss: s.objective.loss,
-        reg: s.objective.reg, method: opts.method, h: opts.h, examples: n, coordinates: report.rows.length,
-        numerical: via, at: opts.model ?? `random W (scale ${opts.initScale})`, seed: opts.seed },
+      settings: { data: opts.data, backend: s.backend.id, precision: s.backend.precision, loss: objective.loss,
+        reg: objective.reg, method: opts.method, h: opts.h, examples: n, coordinates: report.rows.length,
+        numerical: opts.via, at: startLabel(opts), seed: opts.seed },
+      backendChoice: s.choice,
       summary: {
         maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,
         kinked: report.kinked, maxRelativeErrorKinkFree: report.maxRelativeErrorKinkFree,

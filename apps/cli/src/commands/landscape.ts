@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { landscape1D, landscape2D, Random } from '@descent/core';
+import { objectiveOf } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, addStartOptions, positiveInt, range,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
 import { printJson } from '../output.js';
 import { writePictures } from '../pictures.js';
-import { withStart } from '../start.js';
+import { startLabel, withStart } from '../start.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & {
   dims: '1' | '2'; range: [number, number]; points: number; examples?: number; exact?: boolean; out?: string;
@@ -40,33 +40,32 @@ export function landscapeCommand(): Command {
 
 export async function runLandscape(opts: Options) {
   return withStart(opts, async (s, w) => {
+    const objective = objectiveOf(opts);
     const n = Math.min(opts.examples ?? s.data.train.n, s.data.train.n);
-    const common = { rows: { start: 0, count: n }, range: opts.range, points: opts.points, normalize: opts.normalize,
-      exact: opts.exact ?? false };
-    const rng = new Random(opts.seed).fork('landscape');
+    const common = { examples: n, range: opts.range, points: opts.points, normalize: opts.normalize, exact: opts.exact ?? false,
+      seed: opts.seed };
     const t0 = performance.now();
-    const settings = { data: opts.data, backend: s.backend.id, loss: s.objective.loss, reg: s.objective.reg, dims: Number(opts.dims),
+    const settings = { data: opts.data, backend: s.backend.id, loss: objective.loss, reg: objective.reg, dims: Number(opts.dims),
       range: opts.range, points: opts.points, normalize: opts.normalize, examples: n, exact: opts.exact ?? false,
-      at: opts.model ?? `random W (scale ${opts.initScale})`, seed: opts.seed };
+      at: startLabel(opts), seed: opts.seed };
+    const center = await s.loss(w, objective, { examples: n });
+    const argmin = (losses: Float64Array) => losses.reduce((k, l, i) => (l < losses[k]! ? i : k), 0);
     if (opts.dims === '1') {
-      const r = await landscape1D(s.backend, s.train, s.objective, w, rng, common);
+      const r = await s.landscape1D(w, objective, common);
       const seconds = (performance.now() - t0) / 1000;
-      let k = 0;
-      r.losses.forEach((l, i) => { if (l < r.losses[k]!) k = i; });
+      const k = argmin(r.losses);
       const files = opts.out ? await writePictures(opts.out, { landscape1d: r }) : [];
-      return { command: 'landscape' as const, settings, alphas: r.alphas, losses: r.losses,
-        center: (await s.backend.evaluate(w, s.train, { start: 0, count: n }, s.objective, false)).loss, min: { loss: r.losses[k]!, at: [r.alphas[k]!] },
-        max: Math.max(...r.losses), points: r.losses.length, seconds, files };
+      return { command: 'landscape' as const, settings, backendChoice: s.choice, alphas: r.alphas, losses: r.losses,
+        center, min: { loss: r.losses[k]!, at: [r.alphas[k]!] }, max: r.losses.reduce((a, v) => Math.max(a, v), -Infinity),
+        points: r.losses.length, seconds, files };
     }
-    const r = await landscape2D(s.backend, s.train, s.objective, w, rng, common);
+    const r = await s.landscape2D(w, objective, common);
     const seconds = (performance.now() - t0) / 1000;
-    let k = 0;
-    r.losses.forEach((l, i) => { if (l < r.losses[k]!) k = i; });
+    const k = argmin(r.losses);
     const files = opts.out ? await writePictures(opts.out, { landscape2d: r }) : [];
     const b = r.betas.length;
-    return { command: 'landscape' as const, settings, alphas: r.alphas, betas: r.betas, losses: r.losses,
-      center: (await s.backend.evaluate(w, s.train, { start: 0, count: n }, s.objective, false)).loss,
-      min: { loss: r.losses[k]!, at: [r.alphas[Math.floor(k / b)]!, r.betas[k % b]!] },
+    return { command: 'landscape' as const, settings, backendChoice: s.choice, alphas: r.alphas, betas: r.betas, losses: r.losses,
+      center, min: { loss: r.losses[k]!, at: [r.alphas[Math.floor(k / b)]!, r.betas[k % b]!] },
       max: r.losses.reduce((a, v) => Math.max(a, v), -Infinity), points: r.losses.length, seconds, files };
   });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { accuracy, train, type StrategyName, type TrainOptions, type TrainResult } from '@descent/core';
+import { LECTURE_SEARCH_ACCURACY, objectiveOf } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, positive, positiveInt,
   type CommonOptions, type ObjectiveOptions,
@@ -32,36 +32,35 @@ export function searchCommand(): Command {
     process.stdout.write(`${r.data.name}: ${r.data.train} training rows; ${r.settings.loss}, reg ${r.settings.reg}, backend ${r.settings.backend}\n`);
     process.stdout.write(table(['strategy', 'iterations', 'final loss', 'train acc', 'test acc', 'seconds'],
       r.runs.map((x) => [x.strategy, x.iterations, x.finalLoss.toPrecision(5), x.trainAccuracy.toFixed(4), x.testAccuracy.toFixed(4), x.seconds.toFixed(2)])));
-    process.stdout.write("(CS231n reports 15.5% for random search and 21.4% for random local search on CIFAR-10; following the gradient does far better.)\n");
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    process.stdout.write(`(CS231n reports ${pct(LECTURE_SEARCH_ACCURACY['random-search'])} for random search and ${pct(LECTURE_SEARCH_ACCURACY['random-local-search'])} for random local search on CIFAR-10; following the gradient does far better.)\n`);
   });
 }
 
 export async function runSearch(opts: Options) {
   return withSession(opts, async (s) => {
-    const runs = [];
-    const plan: [StrategyName, Partial<TrainOptions>][] = [
-      ['random-search', { iterations: opts.iterations, searchScale: opts.searchScale }],
-      ['random-local-search', { iterations: opts.iterations, searchStep: opts.searchStep, initScale: opts.initScale }],
-      [opts.against, { epochs: opts.epochs, learningRate: opts.lr, initScale: opts.initScale, optimizer: 'momentum' }],
-    ];
-    for (const [strategy, settings] of plan) {
-      const progress = createProgress(outputMode(opts), strategy);
-      let r: TrainResult;
-      try {
-        r = await train({ backend: s.backend, train: s.train, objective: s.objective, strategy, seed: opts.seed,
-          ...settings, onProgress: (e) => progress.update(e) });
-      } finally {
-        progress.stop();
-      }
-      runs.push({ strategy, settings, status: r.status, iterations: r.iterations, finalLoss: r.finalLoss,
-        trainAccuracy: r.evaluations.at(-1)?.trainAccuracy ?? NaN,
-        testAccuracy: await accuracy(s.backend, r.weights, s.test), seconds: r.seconds });
+    const objective = objectiveOf(opts);
+    let progress: ReturnType<typeof createProgress> | undefined;
+    try {
+      const runs = await s.compare({ iterations: opts.iterations, searchScale: opts.searchScale, searchStep: opts.searchStep,
+        initScale: opts.initScale, against: opts.against, epochs: opts.epochs, learningRate: opts.lr,
+        base: { loss: opts.loss, reg: opts.reg, delta: opts.delta, seed: opts.seed } }, {
+        onStart: (strategy) => {
+          progress?.stop();
+          const p = createProgress(outputMode(opts), strategy);
+          progress = p;
+          return (e) => p.update(e);
+        },
+      });
+      return {
+        command: 'search' as const,
+        settings: { data: opts.data, backend: s.backend.id, loss: objective.loss, reg: objective.reg, seed: opts.seed },
+        backendChoice: s.choice,
+        data: { name: s.summary.name, train: s.summary.train, test: s.summary.test },
+        runs,
+      };
+    } finally {
+      progress?.stop();
     }
-    return {
-      command: 'search' as const,
-      settings: { data: opts.data, backend: s.backend.id, loss: s.objective.loss, reg: s.objective.reg, seed: opts.seed },
-      data: { name: s.data.name, train: s.data.train.n, test: s.data.test.n },
-      runs,
-    };
   });
 }

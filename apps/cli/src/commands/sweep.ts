@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { LECTURE_STEP_SIZES, stepSizeSweep } from '@descent/core';
+import { objectiveOf } from '@descent/core';
 import {
   addCommonOptions, addObjectiveOptions, addStartOptions, numberList, positiveInt,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
-import { withStart } from '../start.js';
+import { startLabel, withStart } from '../start.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & {
   sizes?: number[]; examples?: number; exact?: boolean; out?: string;
@@ -36,16 +36,17 @@ export function sweepCommand(): Command {
 
 export async function runSweep(opts: Options) {
   return withStart(opts, async (s, w) => {
+    const objective = objectiveOf(opts);
     const n = Math.min(opts.examples ?? s.data.train.n, s.data.train.n);
     const t0 = performance.now();
-    const r = await stepSizeSweep(s.backend, s.train, s.objective, w,
-      { rows: { start: 0, count: n }, sizes: opts.sizes ?? LECTURE_STEP_SIZES, exact: opts.exact ?? false });
+    const r = await s.sweep(w, objective, { examples: n, ...(opts.sizes ? { sizes: opts.sizes } : {}), exact: opts.exact ?? false });
     const seconds = (performance.now() - t0) / 1000;
     const files = opts.out ? await writePictures(opts.out, { sweep: r }) : [];
     return {
       command: 'sweep' as const,
-      settings: { data: opts.data, backend: s.backend.id, loss: s.objective.loss, reg: s.objective.reg, examples: n,
-        at: opts.model ?? `random W (scale ${opts.initScale})`, exact: opts.exact ?? false, seed: opts.seed },
+      settings: { data: opts.data, backend: s.backend.id, loss: objective.loss, reg: objective.reg, examples: n,
+        at: startLabel(opts), exact: opts.exact ?? false, seed: opts.seed },
+      backendChoice: s.choice,
       initialLoss: r.initialLoss, gradientNorm: r.gradientNorm, rows: r.rows, best: r.best, seconds, files,
     };
   });

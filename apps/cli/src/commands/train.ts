@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import {
-  accuracy, confusionMatrix, effectiveBatching, OptionError, train, type Model, type TrainResult,
+  isSearchStrategy, objectiveOf, OptionError, reportedSettings, trainingRecord, trainSettings,
+  type BackendChoice, type DataSummary, type Model, type Session, type TrainingRecord, type TrainOutcome, type TrainResult,
+  type TrainSettings,
 } from '@descent/core';
 import { loadModel, saveModel, writeFileAtomic } from '@descent/core/node';
 import { join } from 'node:path';
@@ -11,14 +13,16 @@ import {
 import { outputMode, printJson, seconds, toJson } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { createProgress } from '../progress.js';
-import { withSession, type Session } from '../session.js';
+import { withSession } from '../session.js';
 
 type TrainCommandOptions = CommonOptions & ObjectiveOptions & TrainingOptions & { out?: string; resume?: string };
 
 export interface TrainSummary {
   command: 'train';
   settings: Record<string, unknown>;
-  data: { name: string; train: number; validation: number; test: number; features: number; classes: number };
+  /** How the backend was chosen: what --backend asked, what ran, and why the ones before it were skipped. */
+  backendChoice: BackendChoice;
+  data: DataSummary;
   status: TrainResult['status'];
   message?: string;
   iterations: number;
@@ -47,75 +51,65 @@ export function trainCommand(): Command {
   });
 }
 
+/** The command's options as core's TrainSettings (the one mapping from flags to a run). */
+export function settingsFrom(opts: TrainCommandOptions): TrainSettings {
+  return trainSettings({
+    loss: opts.loss, reg: opts.reg, delta: opts.delta, strategy: opts.strategy, optimizer: opts.optimizer,
+    learningRate: opts.lr, momentum: opts.momentum, schedule: opts.schedule as TrainSettings['schedule'],
+    stepEvery: opts.stepEvery, stepFactor: opts.stepFactor, decay: opts.decay, batchSize: opts.batchSize,
+    sampler: opts.sampler, iterations: opts.iterations, epochs: opts.epochs, seed: opts.seed, initScale: opts.initScale,
+    searchScale: opts.searchScale, searchStep: opts.searchStep, evaluateEvery: opts.evalEvery,
+  });
+}
+
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const t0 = performance.now();
   const resumed: Model | undefined = opts.resume ? await loadModel(opts.resume) : undefined;
-  return withSession(opts, async (s) => {
-    if (resumed && resumed.classNames.length !== s.data.train.classes) {
-      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.name} has ${s.data.train.classes}`);
+  // A resumed run keeps the model's preprocessing: its weights only mean something on data prepared that way.
+  return withSession(opts, async (s, loadSeconds) => {
+    if (resumed && resumed.classNames.length !== s.data.prepared.train.classes) {
+      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.prepared.name} has ${s.data.prepared.train.classes}`);
     }
-    const gradient = ['gd', 'minibatch', 'sgd'].includes(opts.strategy);
-    const epochs = opts.iterations === undefined && opts.epochs === undefined && gradient ? 10 : opts.epochs;
-    const result = await trainWithProgress(s, opts, epochs, resumed?.weights);
+    const settings = settingsFrom(opts);
+    const { result, testAccuracy } = await trainWithProgress(s, settings, opts, resumed?.weights);
     const t2 = performance.now();
-    const last = result.evaluations.at(-1);
-    const testAccuracy = await accuracy(s.backend, result.weights, s.test);
+    const reported = reportedSettings(settings, { data: opts.data, validation: opts.validation,
+      ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
+    s.backend.id, s.data.prepared.train.n);
+    const record = trainingRecord({ settings: reported, result, testAccuracy, data: s.summary, app: 'descent cli' });
     const summary: TrainSummary = {
       command: 'train',
-      settings: {
-        data: opts.data, backend: s.backend.id, loss: opts.loss, reg: opts.reg, delta: opts.delta,
-        strategy: opts.strategy, optimizer: opts.optimizer, learningRate: opts.lr, schedule: opts.schedule,
-        ...effectiveBatching(opts, s.data.train.n), iterations: opts.iterations ?? null,
-        epochs: epochs ?? null, seed: opts.seed, validation: opts.validation, limit: opts.limit ?? null,
-        resume: opts.resume ?? null,
-      },
-      data: { name: s.data.name, train: s.data.train.n, validation: s.data.validation.n, test: s.data.test.n,
-        features: s.data.train.d, classes: s.data.train.classes },
+      settings: reported,
+      backendChoice: s.choice,
+      data: s.summary,
       status: result.status,
       ...(result.message !== undefined ? { message: result.message } : {}),
       iterations: result.iterations,
       epochs: result.epochs,
       finalLoss: result.finalLoss,
-      accuracy: { train: last?.trainAccuracy ?? NaN, validation: last?.validationAccuracy ?? null, test: testAccuracy },
-      seconds: { load: seconds(s.loadSeconds * 1000), train: seconds(t2 - t0 - s.loadSeconds * 1000), total: 0 },
+      accuracy: { train: record.accuracy.train ?? NaN, validation: record.accuracy.validation, test: testAccuracy },
+      seconds: { load: seconds(loadSeconds * 1000), train: seconds(t2 - t0 - loadSeconds * 1000), total: 0 },
     };
-    if (opts.out) summary.files = await writeRun(opts.out, s, result, summary);
+    if (opts.out) summary.files = await writeRun(opts.out, s, result, summary, record);
     summary.seconds.total = seconds(performance.now() - t0);
     return summary;
-  });
+  }, resumed ? { preprocessing: resumed.preprocessing } : {});
 }
 
-async function trainWithProgress(s: Session, opts: TrainCommandOptions, epochs: number | undefined,
-  initialWeights: Float64Array | undefined): Promise<TrainResult> {
+async function trainWithProgress(s: Session, settings: TrainSettings, opts: TrainCommandOptions,
+  initialWeights: Float64Array | undefined): Promise<TrainOutcome> {
+  const progress = createProgress(outputMode(opts), opts.strategy);
+  const run = s.train(settings, { onProgress: (e) => progress.update(e), ...(initialWeights ? { initialWeights } : {}) });
   // Ctrl-C stops between iterations and keeps what was learned; a second Ctrl-C exits at once.
-  const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
+    if (run.control.stopped) process.exit(130);
+    run.control.stop();
   };
   process.on('SIGINT', onSigint);
-  const progress = createProgress(outputMode(opts), opts.strategy);
   try {
-    const result = await train({
-      backend: s.backend, train: s.train, ...(s.validation ? { validation: s.validation } : {}),
-      objective: s.objective, strategy: opts.strategy, seed: opts.seed,
-      ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-      ...(epochs !== undefined ? { epochs } : {}),
-      ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-      ...(opts.sampler !== undefined ? { sampler: opts.sampler } : {}),
-      ...(opts.evalEvery !== undefined ? { evaluateEvery: opts.evalEvery } : {}),
-      ...(initialWeights ? { initialWeights } : {}),
-      optimizer: opts.optimizer,
-      optimizerOptions: { momentum: opts.momentum },
-      learningRate: opts.lr,
-      schedule: opts.schedule,
-      scheduleOptions: { every: opts.stepEvery, factor: opts.stepFactor, k: opts.decay },
-      initScale: opts.initScale, searchScale: opts.searchScale, searchStep: opts.searchStep,
-      onProgress: (e) => progress.update(e),
-      signal: controller.signal,
-    });
-    progress.finish(result.evaluations.at(-1)?.validationAccuracy);
-    return result;
+    const outcome = await run.done;
+    progress.finish(outcome.result.evaluations.at(-1)?.validationAccuracy);
+    return outcome;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -123,26 +117,23 @@ async function trainWithProgress(s: Session, opts: TrainCommandOptions, epochs: 
 }
 
 /** --out: the model, the loss history, the summary, and pictures. Each file is written atomically. */
-async function writeRun(dir: string, s: Session, result: TrainResult, summary: TrainSummary): Promise<string[]> {
+async function writeRun(dir: string, s: Session, result: TrainResult, summary: TrainSummary, record: TrainingRecord): Promise<string[]> {
   const files: string[] = [];
   const put = async (name: string, text: string) => {
     await writeFileAtomic(join(dir, name), text);
     files.push(join(dir, name));
   };
+  const p = s.data.prepared;
   const modelPath = join(dir, 'model.json');
-  await saveModel(modelPath, {
-    classNames: s.data.classNames, image: s.data.image, preprocessing: s.data.preprocessing,
-    weights: result.weights, objective: s.objective,
-    training: { settings: summary.settings, status: summary.status, iterations: summary.iterations,
-      epochs: summary.epochs, finalLoss: summary.finalLoss, accuracy: summary.accuracy, data: summary.data },
-  });
+  await saveModel(modelPath, s.model(result.weights, objectiveOf(record.settings as Pick<TrainSettings, 'loss' | 'reg' | 'delta'>),
+    { ...record }));
   files.push(modelPath);
   await put('history.json', toJson({ losses: Array.from(result.losses), evaluations: result.evaluations }));
-  const confusion = await confusionMatrix(s.backend, result.weights, s.test);
+  const confusion = await s.confusion(result.weights);
   files.push(...await writePictures(dir, {
     loss: { losses: result.losses, evaluations: result.evaluations },
-    templates: { weights: result.weights, classNames: s.data.classNames, image: s.data.image },
-    confusion: { counts: confusion.counts, classNames: s.data.classNames },
+    templates: { weights: result.weights, classNames: p.trainSet.classNames, image: p.trainSet.image },
+    confusion: { counts: confusion.counts, classNames: p.trainSet.classNames },
   }));
   await put('summary.json', toJson({ ...summary, files: [...files, join(dir, 'summary.json')] }));
   return files;
@@ -152,7 +143,7 @@ function printSummary(s: TrainSummary): void {
   const out = process.stdout;
   if (s.message) out.write(`${s.message}\n`); // says itself whether the run stopped or diverged
   out.write(`data       ${s.data.name}: ${s.data.train} train, ${s.data.validation} validation, ${s.data.test} test; D=${s.data.features}, C=${s.data.classes}\n`);
-  const searching = String(s.settings.strategy).includes('search');
+  const searching = isSearchStrategy(s.settings.strategy as TrainSettings['strategy']);
   const passes = searching ? '' : ` (${s.epochs.toFixed(2)} epochs)`;
   out.write(`run        ${s.settings.strategy} on ${s.settings.backend}, ${s.iterations} iteration${s.iterations === 1 ? '' : 's'}${passes} in ${s.seconds.train.toFixed(2)} s\n`);
   out.write(`final loss ${s.finalLoss.toPrecision(5)} (${s.settings.loss}, reg ${s.settings.reg})\n`);

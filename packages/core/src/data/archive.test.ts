@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
-import { encodeTar, isTar, readArchive, readTar } from './archive.js';
+import { isTar, readArchive, readTar } from './archive.js';
+import { encodeTar } from '../testing/encoders.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const files = [

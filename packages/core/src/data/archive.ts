@@ -20,10 +20,11 @@ export interface ArchiveEntry {
   readonly bytes: Uint8Array;
 }
 
-const BLOCK = 512;
+/** The tar block size (exported for testing/encoders.ts; core does not re-export it). */
+export const BLOCK = 512;
 
 /** Sum of the header's bytes with the 8-byte checksum field counted as spaces (unsigned and signed, as old tars used either). */
-function headerSums(h: Uint8Array): { unsigned: number; signed: number } {
+export function headerSums(h: Uint8Array): { unsigned: number; signed: number } {
   let unsigned = 0, signed = 0;
   for (let i = 0; i < BLOCK; i++) {
     const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
@@ -169,45 +170,4 @@ export function readArchive(bytes: Uint8Array, source: string): ArchiveEntry[] {
       'no tar header in the first 512 bytes)');
   }
   return readTar(bytes, source);
-}
-
-/**
- * Writes regular files as a POSIX ustar archive (mode 0644, mtime 0, so the output depends
- * only on the input), ending with two zero blocks. For tests and conversion; paths must fit
- * ustar's 100-byte name (+155-byte prefix).
- */
-export function encodeTar(entries: readonly ArchiveEntry[]): Uint8Array {
-  const enc = new TextEncoder();
-  let total = 2 * BLOCK;
-  for (const e of entries) total += BLOCK + Math.ceil(e.bytes.length / BLOCK) * BLOCK;
-  const out = new Uint8Array(total);
-  let p = 0;
-  const put = (h: Uint8Array, offset: number, text: string) => { h.set(enc.encode(text), offset); };
-  for (const e of entries) {
-    const path = enc.encode(e.path);
-    let name = e.path, prefix = '';
-    if (path.length > 100) {
-      const cut = e.path.lastIndexOf('/', 155);
-      if (cut <= 0 || enc.encode(e.path.slice(cut + 1)).length > 100) {
-        throw new DataError(`encodeTar: path too long for a ustar header: ${e.path}`);
-      }
-      prefix = e.path.slice(0, cut);
-      name = e.path.slice(cut + 1);
-    }
-    const h = out.subarray(p, p + BLOCK);
-    put(h, 0, name);
-    put(h, 100, '0000644\0');
-    put(h, 108, '0000000\0');
-    put(h, 116, '0000000\0');
-    put(h, 124, e.bytes.length.toString(8).padStart(11, '0') + '\0');
-    put(h, 136, '00000000000\0');
-    put(h, 148, '        ');
-    h[156] = 0x30; // '0': regular file
-    put(h, 257, 'ustar\0' + '00');
-    put(h, 345, prefix);
-    put(h, 148, headerSums(h).unsigned.toString(8).padStart(6, '0') + '\0 ');
-    out.set(e.bytes, p + BLOCK);
-    p += BLOCK + Math.ceil(e.bytes.length / BLOCK) * BLOCK;
-  }
-  return out;
 }

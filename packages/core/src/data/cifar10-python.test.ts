@@ -17,10 +17,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
 import { CIFAR10_CLASS_NAMES } from './cifar10.js';
-import {
-  encodeCifar10PythonBatch, encodeCifar10PythonMeta, isPickle, readCifar10PythonBatch, readCifar10PythonMeta, unpickle,
-} from './cifar10-python.js';
+import { isPickle, readCifar10PythonBatch, readCifar10PythonMeta, unpickle } from './cifar10-python.js';
 import { makeDataset, type Dataset } from './dataset.js';
+import { encodeCifar10PythonBatch, encodeCifar10PythonMeta } from '../testing/encoders.js';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!, (h) => parseInt(h, 16));
 const PY3_P2 = hex('80027d710028635f636f646563730a656e636f64650a7101580400000064617461710258060000006c6174696e31' +

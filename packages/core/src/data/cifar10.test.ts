@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, ShapeError } from '../errors.js';
-import {
-  CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, concatDatasets, encodeCifar10Batch, parseCifar10Meta,
-  readCifar10Batch,
-} from './cifar10.js';
+import { CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, concatDatasets, parseCifar10Meta, readCifar10Batch } from './cifar10.js';
 import { makeDataset, type Dataset } from './dataset.js';
+import { encodeCifar10Batch } from '../testing/encoders.js';
 
 /** n synthetic 32×32×3 'chw' images: pixel value depends on (image, channel, position). */
 function synthetic(n: number, labelOf = (i: number) => i % 10, name = 'syn'): Dataset {

@@ -57,23 +57,6 @@ export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): str
   return names;
 }
 
-/** Encodes a 32×32×3 'chw' Dataset as a CIFAR-10 binary batch (for tests and conversion). */
-export function encodeCifar10Batch(ds: Dataset): Uint8Array {
-  const { image } = ds;
-  if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
-    throw new ShapeError(`encodeCifar10Batch: ${ds.name} has ${image.height}×${image.width}×` +
-      `${image.channels} '${image.layout}' images; CIFAR-10 batches hold 32×32×3 'chw'`);
-  }
-  if (ds.classNames.length > 256) throw new ShapeError(`encodeCifar10Batch: more than 256 classes`);
-  const R = CIFAR10_RECORD_BYTES;
-  const out = new Uint8Array(ds.n * R);
-  for (let i = 0; i < ds.n; i++) {
-    out[i * R] = ds.labels[i]!;
-    out.set(ds.images.subarray(i * CIFAR10_FEATURES, (i + 1) * CIFAR10_FEATURES), i * R + 1);
-  }
-  return out;
-}
-
 /**
  * Joins data sets row-wise (e.g. the five CIFAR-10 training batches). They must agree on
  * image shape and class names. The name defaults to the parts' names joined with '+'.

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
 import { DataError, ShapeError } from '../errors.js';
 import { crc32, gunzipChecked, isGzip } from './gzip.js';
-import {
-  encodeIdx, encodeIdxDataset, idxDataset, readIdx, readIdxDataset, readIdxImages, readIdxLabels,
-} from './idx.js';
+import { idxDataset, readIdx, readIdxDataset, readIdxImages, readIdxLabels } from './idx.js';
 import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from './dataset.js';
+import { encodeIdx, encodeIdxDataset } from '../testing/encoders.js';
 
 const pixels = (n: number, f: number) => Uint8Array.from({ length: n * f }, (_, i) => (i * 37 + 11) % 256);
 

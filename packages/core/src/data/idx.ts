@@ -5,8 +5,7 @@
  * DD big-endian uint32 sizes, then the elements in row-major order. Images are 0x00000803
  * (unsigned bytes, n × rows × cols), labels 0x00000801 (unsigned bytes, n).
  */
-import { gzipSync } from 'fflate';
-import { DataError, ShapeError } from '../errors.js';
+import { DataError } from '../errors.js';
 import { FASHION_MNIST_CLASS_NAMES, checkLabels, makeDataset, type Dataset } from './dataset.js';
 import { maybeGunzip } from './gzip.js';
 
@@ -156,50 +155,4 @@ export function idxDataset(images: IdxImages, labels: IdxLabels, options: IdxDat
 export function readIdxDataset(imageBytes: Uint8Array, imageSource: string, labelBytes: Uint8Array,
   labelSource: string, options: IdxDatasetOptions): Dataset {
   return idxDataset(readIdxImages(imageBytes, imageSource), readIdxLabels(labelBytes, labelSource), options);
-}
-
-/**
- * Writes an IDX file of unsigned bytes: magic 0x0000080D with D = dims.length, big-endian
- * sizes, then the data. With `gzip` (level 0..9, default 9 when `true`), gzips it (mtime 0,
- * so the output depends only on the input).
- */
-export function encodeIdx(data: Uint8Array, dims: readonly number[],
-  options: { gzip?: boolean | number } = {}): Uint8Array {
-  if (dims.length < 1 || dims.length > 255) {
-    throw new ShapeError(`encodeIdx: 1 to 255 dimensions, got ${dims.length}`);
-  }
-  let count = 1;
-  for (const d of dims) {
-    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffffffff)) {
-      throw new ShapeError(`encodeIdx: dimension sizes must be integers in [0, 2^32), got ${dims.join('×')}`);
-    }
-    count *= d;
-  }
-  if (data.length !== count) {
-    throw new ShapeError(`encodeIdx: dims ${dims.join('×')} hold ${count} values, data has ${data.length}`);
-  }
-  const header = 4 + 4 * dims.length;
-  const out = new Uint8Array(header + count);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x800 | dims.length);
-  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d));
-  out.set(data, header);
-  if (options.gzip === undefined || options.gzip === false) return out;
-  const level = options.gzip === true ? 9 : options.gzip;
-  if (!(Number.isInteger(level) && level >= 0 && level <= 9)) {
-    throw new ShapeError(`encodeIdx: gzip level must be 0..9, got ${level}`);
-  }
-  return gzipSync(out, { level: level as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9, mtime: 0 });
-}
-
-/** Encodes a 1-channel 'hwc' Dataset as an IDX images file and an IDX labels file. */
-export function encodeIdxDataset(ds: Dataset, options: { gzip?: boolean | number } = {}):
-  { images: Uint8Array; labels: Uint8Array } {
-  if (ds.image.channels !== 1) {
-    throw new ShapeError(`encodeIdxDataset: ${ds.name} has ${ds.image.channels} channels; IDX images hold 1`);
-  }
-  return {
-    images: encodeIdx(ds.images, [ds.n, ds.image.height, ds.image.width], options),
-    labels: encodeIdx(ds.labels, [ds.n], options),
-  };
 }

@@ -1,7 +1,9 @@
-// Data: the Dataset type, IDX (MNIST / Fashion-MNIST) and CIFAR-10 binary readers and writers,
+// Data: the Dataset type, IDX (MNIST / Fashion-MNIST) and CIFAR-10 binary readers,
 // the CIFAR-10 python-version (pickle) reader, .tar / .tar.gz archives,
 // deterministic splits, and preprocessing into the DesignMatrix a backend places.
+// recognizeDataset tells a data set apart among files (the rules the CLI and the web page share).
 // Everything here parses bytes (Uint8Array), never paths: file loading is in '@descent/core/node'.
+// The writers of these formats (encodeIdx, encodeTar, …) make test fixtures: '@descent/core/testing'.
 export * from './dataset.js';
 export { isGzip, gunzipChecked, maybeGunzip, crc32 } from './gzip.js';
 export * from './idx.js';
@@ -9,7 +11,9 @@ export * from './cifar10.js';
 export * from './split.js';
 export * from './preprocess.js';
 export * from './prepare.js';
+export { isPickle, readCifar10PythonBatch, readCifar10PythonMeta } from './cifar10-python.js';
+export { isTar, readArchive, readTar, type ArchiveEntry } from './archive.js';
 export {
-  encodeCifar10PythonBatch, encodeCifar10PythonMeta, isPickle, readCifar10PythonBatch, readCifar10PythonMeta,
-} from './cifar10-python.js';
-export { encodeTar, isTar, readArchive, readTar, type ArchiveEntry } from './archive.js';
+  HELD_OUT_TEST_FRACTION, recognizeDataset,
+  type NamedBytes, type RecognizeOptions, type RecognizedDataset, type RecognizedFile,
+} from './recognize.js';

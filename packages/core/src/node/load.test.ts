@@ -6,9 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, classCounts, encodeCifar10Batch, encodeCifar10PythonBatch,
-  encodeCifar10PythonMeta, encodeIdx, encodeTar, makeDataset,
-  type Dataset,
+  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, classCounts, makeDataset, recognizeDataset, type Dataset,
 } from '../data/index.js';
 import { DataError } from '../errors.js';
 import { Random } from '../random.js';
@@ -17,6 +15,9 @@ import {
   loadDataset, loadIdxFolder,
 } from '../node.js';
 import { loadCifar10Archive } from './load.js';
+import {
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar,
+} from '../testing/encoders.js';
 
 const DEBIAN = FASHION_MNIST_DEBIAN_PATH;
 const debianInstalled = existsSync(join(DEBIAN, 'train-images-idx3-ubyte.gz'));
@@ -162,15 +163,53 @@ describe('IDX folders', () => {
     expect(viaIdx.train.classNames).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('a missing file is named, with what was found', async () => {
+  it('a training pair alone: a seeded 20 % held out as the test split, as on the web page', async () => {
+    // Unified with the web page: the CLI used to refuse a folder without the t10k pair.
+    const px = Uint8Array.from({ length: 10 * 4 }, (_, i) => i);
+    const dir = await folder('idx-train-only', {
+      'train-images-idx3-ubyte.gz': encodeIdx(px, [10, 2, 2], { gzip: true }),
+      'train-labels-idx1-ubyte.gz': encodeIdx(Uint8Array.from({ length: 10 }, (_, i) => i % 10), [10], { gzip: true }),
+      'notes.txt': 'unrelated', 'README.md': '# mine',
+    });
+    const d = await loadDataset(dir);
+    expect(d).toMatchObject({ name: 'idx-train-only', format: 'idx', folder: dir });
+    expect([d.train.n, d.test.n]).toEqual([8, 2]);
+    expect(d.train.name).toBe('idx-train-only/train');
+    expect(d.test.name).toBe('idx-train-only/test');
+    expect(d.notes).toContain('no separate test file: 2 of 10 rows (20 %) held out as the test split');
+    expect(d.notes.join('\n')).toMatch(/class names: Fashion-MNIST's, assumed/);
+    // The same seed holds out the same rows; another seed others.
+    expect((await loadDataset(dir)).test.labels).toEqual(d.test.labels);
+    expect((await loadDataset(dir, { seed: 1 })).test.labels).toEqual(d.test.labels);
+    const other = await Promise.all([2, 3, 4].map((seed) => loadDataset(dir, { seed })));
+    expect(other.some((o) => Array.from(o.test.labels).join() !== Array.from(d.test.labels).join())).toBe(true);
+  });
+
+  it('a missing file of a pair is named, with what was found', async () => {
     const dir = await folder('idx-partial', {
       'train-images-idx3-ubyte.gz': encodeIdx(new Uint8Array(4), [1, 2, 2], { gzip: true }),
       'train-labels-idx1-ubyte.gz': encodeIdx(new Uint8Array(1), [1], { gzip: true }),
+      't10k-images-idx3-ubyte.gz': encodeIdx(new Uint8Array(4), [1, 2, 2], { gzip: true }),
     });
     await expect(loadDataset(dir)).rejects.toThrow(DataError);
     await expect(loadDataset(dir)).rejects.toThrow(
-      `${dir}: incomplete IDX data set: missing t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz] ` +
-      '(found train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz)');
+      `${dir}: incomplete IDX data set: missing the test labels file (such as t10k-labels-idx1-ubyte[.gz]): IDX files ` +
+      'come in pairs, an images file and its labels file (a training pair, and optionally a test pair named t10k-… or ' +
+      'test-…); found train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz');
+  });
+
+  it('the same problem reads the same from a folder as from opened files (core recognizeDataset)', async () => {
+    const files = {
+      'train-images-idx3-ubyte': encodeIdx(new Uint8Array(3 * 4), [3, 2, 2]),
+      'train-labels-idx1-ubyte': encodeIdx(new Uint8Array(3), [3]),
+      't10k-images-idx3-ubyte': encodeIdx(new Uint8Array(2 * 9), [2, 3, 3]),
+      't10k-labels-idx1-ubyte': encodeIdx(new Uint8Array(2), [2]),
+    };
+    const dir = await folder('idx-sizes', files);
+    const problem = 'training images are 2×2 but test images are 3×3: training and test images must be the same size';
+    await expect(loadDataset(dir)).rejects.toThrow(`${dir}: ${problem}`);
+    const opened = Object.entries(files).map(([name, bytes]) => ({ name, bytes }));
+    expect(() => recognizeDataset(opened, { seed: 1 })).toThrow(new RegExp(`^${problem}$`));
   });
 
   it('a truncated file is named by its full path', async () => {
@@ -243,14 +282,23 @@ describe('CIFAR-10 folders', () => {
       `${join(dir, 'data_batch_2.bin')}: truncated at record 12: 37876 bytes is 12 complete 3073-byte records plus 1000 bytes`);
   });
 
-  it('missing test batch or a gap in the numbering', async () => {
-    const b = encodeCifar10Batch(cifarBatch(2, 9));
-    const noTest = await folder('cifar-no-test', { 'data_batch_1.bin': b });
-    await expect(loadDataset(noTest)).rejects.toThrow(`${noTest}: incomplete CIFAR-10 binary data set: missing test_batch.bin`);
-    const gap = await folder('cifar-gap', { 'data_batch_1.bin': b, 'data_batch_3.bin': b, 'test_batch.bin': b });
-    await expect(loadDataset(gap)).rejects.toThrow(/missing data_batch_2\.bin/);
+  it('missing test batch (20 % held out), only a test batch (the same), or a gap in the numbering (refused)', async () => {
+    // Unified with the web page: the CLI used to refuse a folder without test_batch.bin or without data batches.
+    const b = encodeCifar10Batch(cifarBatch(10, 9));
+    const noTest = await folder('cifar-no-test', { 'data_batch_1.bin': b, 'data_batch_2.bin': b });
+    const d = await loadDataset(noTest);
+    expect([d.name, d.train.n, d.test.n]).toEqual(['cifar-10', 16, 4]);
+    expect(d.notes).toContain('no separate test file: 4 of 20 rows (20 %) held out as the test split');
     const onlyTest = await folder('cifar-only-test', { 'test_batch.bin': b });
-    await expect(loadDataset(onlyTest)).rejects.toThrow(/missing data_batch_1\.bin … data_batch_5\.bin/);
+    const t = await loadDataset(onlyTest);
+    expect([t.train.n, t.test.n]).toEqual([8, 2]);
+    expect(t.notes).toContain('only test files, no training file: 2 of 10 rows (20 %) held out as the test split, the other 8 used for training');
+    const gap = await folder('cifar-gap', { 'data_batch_1.bin': b, 'data_batch_3.bin': b, 'test_batch.bin': b });
+    await expect(loadDataset(gap)).rejects.toThrow(`${gap}: incomplete CIFAR-10 binary data set: missing data_batch_2.bin ` +
+      '(data batches are numbered from 1 without gaps; found data_batch_1.bin, data_batch_3.bin, test_batch.bin)');
+    const tiny = await folder('cifar-tiny', { 'data_batch_1.bin': encodeCifar10Batch(cifarBatch(2, 9)) });
+    await expect(loadDataset(tiny)).rejects.toThrow(`${tiny}: only 2 rows (data_batch_1.bin) and no separate test file: ` +
+      'too few to hold out 20 % as the test split');
   });
 });
 
@@ -364,10 +412,18 @@ describe('CIFAR-10 as downloaded: python version, archives', () => {
       'other.tar.gz': tarGz('stuff', { 'a.txt': 'a', 'b.txt': 'b' }),
       'partial.tar.gz': tarGz('cifar-10-batches-py', { data_batch_1: c.python.data_batch_1!, data_batch_2: c.python.data_batch_2! }),
     });
-    await expect(loadDataset(join(dir, 'other.tar.gz'))).rejects.toThrow(
-      /other\.tar\.gz: no CIFAR-10 batches in the archive .*; it holds stuff\/a\.txt, stuff\/b\.txt/);
-    await expect(loadDataset(join(dir, 'partial.tar.gz'))).rejects.toThrow(
-      `${join(dir, 'partial.tar.gz')}: cifar-10-batches-py: incomplete CIFAR-10 python data set: missing test_batch`);
+    const other = join(dir, 'other.tar.gz');
+    await expect(loadDataset(other)).rejects.toThrow(
+      `${other}: no data set found: stuff/a.txt (in other.tar.gz), stuff/b.txt (in other.tar.gz): not an IDX images or labels file`);
+    // Unified with the web page: no test batch holds out 20 % instead of refusing.
+    const partial = await loadDataset(join(dir, 'partial.tar.gz'));
+    expect([partial.train.n, partial.test.n, partial.folder]).toEqual([6, 2, `${join(dir, 'partial.tar.gz')}/cifar-10-batches-py`]);
+    expect(partial.notes).toContain('no separate test file: 2 of 8 rows (20 %) held out as the test split');
+    const gap = await folder('dl-gap', {
+      'partial.tar.gz': tarGz('cifar-10-batches-py', { data_batch_1: c.python.data_batch_1!, data_batch_3: c.python.data_batch_3! }),
+    });
+    await expect(loadDataset(join(gap, 'partial.tar.gz'))).rejects.toThrow(
+      `${join(gap, 'partial.tar.gz')}: incomplete CIFAR-10 python data set: missing data_batch_2`);
   });
 });
 

@@ -2,14 +2,16 @@
  * Loading data sets from disk (Node only): the embedded subset, a folder of IDX files
  * (MNIST / Fashion-MNIST layout), a folder of CIFAR-10 batches (binary or python version), or
  * the CIFAR-10 downloads cifar-10-binary.tar.gz / cifar-10-python.tar.gz read as they are.
+ * This module only finds the candidate files by their names (it never reads every file of a
+ * big folder) and reads them; what they are and how they make a data set is decided by core's
+ * recognizeDataset, the rules the web page uses for files a user opens.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import {
-  CIFAR10_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, concatDatasets, isGzip, isTar,
-  parseCifar10Meta, readArchive, readCifar10Batch, readCifar10PythonBatch, readCifar10PythonMeta, readIdxDataset,
-  type Dataset,
+  FASHION_MNIST_CLASS_NAMES, isGzip, isTar, recognizeDataset,
+  type Dataset, type NamedBytes, type RecognizeOptions,
 } from '../data/index.js';
 import { EMBEDDED_DATA_DIR, embeddedDataPath } from './embedded.js';
 
@@ -28,12 +30,19 @@ export interface LoadedDataset {
   readonly archive?: string;
   readonly train: Dataset;
   readonly test: Dataset;
+  /** How the files were read: class names assumed, test rows held out, … (see recognizeDataset). */
+  readonly notes: readonly string[];
 }
 
 export interface LoadOptions {
   /** Class names to use instead of those found or guessed (see loadIdxFolder, loadCifar10Folder). */
   classNames?: readonly string[];
+  /** Seeds the choice of test rows held out when the files hold no test split (default 1, as on the web page). */
+  seed?: number;
 }
+
+/** The seed of the held-out test rows when none is given: the web page's, so both hold out the same rows. */
+const DEFAULT_SEED = 1;
 
 /**
  * Loads a data set by name or folder:
@@ -41,13 +50,16 @@ export interface LoadOptions {
  * - 'fashion-mnist': Debian's Fashion-MNIST in /usr/share/datasets/fashion-mnist (to load a
  *   local folder of that name, write './fashion-mnist');
  * - a folder holding IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
- *   t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]);
+ *   and optionally t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]);
  * - a folder holding CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin,
  *   test_batch.bin, optional batches.meta.txt), or python batches (data_batch_1 … data_batch_5,
  *   test_batch, optional batches.meta: pickles), or the folder above 'cifar-10-batches-bin' /
  *   'cifar-10-batches-py', or a folder holding cifar-10-binary.tar.gz / cifar-10-python.tar.gz;
  * - a CIFAR-10 archive (.tar.gz or .tar, recognized by its bytes, whatever its name), read
  *   without unpacking it on disk (see loadCifar10Archive).
+ * The files found are read by core's recognizeDataset, the web page's rules: without a test
+ * split (no t10k pair, no test batch) a seeded 20 % of the rows (`options.seed`, default 1) is
+ * held out as the test split; `notes` says so, and which class names were assumed.
  * Every failure is a DataError saying what was looked for and what was found.
  */
 export async function loadDataset(spec = 'embedded', options: LoadOptions = {}): Promise<LoadedDataset> {
@@ -70,21 +82,24 @@ export async function loadDataset(spec = 'embedded', options: LoadOptions = {}):
   return loadFolder(path, s, options);
 }
 
+/** The IDX files looked for by name (the test pair is optional; recognizeDataset decides). */
 const IDX_PARTS = [
-  { split: 'train', kind: 'images', stem: 'train-images-idx3-ubyte', alt: 'train-images.idx3-ubyte' },
-  { split: 'train', kind: 'labels', stem: 'train-labels-idx1-ubyte', alt: 'train-labels.idx1-ubyte' },
-  { split: 'test', kind: 'images', stem: 't10k-images-idx3-ubyte', alt: 't10k-images.idx3-ubyte' },
-  { split: 'test', kind: 'labels', stem: 't10k-labels-idx1-ubyte', alt: 't10k-labels.idx1-ubyte' },
+  { stem: 'train-images-idx3-ubyte', alt: 'train-images.idx3-ubyte' },
+  { stem: 'train-labels-idx1-ubyte', alt: 'train-labels.idx1-ubyte' },
+  { stem: 't10k-images-idx3-ubyte', alt: 't10k-images.idx3-ubyte' },
+  { stem: 't10k-labels-idx1-ubyte', alt: 't10k-labels.idx1-ubyte' },
 ] as const;
 const IDX_LOOKED_FOR = IDX_PARTS.map((p) => `${p.stem}[.gz]`).join(', ');
 const CIFAR_DIR = 'cifar-10-batches-bin';
 const CIFAR_PY_DIR = 'cifar-10-batches-py';
 const CIFAR_ARCHIVES = ['cifar-10-binary.tar.gz', 'cifar-10-python.tar.gz'];
+/** Files that name the classes, read along with a data set's files when present. */
+const NAMES_FILES: readonly string[] = ['classes.txt'];
 
-/** The two CIFAR-10 versions: file names of the batches and the metadata, and their readers. */
+/** The two CIFAR-10 versions: file names of the batches and the metadata. */
 const CIFAR_KINDS = {
-  binary: { batch: /^data_batch_(\d+)\.bin$/, test: 'test_batch.bin', meta: 'batches.meta.txt', ext: '.bin' },
-  python: { batch: /^data_batch_(\d+)$/, test: 'test_batch', meta: 'batches.meta', ext: '' },
+  binary: { batch: /^data_batch_(\d+)\.bin$/, test: 'test_batch.bin', meta: 'batches.meta.txt' },
+  python: { batch: /^data_batch_(\d+)$/, test: 'test_batch', meta: 'batches.meta' },
 } as const;
 type CifarKind = keyof typeof CIFAR_KINDS;
 
@@ -144,6 +159,12 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
+/** What a folder holds, for messages. */
+function held(entries: readonly string[]): string {
+  return entries.length === 0 ? 'the folder is empty'
+    : `the folder holds ${entries.slice(0, 12).join(', ')}${entries.length > 12 ? `, … (${entries.length} entries)` : ''}`;
+}
+
 async function loadFolder(dir: string, spec: string, options: LoadOptions): Promise<LoadedDataset> {
   const entries = await listFolder(dir, spec);
   const names = new Set(entries);
@@ -157,77 +178,83 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   const download = CIFAR_ARCHIVES.find((a) => names.has(a));
   if (download) return loadCifar10Archive(join(dir, download), options);
   const archive = entries.find((e) => /\.(tar\.gz|tgz|tar|zip)$/i.test(e));
-  const held = entries.length === 0 ? 'the folder is empty'
-    : `the folder holds ${entries.slice(0, 12).join(', ')}${entries.length > 12 ? `, … (${entries.length} entries)` : ''}`;
   throw new DataError(`${dir}: no data set found. Looked for IDX files (${IDX_LOOKED_FOR}), ` +
     `CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ` +
     `${CIFAR_DIR} folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ` +
-    `test_batch, or a ${CIFAR_PY_DIR} folder) and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held}` +
+    `test_batch, or a ${CIFAR_PY_DIR} folder) and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held(entries)}` +
     (archive ? (/\.zip$/i.test(archive) ? `. Extract ${archive} first`
       : `. To read ${archive}, pass its path: ${join(dir, archive)}`) : ''));
 }
 
+/** The files of `names` (in `folder`) read into memory, named by their full paths. */
+async function readFiles(folder: string, names: readonly string[]): Promise<NamedBytes[]> {
+  return Promise.all(names.map(async (n) => ({ name: join(folder, n), bytes: await readBytes(join(folder, n)) })));
+}
+
+function recognizeOptions(options: LoadOptions & { name?: string }, source: string): RecognizeOptions {
+  return {
+    seed: options.seed ?? DEFAULT_SEED, source,
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.classNames ? { classNames: options.classNames } : {}),
+  };
+}
+
 /**
- * Loads the four IDX files of a folder (each gzipped or not; the 'train-images.idx3-ubyte'
- * spelling is accepted too). Class names: options.classNames, else a 'classes.txt' in the
- * folder (one per line), else Fashion-MNIST's when the folder's name contains 'fashion', MNIST's
- * digits when it contains 'mnist', and Fashion-MNIST's otherwise.
+ * Loads the IDX files of a folder (each gzipped or not; the 'train-images.idx3-ubyte' spelling
+ * is accepted too): the training pair, and the test pair (t10k-…) if there is one; without it a
+ * seeded 20 % of the training rows is held out as the test split (see recognizeDataset). Class
+ * names: options.classNames, else a 'classes.txt' in the folder (one per line), else
+ * Fashion-MNIST's when the name contains 'fashion', MNIST's digits when it contains 'mnist',
+ * and Fashion-MNIST's otherwise. Other files in the folder are not read.
  */
 export async function loadIdxFolder(dir: string, options: LoadOptions & { name?: string } = {}):
   Promise<LoadedDataset> {
   const folder = resolve(dir);
-  const entries = new Set(await listFolder(folder, dir));
+  const entries = await listFolder(folder, dir);
+  const names = new Set(entries);
   const found: string[] = [];
-  const missing: string[] = [];
   for (const p of IDX_PARTS) {
-    const hit = [p.stem, `${p.stem}.gz`, p.alt, `${p.alt}.gz`].find((s) => entries.has(s));
+    const hit = [p.stem, `${p.stem}.gz`, p.alt, `${p.alt}.gz`].find((s) => names.has(s));
     if (hit) found.push(hit);
-    else missing.push(`${p.stem}[.gz]`);
   }
-  if (missing.length > 0) {
-    throw new DataError(`${folder}: incomplete IDX data set: missing ${missing.join(', ')}` +
-      (found.length > 0 ? ` (found ${found.join(', ')})` : ''));
+  if (found.length === 0) {
+    throw new DataError(`${folder}: no IDX files found: looked for ${IDX_LOOKED_FOR}; ${held(entries)}`);
   }
-  const name = options.name ?? basename(folder);
-  let classNames = options.classNames;
-  if (!classNames && entries.has('classes.txt')) {
-    const text = new TextDecoder().decode(await readBytes(join(folder, 'classes.txt')));
-    classNames = parseCifar10Meta(text, join(folder, 'classes.txt'));
-  }
-  classNames ??= /fashion/i.test(name) ? FASHION_MNIST_CLASS_NAMES
-    : /mnist/i.test(name) ? MNIST_CLASS_NAMES : FASHION_MNIST_CLASS_NAMES;
-  const paths = found.map((f) => join(folder, f));
-  const [trI, trL, teI, teL] = await Promise.all(paths.map(readBytes)) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-  const train = readIdxDataset(trI, paths[0]!, trL, paths[1]!, { name: `${name}/train`, classNames });
-  const test = readIdxDataset(teI, paths[2]!, teL, paths[3]!, { name: `${name}/test`, classNames });
-  if (train.features !== test.features) {
-    throw new DataError(`${folder}: training images are ${train.image.height}×${train.image.width} but ` +
-      `test images are ${test.image.height}×${test.image.width}`);
-  }
-  return { name, format: 'idx', folder, train, test };
+  const extra = NAMES_FILES.filter((n) => names.has(n));
+  const files = await readFiles(folder, [...found, ...extra]);
+  const r = recognizeDataset(files, recognizeOptions({ ...options, name: options.name ?? basename(folder) }, folder));
+  return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }
 
 /**
  * Loads CIFAR-10 batches from a folder, the binary version (data_batch_1.bin … data_batch_k.bin,
  * test_batch.bin, optional batches.meta.txt) or the python version (data_batch_1 …
- * data_batch_k, test_batch, optional batches.meta: pickles), told apart by the names. The data
- * batches (numbered from 1 without gaps; the real set has k = 5) are joined as the training
- * split, the test batch is the test split. Class names: options.classNames, else the metadata
- * file, else CIFAR-10's.
+ * data_batch_k, test_batch, optional batches.meta: pickles), told apart by the names (binary
+ * first when the folder holds both). The data batches (numbered from 1 without gaps; the real set
+ * has k = 5) are joined as the training split, the test batch is the test split; without a test
+ * batch a seeded 20 % is held out (see recognizeDataset). Class names: options.classNames, else
+ * classes.txt, else the metadata file, else CIFAR-10's. Other files in the folder are not read.
  */
 export async function loadCifar10Folder(dir: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const folder = resolve(dir);
   const entries = await listFolder(folder, dir);
-  const { train, test } = await readCifar10Files(entries, (name) => readBytes(join(folder, name)),
-    (name) => join(folder, name), folder, options);
-  return { name: 'cifar-10', format: 'cifar-10', folder, train, test };
+  const kind = cifarKind(entries);
+  if (!kind) {
+    throw new DataError(`${folder}: no CIFAR-10 batches found: looked for data_batch_1.bin … data_batch_5.bin and ` +
+      `test_batch.bin (binary version) or data_batch_1 … data_batch_5 and test_batch (python version); ${held(entries)}`);
+  }
+  const k = CIFAR_KINDS[kind];
+  const picked = entries.filter((e) => k.batch.test(e) || e === k.test || e === k.meta || NAMES_FILES.includes(e));
+  const r = recognizeDataset(await readFiles(folder, picked), recognizeOptions(options, folder));
+  return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }
 
 /**
- * Loads CIFAR-10 from an archive without unpacking it on disk: cifar-10-binary.tar.gz or
- * cifar-10-python.tar.gz as downloaded (or a .tar of either), recognized by their bytes, not
- * by the name. The batches are taken from the folder inside the archive that holds them
- * (cifar-10-batches-bin or cifar-10-batches-py). Errors name the archive and the member.
+ * Loads a data set from an archive without unpacking it on disk: cifar-10-binary.tar.gz or
+ * cifar-10-python.tar.gz as downloaded (or a .tar of either, or an archive of IDX files),
+ * recognized by their bytes, not by the name (see recognizeDataset). `folder` is the archive's
+ * path joined with the folder inside it that held the files (e.g.
+ * /data/cifar-10-python.tar.gz/cifar-10-batches-py). Errors name the archive and the member.
  */
 export async function loadCifar10Archive(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const archive = resolve(path);
@@ -237,59 +264,10 @@ export async function loadCifar10Archive(path: string, options: LoadOptions = {}
       "nor a tar archive): pass the folder that holds the data set's files, or cifar-10-binary.tar.gz / " +
       'cifar-10-python.tar.gz as downloaded');
   }
-  const entries = readArchive(bytes, archive);
-  const dirs = new Map<string, Map<string, Uint8Array>>();
-  for (const e of entries) {
-    const slash = e.path.lastIndexOf('/');
-    const d = slash < 0 ? '' : e.path.slice(0, slash);
-    if (!dirs.has(d)) dirs.set(d, new Map());
-    dirs.get(d)!.set(e.path.slice(slash + 1), e.bytes);
-  }
-  const found = [...dirs.keys()].sort().find((d) => cifarKind([...dirs.get(d)!.keys()]) !== undefined);
-  if (found === undefined) {
-    const held = entries.length === 0 ? 'it holds no files'
-      : `it holds ${entries.slice(0, 8).map((e) => e.path).join(', ')}${entries.length > 8 ? `, … (${entries.length} files)` : ''}`;
-    throw new DataError(`${archive}: no CIFAR-10 batches in the archive (looked for data_batch_1.bin … ` +
-      `test_batch.bin or data_batch_1 … test_batch, as in ${CIFAR_DIR} / ${CIFAR_PY_DIR}); ${held}`);
-  }
-  const files = dirs.get(found)!;
-  const member = (name: string) => (found ? `${found}/${name}` : name);
-  const { train, test } = await readCifar10Files([...files.keys()].sort(), async (name) => files.get(name)!,
-    (name) => `${member(name)} in ${archive}`, found ? `${archive}: ${found}` : archive, options);
-  return { name: 'cifar-10', format: 'cifar-10', folder: found ? `${archive}/${found}` : archive, archive, train, test };
-}
-
-/** Reads the batches of one CIFAR-10 version from a list of names; `where` says where a file is (for errors). */
-async function readCifar10Files(names: readonly string[], read: (name: string) => Promise<Uint8Array>,
-  where: (name: string) => string, folder: string, options: LoadOptions): Promise<{ train: Dataset; test: Dataset }> {
-  const kind = cifarKind(names) ?? 'binary';
-  const k = CIFAR_KINDS[kind];
-  const numbers = names.map((e) => k.batch.exec(e)?.[1]).filter((m): m is string => m !== undefined)
-    .map(Number).sort((a, b) => a - b);
-  const problems: string[] = [];
-  if (numbers.length === 0) problems.push(`missing data_batch_1${k.ext} … data_batch_5${k.ext}`);
-  else {
-    const gaps: string[] = [];
-    for (let i = 1; i <= numbers[numbers.length - 1]!; i++) if (!numbers.includes(i)) gaps.push(`data_batch_${i}${k.ext}`);
-    if (gaps.length > 0) problems.push(`missing ${gaps.join(', ')}`);
-  }
-  if (!names.includes(k.test)) problems.push(`missing ${k.test}`);
-  if (problems.length > 0) {
-    throw new DataError(`${folder}: incomplete CIFAR-10 ${kind} data set: ${problems.join('; ')}`);
-  }
-  let classNames = options.classNames;
-  if (!classNames && names.includes(k.meta)) {
-    const bytes = await read(k.meta);
-    classNames = kind === 'binary' ? parseCifar10Meta(new TextDecoder().decode(bytes), where(k.meta))
-      : readCifar10PythonMeta(bytes, where(k.meta));
-  }
-  classNames ??= CIFAR10_CLASS_NAMES;
-  const batchNames = numbers.map((i) => `data_batch_${i}${k.ext}`);
-  const readBatch = kind === 'binary' ? readCifar10Batch : readCifar10PythonBatch;
-  const bytes = await Promise.all([...batchNames, k.test].map(read));
-  const batches = batchNames.map((n, i) => readBatch(bytes[i]!, where(n), { classNames }));
-  const last = numbers[numbers.length - 1]!;
-  const train = concatDatasets(batches, `cifar-10/data_batch_${last === 1 ? '1' : `1..${last}`}`);
-  const test = readBatch(bytes[bytes.length - 1]!, where(k.test), { classNames, name: 'cifar-10/test_batch' });
-  return { train, test };
+  const r = recognizeDataset([{ name: archive, bytes }], recognizeOptions(options, archive));
+  // The folder inside the archive that held the data files (the names file may sit elsewhere).
+  const member = r.files.find((f) => f.archive !== undefined && !NAMES_FILES.includes(basename(f.name)))?.name ?? '';
+  const inner = member.includes('/') ? member.slice(0, member.lastIndexOf('/')) : '';
+  return { name: r.name, format: r.format, folder: inner ? `${archive}/${inner}` : archive, archive,
+    train: r.train, test: r.test, notes: r.notes };
 }

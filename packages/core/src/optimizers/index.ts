@@ -20,6 +20,23 @@ export { RmspropOptimizer } from './rmsprop.js';
 export { AdamOptimizer } from './adam.js';
 export * from './schedules.js';
 
+export interface OptimizerInfo {
+  readonly label: string;
+  readonly description: string;
+  /** The OptimizerOptions it reads (the others are checked but unused). */
+  readonly uses: readonly (keyof OptimizerOptions)[];
+}
+
+/** What each update rule is, for menus and reports. */
+export const OPTIMIZERS: Readonly<Record<OptimizerName, OptimizerInfo>> = {
+  sgd: { label: 'SGD', description: 'W ← W − lr·g', uses: [] },
+  momentum: { label: 'momentum', description: 'v ← μv − lr·g; W ← W + v', uses: ['momentum'] },
+  nesterov: { label: 'Nesterov momentum', description: 'momentum with the gradient looked ahead', uses: ['momentum'] },
+  adagrad: { label: 'Adagrad', description: 'per-weight steps scaled by the summed squared gradients', uses: ['eps'] },
+  rmsprop: { label: 'RMSProp', description: 'per-weight steps scaled by a running mean of squared gradients', uses: ['decay', 'eps'] },
+  adam: { label: 'Adam', description: 'momentum and RMSProp, bias-corrected', uses: ['beta1', 'beta2', 'eps'] },
+};
+
 export function isOptimizerName(name: string): name is OptimizerName {
   return (OPTIMIZER_NAMES as readonly string[]).includes(name);
 }

@@ -12,6 +12,11 @@ import { OptionError } from '../errors.js';
 export const SCHEDULE_NAMES = ['constant', 'step', 'exponential', 'inverse'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
+/** How each schedule reads in a menu. */
+export const SCHEDULE_LABELS: Readonly<Record<ScheduleName, string>> = {
+  constant: 'constant', step: 'step decay', exponential: 'exponential decay', inverse: '1/t decay',
+};
+
 export interface ScheduleOptions {
   /** step: epochs between drops, > 0. Default 10. */
   every?: number;

@@ -38,7 +38,7 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
   const lastGood = Float64Array.from(w);
   // Once per epoch, but no more than about 50 times a run (full-batch gd: an epoch per step).
   const evaluateEvery = o.evaluateEvery ?? Math.max(sampler.batchesPerEpoch, Math.ceil(run.iterations / 50));
-  while (run.completed < run.iterations && !run.shouldStop()) {
+  while (await run.proceed()) {
     const lr = schedule(sampler.epoch);
     const { loss, gradient } = await backend.evaluate(w, data, sampler.next(), objective, true);
     if (!run.healthy(loss, gradient)) return { weights: lastGood, epochs: sampler.epoch };

@@ -19,7 +19,7 @@ export async function randomLocalSearch(run: RunState): Promise<{ weights: Float
   run.bestLoss = (await backend.evaluate(w, data, sampler.next(), objective, false)).loss;
   if (!run.healthy(run.bestLoss)) return { weights: w, epochs: sampler.epoch };
   const evaluateEvery = o.evaluateEvery ?? Math.max(1, Math.floor(run.iterations / 10));
-  while (run.completed < run.iterations && !run.shouldStop()) {
+  while (await run.proceed()) {
     for (let i = 0; i < w.length; i++) trial[i] = w[i]! + step * proposals.normal();
     const { loss } = await backend.evaluate(trial, data, sampler.next(), objective, false);
     if (!run.healthy(loss)) break;

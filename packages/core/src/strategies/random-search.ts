@@ -17,7 +17,7 @@ export async function randomSearch(run: RunState): Promise<{ weights: Float64Arr
   let best: Float64Array = new Float64Array(size);
   let candidate: Float64Array = new Float64Array(size);
   const evaluateEvery = o.evaluateEvery ?? Math.max(1, Math.floor(run.iterations / 10));
-  while (run.completed < run.iterations && !run.shouldStop()) {
+  while (await run.proceed()) {
     proposals.fillNormal(candidate, scale);
     const { loss } = await backend.evaluate(candidate, data, sampler.next(), objective, false);
     if (!run.healthy(loss)) break;

@@ -26,11 +26,14 @@ export class RunState {
   message: string | undefined;
   private readonly trainAccuracyRows: Rows;
   private readonly divergenceFactor: number;
+  /** The weights last recorded (the run's current W, or the searches' best): what RunControl shows. */
+  private current: Float64Array | undefined;
 
   constructor(readonly options: TrainOptions, readonly strategy: StrategyName, readonly iterations: number) {
     this.rng = options.seed instanceof Random ? options.seed : new Random(options.seed);
     this.losses = new Float64Array(Math.min(iterations, 1 << 16));
     this.divergenceFactor = options.divergenceFactor ?? 1e3;
+    options.control?.attach(() => this.current);
     if (!(this.divergenceFactor > 1)) throw new OptionError(`divergenceFactor must be > 1; got ${this.divergenceFactor}`);
     const n = options.train.n;
     const cap = options.trainAccuracyRows ?? 10000;
@@ -46,9 +49,20 @@ export class RunState {
   get objective(): Objective { return this.options.objective; }
   get completed(): number { return this.count; }
 
+  /**
+   * Whether to run another iteration: not when all are done or the caller asked to stop.
+   * Waits here while the run is paused, then runs the caller's beforeIteration hook.
+   */
+  async proceed(): Promise<boolean> {
+    if (this.count >= this.iterations || this.shouldStop()) return false;
+    await this.options.control?.wait();
+    await this.options.beforeIteration?.();
+    return !this.shouldStop();
+  }
+
   /** True when the caller asked to stop; records why. */
   shouldStop(): boolean {
-    if (this.options.signal?.aborted && this.status === 'completed') {
+    if ((this.options.signal?.aborted || this.options.control?.stopped) && this.status === 'completed') {
       this.status = 'stopped';
       this.message = `stopped after ${this.count} of ${this.iterations} iterations`;
     }
@@ -89,6 +103,7 @@ export class RunState {
       this.losses = grown;
     }
     this.losses[this.count++] = loss;
+    this.current = w;
     const base = { strategy: this.strategy, iteration: this.count, iterations: this.iterations, epoch, loss,
       bestLoss: this.bestLoss, ...(learningRate !== undefined ? { learningRate } : {}) };
     let event: ProgressEvent = base;

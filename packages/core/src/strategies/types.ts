@@ -3,6 +3,7 @@ import type { OptimizerName, OptimizerOptions } from '../optimizers/index.js';
 import type { ScheduleOptions } from '../optimizers/index.js';
 import type { Random } from '../random.js';
 import type { SamplerName } from '../samplers.js';
+import type { RunControl } from './run-control.js';
 
 /**
  * The lecture's strategies. 'gd' is full-batch gradient descent, 'minibatch' minibatch
@@ -10,6 +11,29 @@ import type { SamplerName } from '../samplers.js';
  */
 export const STRATEGY_NAMES = ['random-search', 'random-local-search', 'gd', 'minibatch', 'sgd'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface StrategyInfo {
+  /** 'search': proposes weights and keeps the best (no gradient); 'gradient': follows the gradient. */
+  readonly kind: 'search' | 'gradient';
+  readonly label: string;
+  readonly description: string;
+}
+
+/** What each strategy is, for menus, messages and reports (apps tell them apart by `kind`). */
+export const STRATEGIES: Readonly<Record<StrategyName, StrategyInfo>> = {
+  'random-search': { kind: 'search', label: 'random search',
+    description: 'try W = scale·N(0,1) many times and keep the best (the lecture\'s "very bad idea")' },
+  'random-local-search': { kind: 'search', label: 'random local search',
+    description: 'propose W + step·N(0,1) and move only if the loss goes down' },
+  gd: { kind: 'gradient', label: 'gradient descent (full batch)', description: 'one step per pass, on the gradient over every row' },
+  minibatch: { kind: 'gradient', label: 'minibatch', description: 'one step per batch of rows (256 by default)' },
+  sgd: { kind: 'gradient', label: 'SGD (batch of one)', description: 'one step per row' },
+};
+
+/** True for random search and random local search (no gradient, no epochs to speak of). */
+export function isSearchStrategy(name: StrategyName): boolean {
+  return STRATEGIES[name].kind === 'search';
+}
 
 export interface TrainOptions {
   readonly backend: ComputeBackend;
@@ -53,6 +77,13 @@ export interface TrainOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Abort to stop cleanly between iterations; the result keeps what was learned. */
   readonly signal?: AbortSignal;
+  /** Pause, resume, stop and watch the weights from outside (see RunControl). */
+  readonly control?: RunControl;
+  /**
+   * Awaited before every iteration (after a pause is lifted): a slow-motion delay, a live
+   * snapshot of control.weights(), … It may not change the run.
+   */
+  readonly beforeIteration?: () => Promise<void> | void;
 }
 
 export interface ProgressEvent {

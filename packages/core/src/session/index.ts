@@ -1,0 +1,3 @@
+export * from './settings.js';
+export * from './studies.js';
+export * from './session.js';

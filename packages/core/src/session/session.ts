@@ -1,0 +1,243 @@
+/**
+ * The high-level entry for apps: a backend (picked by the registry: 'auto', an id, or a list),
+ * a data set placed on it, and everything the lecture does with them — train with progress,
+ * pause, resume and stop; accuracy and the confusion matrix; the step-size sweep, the
+ * landscapes, the gradient check; tuning, the batch-size study and the searches against
+ * gradient descent. The CLI and the web page's worker both run on it and keep only
+ * presentation (arguments and terminal output; the DOM).
+ */
+import { allRows, type ComputeBackend, type Objective, type Resident } from '../backend.js';
+import type { Dataset } from '../data/dataset.js';
+import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
+import { accuracy, confusionMatrix, type ConfusionMatrix } from '../diagnostics/accuracy.js';
+import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
+import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
+import { OptionError } from '../errors.js';
+import type { Model } from '../model/model-file.js';
+import { checkBackendGradient } from '../gradients/backend-check.js';
+import type { GradientCheckReport } from '../gradients/check.js';
+import type { FiniteDifference } from '../gradients/numerical.js';
+import { Random } from '../random.js';
+import type { BackendChoice, BackendRegistry } from '../registry.js';
+import { initialWeights } from '../strategies/initial-weights.js';
+import { RunControl } from '../strategies/run-control.js';
+import { plannedIterations, train } from '../strategies/train.js';
+import type { ProgressEvent, TrainResult } from '../strategies/types.js';
+import { trainOptions, trainSettings, type DataSummary, type TrainSettings } from './settings.js';
+import {
+  batchStudy, compareStrategies, tune, type BatchStudyOptions, type BatchStudyResult, type BatchStudyRow,
+  type SearchComparisonOptions, type SearchComparisonRun, type TuneOptions, type TuneResult, type TuneTrial,
+} from './studies.js';
+
+/** A data set ready to place: its name and the prepared splits (see prepareSplits). */
+export interface PreparedData extends PreparedSplits {
+  readonly name: string;
+}
+
+/** Split, fit the preprocessing on the training rows, and build the design matrices. */
+export function prepareData(dataset: { readonly name: string; readonly train: Dataset; readonly test: Dataset },
+  options: PrepareOptions): PreparedData {
+  return { name: dataset.name, ...prepareSplits(dataset.train, dataset.test, options) };
+}
+
+/** The prepared data and its splits placed on the session's backend. */
+export interface PlacedData {
+  readonly prepared: PreparedData;
+  readonly train: Resident;
+  /** Absent when no validation rows were held out. */
+  readonly validation?: Resident;
+  readonly test: Resident;
+}
+
+export interface TrainOutcome {
+  readonly result: TrainResult;
+  /** Accuracy of the result's weights on the test split. */
+  readonly testAccuracy: number;
+}
+
+/** A run in progress: control it, and await `done`. */
+export interface TrainingRun {
+  readonly settings: TrainSettings;
+  /** Iterations the run plans (it may stop earlier). */
+  readonly iterations: number;
+  /** pause(), resume(), stop(), weights(): the run's weights as they stand. */
+  readonly control: RunControl;
+  readonly done: Promise<TrainOutcome>;
+}
+
+export interface TrainHooks {
+  /** Start from these weights (resume). */
+  readonly initialWeights?: Float64Array;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Awaited before every iteration: a slow-motion delay, a live snapshot, … */
+  readonly beforeIteration?: () => Promise<void> | void;
+}
+
+/** Where a diagnostic evaluates: the first `examples` training rows (default all). */
+export interface DiagnosticRows {
+  readonly examples?: number;
+}
+
+export class Session {
+  private placed: PlacedData | undefined;
+
+  constructor(readonly backend: ComputeBackend, readonly choice: BackendChoice = { requested: backend.id, chosen: backend.id, skipped: [] }) {}
+
+  /** A session on the backend a spec picks: 'auto' (default), one id, or a list tried in order. */
+  static async open(registry: BackendRegistry, spec = 'auto'): Promise<Session> {
+    const { backend, choice } = await registry.resolve(spec);
+    return new Session(backend, choice);
+  }
+
+  /** The placed data; an error when none is. */
+  get data(): PlacedData {
+    if (!this.placed) throw new OptionError('no data set is placed on this session: place() one first');
+    return this.placed;
+  }
+
+  get hasData(): boolean {
+    return this.placed !== undefined;
+  }
+
+  /** Sizes of the splits, as reports print them. */
+  get summary(): DataSummary {
+    const p = this.data.prepared;
+    return { name: p.name, train: p.train.n, validation: p.validation.n, test: p.test.n, features: p.train.d, classes: p.train.classes };
+  }
+
+  /** Place prepared data on the backend (train, validation when there is any, test), releasing what was placed before. */
+  async place(prepared: PreparedData): Promise<PlacedData> {
+    if (this.placed?.prepared === prepared) return this.placed;
+    await this.release();
+    const trainR = await this.backend.place(prepared.train);
+    const validation = prepared.validation.n > 0 ? await this.backend.place(prepared.validation) : undefined;
+    const test = await this.backend.place(prepared.test);
+    this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test };
+    return this.placed;
+  }
+
+  /** Free the placed data (the backend stays open). */
+  async release(): Promise<void> {
+    const p = this.placed;
+    this.placed = undefined;
+    if (p) for (const r of [p.train, p.validation, p.test]) if (r) await this.backend.release(r);
+  }
+
+  /** Release the data and dispose of the backend. */
+  async close(): Promise<void> {
+    await this.release();
+    await this.backend.dispose();
+  }
+
+  /** A random W = scale·N(0,1) of the placed data's shape, from the seed's 'init' stream (as train() draws it). */
+  randomWeights(seed: number, scale: number): Float64Array {
+    const { d, classes } = this.data.prepared.train;
+    return initialWeights(d, classes, new Random(seed), scale);
+  }
+
+  /** Check that w fits the placed data (D×C). */
+  checkWeights(w: Float64Array, what = 'the weights'): Float64Array {
+    const { d, classes } = this.data.prepared.train;
+    if (w.length !== d * classes) {
+      throw new OptionError(`${what} have ${w.length} values; ${this.data.prepared.name} needs ${d}×${classes} = ${d * classes}`);
+    }
+    return w;
+  }
+
+  /** Start training with these settings (defaults filled in); control it through the run's `control`. */
+  train(given: Partial<TrainSettings>, hooks: TrainHooks = {}): TrainingRun {
+    const settings = trainSettings(given);
+    const data = this.data;
+    if (hooks.initialWeights) this.checkWeights(hooks.initialWeights, 'the starting weights');
+    const control = new RunControl();
+    const options = trainOptions(settings, { backend: this.backend, train: data.train,
+      ...(data.validation ? { validation: data.validation } : {}), control,
+      ...(hooks.initialWeights ? { initialWeights: hooks.initialWeights } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.beforeIteration ? { beforeIteration: hooks.beforeIteration } : {}) });
+    const iterations = plannedIterations(options);
+    const done = (async () => {
+      const result = await train(options);
+      return { result, testAccuracy: await accuracy(this.backend, result.weights, data.test) };
+    })();
+    return { settings, iterations, control, done };
+  }
+
+  /** A model of these weights on the placed data: its classes, image shape and preprocessing (what model.json holds). */
+  model(weights: Float64Array, objective: Objective, training?: Record<string, unknown>): Model {
+    const p = this.data.prepared;
+    return { classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
+      weights: this.checkWeights(weights), objective, ...(training ? { training } : {}) };
+  }
+
+  /** Accuracy of w on one split. */
+  accuracy(w: Float64Array, split: 'train' | 'validation' | 'test' = 'test'): Promise<number> {
+    const r = split === 'validation' ? this.data.validation : this.data[split];
+    if (!r) throw new OptionError('there is no validation split (no rows were held out)');
+    return accuracy(this.backend, w, r);
+  }
+
+  /** Confusion matrix of w on the test split. */
+  confusion(w: Float64Array): Promise<ConfusionMatrix> {
+    return confusionMatrix(this.backend, w, this.data.test);
+  }
+
+  /** The objective's loss at w over the first `examples` training rows. */
+  async loss(w: Float64Array, objective: Objective, o: DiagnosticRows = {}): Promise<number> {
+    return (await this.backend.evaluate(w, this.data.train, this.rows(o), objective, false)).loss;
+  }
+
+  /** The lecture's step-size table at w: the loss after one gradient step of each size. */
+  sweep(w: Float64Array, objective: Objective, o: DiagnosticRows & { sizes?: readonly number[]; exact?: boolean } = {}): Promise<StepSizeSweepResult> {
+    return stepSizeSweep(this.backend, this.data.train, objective, w,
+      { rows: this.rows(o), sizes: o.sizes ?? LECTURE_STEP_SIZES, exact: o.exact ?? false });
+  }
+
+  /** L(W + aW₁) over a range, along a random direction from the seed's 'landscape' stream. */
+  landscape1D(w: Float64Array, objective: Objective, o: DiagnosticRows & Omit<LandscapeOptions, 'rows'> & { seed: number }): Promise<Landscape1D> {
+    return landscape1D(this.backend, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
+  }
+
+  /** L(W + aW₁ + bW₂) over a grid, along two random directions. */
+  landscape2D(w: Float64Array, objective: Objective, o: DiagnosticRows & Omit<LandscapeOptions, 'rows'> & { seed: number }): Promise<Landscape2D> {
+    return landscape2D(this.backend, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
+  }
+
+  /**
+   * The backend's analytic gradient at w against a numerical one over the first `examples`
+   * training rows: `samples` coordinates drawn from the seed's 'gradcheck' stream, or all.
+   */
+  gradcheck(w: Float64Array, objective: Objective, o: { examples: number; h: number; method: FiniteDifference;
+    via: 'linearity' | 'backend'; samples?: number; seed: number }): Promise<GradientCheckReport> {
+    return checkBackendGradient({ backend: this.backend, data: this.data.train, host: this.data.prepared.train,
+      examples: Math.min(o.examples, this.data.train.n), objective, w, h: o.h, method: o.method, via: o.via,
+      ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}) });
+  }
+
+  /** How well minibatch gradients approximate the full one, and what they cost. */
+  batches(w: Float64Array, objective: Objective, o: BatchStudyOptions, onSize?: (row: BatchStudyRow) => void): Promise<BatchStudyResult> {
+    return batchStudy(this.backend, this.data.train, objective, w, o, onSize);
+  }
+
+  /** Learning rate and reg, coarse to fine, scored on validation. */
+  tune(o: TuneOptions, onTrial?: (t: TuneTrial, best: TuneTrial) => void): Promise<TuneResult> {
+    return tune(this.splits(), o, onTrial);
+  }
+
+  /** Random search and random local search against gradient descent. */
+  compare(o: SearchComparisonOptions, hooks: Parameters<typeof compareStrategies>[2] = {}): Promise<SearchComparisonRun[]> {
+    return compareStrategies(this.splits(), o, hooks);
+  }
+
+  private splits() {
+    const d = this.data;
+    return { backend: this.backend, train: d.train, ...(d.validation ? { validation: d.validation } : {}), test: d.test };
+  }
+
+  private rows(o: DiagnosticRows): { start: number; count: number } {
+    const n = this.data.train.n;
+    if (o.examples === undefined) return allRows(this.data.train) as { start: number; count: number };
+    return { start: 0, count: Math.max(1, Math.min(o.examples, n)) };
+  }
+}
+

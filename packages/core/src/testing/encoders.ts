@@ -1,0 +1,223 @@
+/**
+ * Writers for the file formats core reads: IDX (MNIST / Fashion-MNIST), CIFAR-10 binary
+ * batches, the CIFAR-10 python version (pickles byte for byte as the download has them) and
+ * tar archives. They make test fixtures (and the embedded data set, scripts/
+ * make-embedded-dataset.mjs), so they live in '@descent/core/testing', not in core's main
+ * entry; the readers they feed are in '../data/'.
+ */
+import { gzipSync } from 'fflate';
+import { DataError, ShapeError } from '../errors.js';
+import type { ArchiveEntry } from '../data/archive.js';
+import { BLOCK, headerSums } from '../data/archive.js';
+import { CIFAR10_FEATURES, CIFAR10_RECORD_BYTES } from '../data/cifar10.js';
+import type { Dataset } from '../data/dataset.js';
+
+/**
+ * Writes an IDX file of unsigned bytes: magic 0x0000080D with D = dims.length, big-endian
+ * sizes, then the data. With `gzip` (level 0..9, default 9 when `true`), gzips it (mtime 0,
+ * so the output depends only on the input).
+ */
+export function encodeIdx(data: Uint8Array, dims: readonly number[],
+  options: { gzip?: boolean | number } = {}): Uint8Array {
+  if (dims.length < 1 || dims.length > 255) {
+    throw new ShapeError(`encodeIdx: 1 to 255 dimensions, got ${dims.length}`);
+  }
+  let count = 1;
+  for (const d of dims) {
+    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffffffff)) {
+      throw new ShapeError(`encodeIdx: dimension sizes must be integers in [0, 2^32), got ${dims.join('×')}`);
+    }
+    count *= d;
+  }
+  if (data.length !== count) {
+    throw new ShapeError(`encodeIdx: dims ${dims.join('×')} hold ${count} values, data has ${data.length}`);
+  }
+  const header = 4 + 4 * dims.length;
+  const out = new Uint8Array(header + count);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x800 | dims.length);
+  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d));
+  out.set(data, header);
+  if (options.gzip === undefined || options.gzip === false) return out;
+  const level = options.gzip === true ? 9 : options.gzip;
+  if (!(Number.isInteger(level) && level >= 0 && level <= 9)) {
+    throw new ShapeError(`encodeIdx: gzip level must be 0..9, got ${level}`);
+  }
+  return gzipSync(out, { level: level as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9, mtime: 0 });
+}
+
+/** Encodes a 1-channel 'hwc' Dataset as an IDX images file and an IDX labels file. */
+export function encodeIdxDataset(ds: Dataset, options: { gzip?: boolean | number } = {}):
+  { images: Uint8Array; labels: Uint8Array } {
+  if (ds.image.channels !== 1) {
+    throw new ShapeError(`encodeIdxDataset: ${ds.name} has ${ds.image.channels} channels; IDX images hold 1`);
+  }
+  return {
+    images: encodeIdx(ds.images, [ds.n, ds.image.height, ds.image.width], options),
+    labels: encodeIdx(ds.labels, [ds.n], options),
+  };
+}
+
+/** Encodes a 32×32×3 'chw' Dataset as a CIFAR-10 binary batch (for tests and conversion). */
+export function encodeCifar10Batch(ds: Dataset): Uint8Array {
+  const { image } = ds;
+  if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
+    throw new ShapeError(`encodeCifar10Batch: ${ds.name} has ${image.height}×${image.width}×` +
+      `${image.channels} '${image.layout}' images; CIFAR-10 batches hold 32×32×3 'chw'`);
+  }
+  if (ds.classNames.length > 256) throw new ShapeError(`encodeCifar10Batch: more than 256 classes`);
+  const R = CIFAR10_RECORD_BYTES;
+  const out = new Uint8Array(ds.n * R);
+  for (let i = 0; i < ds.n; i++) {
+    out[i * R] = ds.labels[i]!;
+    out.set(ds.images.subarray(i * CIFAR10_FEATURES, (i + 1) * CIFAR10_FEATURES), i * R + 1);
+  }
+  return out;
+}
+
+/**
+ * Writes pickles the way Python 2's cPickle (protocol 2) wrote the CIFAR-10 python version,
+ * opcode for opcode: memo ids from 1 (BINPUT q / LONG_BINPUT r) on the dict, lists and
+ * strings but not on temporaries (tuples, 'b', 'u1', the raw data); str as SHORT_BINSTRING
+ * (U) or BINSTRING (T); ints as BININT1 / BININT2 / BININT; dict items and list elements in
+ * batches of 1000 between MARK and SETITEMS / APPENDS (a single one: SETITEM / APPEND).
+ * A numpy array is `_reconstruct(ndarray, (0,), 'b')` then BUILD with
+ * (1, shape, dtype('u1', 0, 1) BUILT with (3, '|', None, None, None, -1, -1, 0), False, data).
+ */
+class Py2Pickler {
+  private out: number[] = [];
+  private chunks: Uint8Array[] = [];
+  private memo = 1;
+  private flush(): void {
+    if (this.out.length > 0) { this.chunks.push(Uint8Array.from(this.out)); this.out = []; }
+  }
+  byte(...b: number[]): this { for (const x of b) this.out.push(x); return this; }
+  u32(v: number): this { return this.byte(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff); }
+  put(): this {
+    const id = this.memo++;
+    return id < 256 ? this.byte(0x71, id) : this.byte(0x72).u32(id);
+  }
+  int(v: number): this {
+    if (v >= 0 && v < 256) return this.byte(0x4b, v);
+    if (v >= 0 && v < 65536) return this.byte(0x4d, v & 0xff, v >> 8);
+    return this.byte(0x4a).u32(v);
+  }
+  str(s: string | Uint8Array, memoize = true): this {
+    const b = typeof s === 'string' ? Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff) : s;
+    if (b.length < 256) this.byte(0x55, b.length); else this.byte(0x54).u32(b.length);
+    this.flush();
+    this.chunks.push(b);
+    return memoize ? this.put() : this;
+  }
+  text(s: string): this { for (let i = 0; i < s.length; i++) this.out.push(s.charCodeAt(i)); return this; }
+  /** Items between MARK and `op` in batches of 1000; a single item without MARK and with `one`. */
+  batched<T>(items: readonly T[], write: (x: T) => void, many: number, one: number): this {
+    if (items.length === 1) { write(items[0]!); return this.byte(one); }
+    for (let i = 0; i < items.length; i += 1000) {
+      this.byte(0x28);
+      for (const x of items.slice(i, i + 1000)) write(x);
+      this.byte(many);
+    }
+    return this;
+  }
+  list(items: readonly (number | string)[]): this {
+    this.byte(0x5d).put();
+    return this.batched(items, (x) => (typeof x === 'number' ? this.int(x) : this.str(x)), 0x65, 0x61);
+  }
+  uint8Array(rows: number, cols: number, data: Uint8Array): this {
+    this.text('cnumpy.core.multiarray\n_reconstruct\n').put().text('cnumpy\nndarray\n').put();
+    this.byte(0x4b, 0, 0x85).str('b', false).byte(0x87, 0x52).put();
+    this.byte(0x28).int(1).int(rows).int(cols).byte(0x86);
+    this.text('cnumpy\ndtype\n').put().str('u1', false).int(0).int(1).byte(0x87, 0x52).put();
+    this.byte(0x28).int(3).str('|', false).byte(0x4e, 0x4e, 0x4e).byte(0x4a).u32(-1).byte(0x4a).u32(-1).int(0).byte(0x74, 0x62);
+    return this.byte(0x89).str(data, false).byte(0x74, 0x62);
+  }
+  dict(entries: readonly [string, () => void][]): Uint8Array {
+    this.byte(0x80, 2, 0x7d).put();
+    this.batched(entries, ([k, write]) => { this.str(k); write(); }, 0x75, 0x73);
+    this.byte(0x2e);
+    this.flush();
+    const total = this.chunks.reduce((s, c) => s + c.length, 0);
+    const bytes = new Uint8Array(total);
+    let o = 0;
+    for (const c of this.chunks) { bytes.set(c, o); o += c.length; }
+    return bytes;
+  }
+}
+
+/**
+ * Encodes a 32×32×3 'chw' Dataset as a batch of the CIFAR-10 python version, byte for byte in
+ * the form the download has (Python 2 cPickle, protocol 2; keys in the order 'data', 'labels',
+ * 'batch_label', 'filenames'). For tests and conversion. Filenames default to 'image_<i>.png'.
+ */
+export function encodeCifar10PythonBatch(ds: Dataset,
+  options: { batchLabel?: string; filenames?: readonly string[] } = {}): Uint8Array {
+  const { image } = ds;
+  if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
+    throw new DataError(`encodeCifar10PythonBatch: ${ds.name} has ${image.height}×${image.width}×` +
+      `${image.channels} '${image.layout}' images; CIFAR-10 batches hold 32×32×3 'chw'`);
+  }
+  const filenames = options.filenames ?? Array.from({ length: ds.n }, (_, i) => `image_${i}.png`);
+  if (filenames.length !== ds.n) {
+    throw new DataError(`encodeCifar10PythonBatch: ${filenames.length} filenames for ${ds.n} images`);
+  }
+  const p = new Py2Pickler();
+  return p.dict([
+    ['data', () => p.uint8Array(ds.n, CIFAR10_FEATURES, ds.images)],
+    ['labels', () => p.list(Array.from(ds.labels))],
+    ['batch_label', () => p.str(options.batchLabel ?? ds.name)],
+    ['filenames', () => p.list(filenames)],
+  ]);
+}
+
+/** Encodes batches.meta of the python version (Python 2 cPickle, protocol 2): label_names and the two counts. */
+export function encodeCifar10PythonMeta(classNames: readonly string[], casesPerBatch = 10000): Uint8Array {
+  const p = new Py2Pickler();
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  return p.dict([
+    ['num_cases_per_batch', () => p.int(casesPerBatch)],
+    ['label_names', () => { p.byte(0x5d).put(); p.batched(classNames, (x) => p.str(utf8(x)), 0x65, 0x61); }],
+    ['num_vis', () => p.int(CIFAR10_FEATURES)],
+  ]);
+}
+
+/**
+ * Writes regular files as a POSIX ustar archive (mode 0644, mtime 0, so the output depends
+ * only on the input), ending with two zero blocks. For tests and conversion; paths must fit
+ * ustar's 100-byte name (+155-byte prefix).
+ */
+export function encodeTar(entries: readonly ArchiveEntry[]): Uint8Array {
+  const enc = new TextEncoder();
+  let total = 2 * BLOCK;
+  for (const e of entries) total += BLOCK + Math.ceil(e.bytes.length / BLOCK) * BLOCK;
+  const out = new Uint8Array(total);
+  let p = 0;
+  const put = (h: Uint8Array, offset: number, text: string) => { h.set(enc.encode(text), offset); };
+  for (const e of entries) {
+    const path = enc.encode(e.path);
+    let name = e.path, prefix = '';
+    if (path.length > 100) {
+      const cut = e.path.lastIndexOf('/', 155);
+      if (cut <= 0 || enc.encode(e.path.slice(cut + 1)).length > 100) {
+        throw new DataError(`encodeTar: path too long for a ustar header: ${e.path}`);
+      }
+      prefix = e.path.slice(0, cut);
+      name = e.path.slice(cut + 1);
+    }
+    const h = out.subarray(p, p + BLOCK);
+    put(h, 0, name);
+    put(h, 100, '0000644\0');
+    put(h, 108, '0000000\0');
+    put(h, 116, '0000000\0');
+    put(h, 124, e.bytes.length.toString(8).padStart(11, '0') + '\0');
+    put(h, 136, '00000000000\0');
+    put(h, 148, '        ');
+    h[156] = 0x30; // '0': regular file
+    put(h, 257, 'ustar\0' + '00');
+    put(h, 345, prefix);
+    put(h, 148, headerSums(h).unsigned.toString(8).padStart(6, '0') + '\0 ');
+    out.set(e.bytes, p + BLOCK);
+    p += BLOCK + Math.ceil(e.bytes.length / BLOCK) * BLOCK;
+  }
+  return out;
+}
