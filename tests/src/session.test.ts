@@ -111,6 +111,15 @@ describe('Session: the apps\' one path from settings to a run, a record and the 
       epochs: 2, learningRate: 0.5 });
     expect(c.map((x) => x.strategy)).toEqual(['random-search', 'random-local-search', 'minibatch']);
     expect(c[2]!.testAccuracy).toBeGreaterThan(c[0]!.testAccuracy);
+    const p = await session.predict(result.weights);
+    expect(p.predicted).toHaveLength(90);
+    expect(p.predicted.filter((l, i) => l === p.actual[i]).length / 90).toBeCloseTo(testAccuracy, 12);
+    expect(session.model(result.weights, objective).preprocessing).toBe(prepared.preprocessing);
+    // An AbortSignal stops a run like control.stop().
+    const abort = new AbortController();
+    const stopped = session.train({ iterations: 1000, batchSize: 8 }, { signal: abort.signal,
+      onProgress: (e) => { if (e.iteration === 3) abort.abort(); } });
+    expect((await stopped.done).result).toMatchObject({ status: 'stopped', iterations: 3 });
     // Weights of the wrong shape are refused with a message.
     expect(() => session.checkWeights(new Float64Array(5), 'model.json')).toThrow('model.json have 5 values; toy needs 10×3 = 30');
     await session.close();

@@ -20,7 +20,7 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
   const session = await Session.open(createRegistry(), opts.backend);
   const choice = session.choice;
   if (!opts.json && choice.requested !== choice.chosen) {
-    process.stderr.write(`backend: ${describeChoice(choice, { reasons: false })}${choice.skipped.length > 0 ? " ('descent backends' says why)" : ''}\n`);
+    process.stderr.write(`backend: ${describeChoice(choice, { reasons: 'short' })}${choice.skipped.length > 0 ? " ('descent backends' says more)" : ''}\n`);
   }
   try {
     const loaded = await loadDataset(opts.data, { seed: opts.seed });

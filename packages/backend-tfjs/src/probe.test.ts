@@ -28,7 +28,7 @@ describe('tfjs providers in Node', () => {
     const r = await byId(id).probe();
     expect(r.available).toBe(false);
     const reason = (r as { reason: string }).reason;
-    expect(reason).toContain(`${pkg} is not installed: \`pnpm add ${pkg}@4.22.0\``);
+    expect(reason).toContain(`${pkg} is not installed: \`npm install ${pkg}@4.22.0\` or \`pnpm add ${pkg}@4.22.0\``);
     expect(reason).toContain('downloads libtensorflow');
     await expect(createTfjsBackend(id)).rejects.toThrow(`${pkg} is not installed`);
   });

@@ -45,14 +45,14 @@ async function importNodeBinding(id: 'tfjs-node' | 'tfjs-node-gpu'): Promise<Tf>
     const code = (e as { code?: string }).code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve|Failed to load url/.test(message))
       && message.includes(pkg)) {
-      throw new RuntimeMissing(`${pkg} is not installed: \`pnpm add ${pkg}@4.22.0\` (needs ${needs}; its install step `
-        + 'downloads libtensorflow from Google servers, and pnpm runs it only when allowed: '
-        + `allowBuilds: { '${pkg}': true } in pnpm-workspace.yaml)`);
+      throw new RuntimeMissing(`${pkg} is not installed: \`npm install ${pkg}@4.22.0\` or \`pnpm add ${pkg}@4.22.0\` (needs ${needs}; `
+        + 'its install step downloads libtensorflow from Google servers, and npm 11 and pnpm run it only when allowed: '
+        + `npm's allow-scripts, or allowBuilds: { '${pkg}': true } in pnpm-workspace.yaml)`);
     }
     if (/tfjs_binding\.node|\.node'|libtensorflow|libcud/.test(message)) {
       throw new RuntimeMissing(`${pkg} is installed but its native part did not load (${firstLine(message)}): `
-        + `its install step must download libtensorflow — run \`pnpm rebuild ${pkg}\` with its build script allowed `
-        + `(allowBuilds in pnpm-workspace.yaml) and Google servers reachable; it needs ${needs}`);
+        + `its install step must download libtensorflow — run \`npm rebuild ${pkg}\` or \`pnpm rebuild ${pkg}\` with its `
+        + `install script allowed and Google servers reachable; it needs ${needs}`);
     }
     throw new RuntimeMissing(`${pkg} failed to load: ${firstLine(message)}`);
   }

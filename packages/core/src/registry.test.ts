@@ -62,7 +62,8 @@ describe('BackendRegistry with backend packages', () => {
       { id: 'gpu-soft', reason: 'software adapter only: SwiftShader' },
       { id: 'broken', reason: "backend 'broken' failed to start: broken blew up" },
     ] });
-    expect(describeChoice(choice, { reasons: false })).toBe('fast (auto; skipped gpu-real-but-missing, gpu-soft, broken)');
+    expect(describeChoice(choice, { reasons: 'none' })).toBe('fast (auto; skipped gpu-real-but-missing, gpu-soft, broken)');
+    expect(describeChoice(choice, { reasons: 'short' })).toBe("fast (auto; skipped gpu-real-but-missing: no CUDA; gpu-soft: software adapter only; broken: backend 'broken' failed to start)");
     // pick() answers from the probes alone: it cannot know 'broken' fails to start.
     expect((await r.pick('auto'))?.chosen).toBe('broken');
   });

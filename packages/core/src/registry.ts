@@ -303,15 +303,22 @@ export class BackendRegistry {
   }
 }
 
+/** The first clause of a reason (up to a colon, parenthesis or semicolon; at most 90 characters), for one-line summaries. */
+export function shortReason(reason: string): string {
+  const first = reason.split(/\s\(|[:;]\s|\n/, 1)[0]!.trim();
+  return first.length > 90 ? `${first.slice(0, 89)}…` : first;
+}
+
 /**
- * One line saying how a backend was chosen, for a CLI or a status bar. `reasons: false` names
- * the backends passed over without their (often long) reasons.
+ * One line saying how a backend was chosen, for a CLI or a status bar: with each skipped
+ * backend's reason (`reasons: 'full'`, the default), its first clause (`'short'`), or none.
  */
-export function describeChoice(choice: BackendChoice, options: { reasons?: boolean } = {}): string {
+export function describeChoice(choice: BackendChoice, options: { reasons?: 'full' | 'short' | 'none' } = {}): string {
   if (choice.skipped.length === 0) {
     return choice.requested === choice.chosen ? choice.chosen : `${choice.chosen} (${choice.requested}: the first that runs here)`;
   }
-  const skipped = options.reasons === false ? choice.skipped.map((s) => s.id).join(', ')
-    : choice.skipped.map((s) => `${s.id}: ${s.reason}`).join('; ');
+  const mode = options.reasons ?? 'full';
+  const skipped = mode === 'none' ? choice.skipped.map((s) => s.id).join(', ')
+    : choice.skipped.map((s) => `${s.id}: ${mode === 'short' ? shortReason(s.reason) : s.reason}`).join('; ');
   return `${choice.chosen} (${choice.requested}; skipped ${skipped})`;
 }

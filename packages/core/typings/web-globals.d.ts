@@ -31,6 +31,7 @@ declare class TextEncoder {
 interface AbortSignal {
   readonly aborted: boolean;
   readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
 }
 
 declare class AbortController {

@@ -16,7 +16,7 @@ export function importOrtNode(): Promise<OrtModule> {
     (e: unknown) => {
       loading = undefined;
       throw new BackendError(`onnxruntime-node could not be loaded (${messageOf(e)}); it is an optional dependency `
-        + `of @descent/backend-onnx: install it with 'pnpm add onnxruntime-node@1.30.0' (the CPU provider needs no `
+        + `of @descent/backend-onnx: install it with 'npm install onnxruntime-node@1.30.0' or 'pnpm add onnxruntime-node@1.30.0' (the CPU provider needs no `
         + `download; skip its CUDA download with ONNXRUNTIME_NODE_INSTALL=skip)`, { cause: e });
     });
   return loading;
@@ -60,7 +60,8 @@ export function cudaMissing(): string | undefined {
   const providerLib = join(pkg, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
   if (!existsSync(providerLib)) {
     return `the CUDA execution provider library is not installed (${providerLib} is missing): onnxruntime-node's `
-      + `install step, which downloads it, was skipped (pnpm allowBuilds onnxruntime-node: false). To install it on a `
+      + `install step, which downloads it, did not run (npm 11 runs no install scripts unless allowed; this project's pnpm `
+      + `settings deny it: allowBuilds onnxruntime-node: false). To install it on a `
       + `machine with CUDA 12 and cuDNN 9 and access to the NuGet feed, run `
       + `'node ${join(pkg, 'script', 'install.js')} --onnxruntime-node-install=cuda12'`;
   }

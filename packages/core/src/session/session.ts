@@ -6,10 +6,10 @@
  * gradient descent. The CLI and the web page's worker both run on it and keep only
  * presentation (arguments and terminal output; the DOM).
  */
-import { allRows, type ComputeBackend, type Objective, type Resident } from '../backend.js';
+import { allRows, type ComputeBackend, type Objective, type Resident, type Rows } from '../backend.js';
 import type { Dataset } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
-import { accuracy, confusionMatrix, type ConfusionMatrix } from '../diagnostics/accuracy.js';
+import { accuracy, confusionMatrix, labelsOf, predict, type ConfusionMatrix } from '../diagnostics/accuracy.js';
 import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
 import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
 import { OptionError } from '../errors.js';
@@ -68,6 +68,8 @@ export interface TrainingRun {
 export interface TrainHooks {
   /** Start from these weights (resume). */
   readonly initialWeights?: Float64Array;
+  /** Aborting it stops the run like `control.stop()`. */
+  readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Awaited before every iteration: a slow-motion delay, a live snapshot, … */
   readonly beforeIteration?: () => Promise<void> | void;
@@ -150,6 +152,8 @@ export class Session {
     const data = this.data;
     if (hooks.initialWeights) this.checkWeights(hooks.initialWeights, 'the starting weights');
     const control = new RunControl();
+    hooks.signal?.addEventListener('abort', () => control.stop(), { once: true });
+    if (hooks.signal?.aborted) control.stop();
     const options = trainOptions(settings, { backend: this.backend, train: data.train,
       ...(data.validation ? { validation: data.validation } : {}), control,
       ...(hooks.initialWeights ? { initialWeights: hooks.initialWeights } : {}),
@@ -168,6 +172,12 @@ export class Session {
     const p = this.data.prepared;
     return { classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
       weights: this.checkWeights(weights), objective, ...(training ? { training } : {}) };
+  }
+
+  /** Predicted labels of w for rows of the test split (default all), and the true ones. */
+  async predict(w: Float64Array, rows?: Rows): Promise<{ predicted: Int32Array; actual: Int32Array }> {
+    const r = rows ?? allRows(this.data.test);
+    return { predicted: await predict(this.backend, w, this.data.test, r), actual: labelsOf(this.data.test, r) };
   }
 
   /** Accuracy of w on one split. */
