@@ -2,23 +2,16 @@
 //
 //   node serve.mjs [folder]        PORT=8080 node serve.mjs
 //
-// Any static web server can host dist/; this one only adds the right types for .wasm and .mjs
-// and the COOP/COEP headers that make the page cross-origin isolated (so runtimes may use
-// threads; the page works without them).
-import { createReadStream } from 'node:fs';
+// Any static web server can host dist/; this one (the project's shared loopback server,
+// scripts/static-server.mjs) adds the right types for .wasm and .mjs and the COOP/COEP headers
+// that make the page cross-origin isolated (so runtimes may use threads; the page works
+// without them). It answers GET and HEAD only, and only to a loopback Host.
 import { stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm',
-  '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-};
 
 /**
  * Starts the server; resolves to { url, close() } once it listens. port 0 picks a free one.
@@ -27,36 +20,8 @@ export async function startServer({ root = join(here, 'dist'), port = 0, host = 
   const base = resolve(root);
   const info = await stat(join(base, 'index.html')).catch(() => undefined);
   if (!info) throw new Error(`${base} holds no index.html: build the page first (node build.mjs)`);
-  const server = createServer(async (req, res) => {
-    try {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      if (path.endsWith('/')) path += 'index.html';
-      const file = normalize(join(base, path));
-      if (file !== base && !file.startsWith(base + sep)) return fail(res, 403, 'forbidden');
-      const st = await stat(file).catch(() => undefined);
-      if (!st?.isFile()) return fail(res, 404, `not found: ${path}`);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size,
-        'Cache-Control': 'no-cache' });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(file).pipe(res);
-    } catch (e) {
-      fail(res, 500, String(e));
-    }
-  });
-  await new Promise((ok, bad) => { server.once('error', bad); server.listen(port, host, ok); });
-  const { port: bound } = server.address();
-  return {
-    url: `http://${host}:${bound}/`,
-    close: () => new Promise((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
-  };
-}
-
-function fail(res, status, message) {
-  if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(message);
+  const { url, close } = await startStaticServer({ mounts: { '/': base }, headers: { 'Cache-Control': 'no-cache' }, port, host });
+  return { url, close };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

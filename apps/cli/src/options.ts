@@ -3,11 +3,23 @@ import {
   DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES,
 } from '@descent/core';
 import { defaultBackendSpec } from './backends.js';
+import { CAPS } from './caps.js';
+
+/** Decimal notation only: an optional sign, digits with an optional point, an optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A finite decimal number, or undefined (no hex, octal, binary, 'Infinity', '1e', ''). */
+function parseDecimal(value: string): number | undefined {
+  const t = value.trim();
+  if (!DECIMAL.test(t)) return undefined;
+  const x = Number(t);
+  return Number.isFinite(x) ? x : undefined;
+}
 
 /** Parsers that turn a bad value into commander's own "option '--x' argument 'y' is invalid" error. */
 export function number(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a finite number.');
+  const x = parseDecimal(value);
+  if (x === undefined) throw new InvalidArgumentError('expected a finite decimal number.');
   return x;
 }
 export function positive(value: string): number {
@@ -29,6 +41,24 @@ export function nonNegativeInt(value: string): number {
   const x = number(value);
   if (!(Number.isInteger(x) && x >= 0)) throw new InvalidArgumentError('expected an integer ≥ 0.');
   return x;
+}
+/** An integer in [min, cap] (caps: see caps.ts). */
+export function intUpTo(cap: number, min = 1): (value: string) => number {
+  return (value: string) => {
+    const x = number(value);
+    if (!(Number.isInteger(x) && x >= min && x <= cap)) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${cap}.`);
+    }
+    return x;
+  };
+}
+/** A number in (0, cap]. */
+export function positiveUpTo(cap: number): (value: string) => number {
+  return (value: string) => {
+    const x = positive(value);
+    if (!(x <= cap)) throw new InvalidArgumentError(`expected a number > 0 and at most ${cap}.`);
+    return x;
+  };
 }
 /** Validation rows: 0 (none), a fraction in (0, 1), or a row count. */
 export function validationSpec(value: string): number {
@@ -76,40 +106,55 @@ export function addTrainingOptions(cmd: Command): Command {
     .option('--step-factor <x>', "'step' schedule: multiplier at each drop", positive, 0.5)
     .option('--decay <k>', "'exponential' and 'inverse' (1/t) schedules: rate k", nonNegative, 0.1)
     .option('--momentum <mu>', 'momentum / Nesterov coefficient', nonNegative, 0.9)
-    .option('--batch-size <n>', 'rows per step (default: whole set for gd and searches, 256 for minibatch, 1 for sgd)', positiveInt)
+    .option('--batch-size <n>', `rows per step (default: whole set for gd and searches, 256 for minibatch, 1 for sgd; at most ${CAPS.batchSize})`, intUpTo(CAPS.batchSize))
     .addOption(new Option('--sampler <name>', 'minibatch selection (default: shuffle for minibatches, sequential for full batch)').choices(SAMPLER_NAMES))
-    .option('--iterations <n>', 'number of iterations (updates, or search proposals)', positiveInt)
-    .option('--epochs <n>', 'passes over the training set (gradient strategies; default 10)', positive)
-    .option('--init-scale <x>', 'initial W = x·N(0,1)', positive, 1e-3)
-    .option('--search-scale <x>', 'random search: each candidate W = x·N(0,1)', positive, 1e-3)
-    .option('--search-step <x>', 'random local search: proposal W + x·N(0,1)', positive, 1e-4)
-    .option('--eval-every <n>', 'iterations between accuracy measurements (default: once per epoch, or 10 per run for searches)', nonNegativeInt);
+    .option('--iterations <n>', `number of iterations (updates, or search proposals; at most ${CAPS.iterations}); 0 with --resume: evaluate and save the resumed model without a step`, intUpTo(CAPS.iterations, 0))
+    .option('--epochs <n>', `passes over the training set (gradient strategies; default 10; at most ${CAPS.epochs})`, positiveUpTo(CAPS.epochs))
+    .option('--init-scale <x>', `initial W = x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
+    .option('--search-scale <x>', `random search: each candidate W = x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
+    .option('--search-step <x>', `random local search: proposal W + x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-4)
+    .option('--eval-every <n>', `iterations between accuracy measurements (default: once per epoch, or 10 per run for searches; at most ${CAPS.evalEvery})`, intUpTo(CAPS.evalEvery, 0));
 }
 
 /** Where the weights come from for the diagnostic commands. */
 export function addStartOptions(cmd: Command): Command {
   return cmd
     .option('--model <file>', 'evaluate at a saved model\'s weights (and with its preprocessing) instead of a random W')
-    .option('--init-scale <x>', 'random W = x·N(0,1) when no --model is given', positive, 1e-3);
+    .option('--init-scale <x>', `random W = x·N(0,1) when no --model is given (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3);
 }
 export interface StartOptions { model?: string; initScale: number }
 
-/** A comma-separated list of numbers, e.g. "1e-3,1e-2,0.1". */
+/** A comma-separated list of numbers, e.g. "1e-3,1e-2,0.1"; at most maxLength of them. */
 export function numberList(value: string): number[] {
+  return numberListOf(value, Infinity);
+}
+function numberListOf(value: string, maxLength: number): number[] {
   const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (parts.length === 0) throw new InvalidArgumentError('expected a comma-separated list of numbers.');
+  if (parts.length > maxLength) throw new InvalidArgumentError(`expected at most ${maxLength} numbers, got ${parts.length}.`);
   return parts.map((p) => {
-    const x = Number(p);
-    if (!Number.isFinite(x)) throw new InvalidArgumentError(`'${p}' is not a finite number.`);
+    const x = parseDecimal(p);
+    if (x === undefined) throw new InvalidArgumentError(`'${p}' is not a finite decimal number.`);
     return x;
   });
 }
+/** numberList with a cap on its length. */
+export function numberListUpTo(maxLength: number): (value: string) => number[] {
+  return (value: string) => numberListOf(value, maxLength);
+}
 
-/** "from,to" with from < to. */
+/** "from,to" with from < to (and, with a cap, both within [-cap, cap]). */
 export function range(value: string): [number, number] {
+  return rangeOf(value, Infinity);
+}
+function rangeOf(value: string, cap: number): [number, number] {
   const xs = numberList(value);
   if (xs.length !== 2 || !(xs[0]! < xs[1]!)) throw new InvalidArgumentError('expected "from,to" with from < to.');
+  if (!(Math.abs(xs[0]!) <= cap && Math.abs(xs[1]!) <= cap)) throw new InvalidArgumentError(`expected both ends within ±${cap}.`);
   return [xs[0]!, xs[1]!];
+}
+export function rangeUpTo(cap: number): (value: string) => [number, number] {
+  return (value: string) => rangeOf(value, cap);
 }
 
 export interface CommonOptions {

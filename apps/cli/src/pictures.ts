@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ImageShape } from '@descent/core';
 import { writeFileAtomic } from '@descent/core/node';
+import { writing } from './outputs.js';
 import {
   classTemplatesSpec, confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, renderSvg,
   stepSizeSweepSpec, type Spec,
@@ -31,7 +32,7 @@ export async function writePictures(dir: string, parts: PictureParts): Promise<s
   const written: string[] = [];
   for (const [name, spec] of specs) {
     const path = join(dir, name);
-    await writeFileAtomic(path, await renderSvg(spec));
+    await writing(path, async () => writeFileAtomic(path, await renderSvg(spec)));
     written.push(path);
   }
   return written;

@@ -17,6 +17,7 @@ import { tuneCommand } from './commands/tune.js';
  * that cannot run) print one line, no stack trace; anything else is a bug and says so.
  */
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = new Command('descent')
     .description('Train and inspect linear image classifiers by optimization, on the backend you choose.')
     .showHelpAfterError('(add --help for usage)')
@@ -38,5 +39,21 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.DESCENT_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     else process.stderr.write('(set DESCENT_DEBUG=1 to see the stack trace, and please report it)\n');
     return 1;
+  }
+}
+
+let guarded = false;
+/**
+ * A reader that closes the pipe early (`descent predict … | head -1`) is normal: stop quietly,
+ * status 0, instead of an EPIPE stack trace.
+ */
+function quietOnClosedPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   }
 }

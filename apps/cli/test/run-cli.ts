@@ -12,9 +12,9 @@ export function buildCli(): void {
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 /** Run the built `descent` with arguments, as a user would. */
-export function descent(args: string[], env: Record<string, string> = {}): CliResult {
+export function descent(args: string[], env: Record<string, string> = {}, timeout = 120_000): CliResult {
   const r = spawnSync(process.execPath, [cliBin, ...args], {
-    encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 1 << 28,
+    encoding: 'utf8', env: { ...process.env, ...env }, timeout, maxBuffer: 1 << 28,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -11,9 +11,10 @@
  *
  * 1. Bundles `entry` (a TypeScript module) with esbuild for the browser, resolving @descent/*
  *    to their TypeScript sources through the packages' "source" export condition (as vitest).
- * 2. Serves it from a node:http server on 127.0.0.1 (random port): '/' is a page that loads
- *    the bundle as a module, '/entry.js' the bundle, and each staticDirs prefix a directory
- *    (wasm files and the like). Sent with COOP/COEP, so the page is cross-origin isolated
+ * 2. Serves it from the project's loopback static server (scripts/static-server.mjs, the one
+ *    apps/web/serve.mjs uses) on 127.0.0.1 (random port): '/' is a page that loads the bundle
+ *    as a module, '/entry.js' the bundle, and each staticDirs prefix a directory (wasm files
+ *    and the like). Sent with COOP/COEP, so the page is cross-origin isolated
  *    (SharedArrayBuffer, wasm threads).
  * 3. Opens the page in Debian's Chromium through playwright-core (headless, SwiftShader for
  *    WebGL, --enable-unsafe-webgpu for a software WebGPU adapter, a fresh profile).
@@ -24,14 +25,11 @@
  * The browser, its profile and the server are always closed and removed.
  */
 import { build } from 'esbuild';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startStaticServer } from '../../../scripts/static-server.mjs';
 
 export interface ChromiumRun {
   /** Absolute path of the page's TypeScript entry module. */
@@ -57,11 +55,6 @@ export interface ChromiumResult {
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
 
-const TYPES: Readonly<Record<string, string>> = {
-  '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.html': 'text/html', '.map': 'application/json', '.onnx': 'application/octet-stream',
-};
-
 /** Bundles entry for the browser: one ES module, @descent/* from source. */
 export async function bundlePage(entry: string): Promise<string> {
   const out = await build({
@@ -73,8 +66,10 @@ export async function bundlePage(entry: string): Promise<string> {
 
 export async function runInChromium(run: ChromiumRun): Promise<ChromiumResult> {
   const bundle = await bundlePage(run.entry);
-  const server = createServer((req, res) => { serve(req, res, bundle, run.staticDirs ?? {}).catch((e) => fail(res, 500, String(e))); });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const server = await startStaticServer({
+    files: { '/': { type: 'text/html; charset=utf-8', body: PAGE }, '/entry.js': { type: 'text/javascript; charset=utf-8', body: bundle } },
+    mounts: run.staticDirs ?? {}, index: null,
+  });
   const profile = await mkdtemp(join(tmpdir(), 'descent-chromium-'));
   const consoleLines: string[] = [];
   const pageErrors: string[] = [];
@@ -86,9 +81,8 @@ export async function runInChromium(run: ChromiumRun): Promise<ChromiumResult> {
       const page = await context.newPage();
       page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
-      const { port } = server.address() as AddressInfo;
       const query = new URLSearchParams(run.query ?? {}).toString();
-      await page.goto(`http://127.0.0.1:${port}/${query ? `?${query}` : ''}`);
+      await page.goto(`${server.url}${query ? `?${query}` : ''}`);
       const timeout = run.timeoutMs ?? 120_000;
       try {
         await page.waitForFunction(() => (globalThis as { __descentResult?: unknown }).__descentResult !== undefined,
@@ -103,40 +97,9 @@ export async function runInChromium(run: ChromiumRun): Promise<ChromiumResult> {
       await context.close();
     }
   } finally {
-    await new Promise<void>((ok) => server.close(() => ok()));
-    server.closeAllConnections();
+    await server.close();
     await rm(profile, { recursive: true, force: true });
   }
 }
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>descent</title><script type="module" src="/entry.js"></script>';
-
-async function serve(req: IncomingMessage, res: ServerResponse, bundle: string, dirs: Readonly<Record<string, string>>): Promise<void> {
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  if (path === '/') return send(res, 'text/html', PAGE);
-  if (path === '/entry.js') return send(res, 'text/javascript', bundle);
-  for (const [prefix, dir] of Object.entries(dirs)) {
-    if (!path.startsWith(prefix)) continue;
-    const root = resolve(dir);
-    const file = normalize(join(root, path.slice(prefix.length)));
-    if (!file.startsWith(root + sep)) return fail(res, 403, `${path} leaves ${prefix}`);
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) return fail(res, 404, `${path}: no file ${file}`);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
-    createReadStream(file).pipe(res);
-    return;
-  }
-  fail(res, 404, `${path}: not served`);
-}
-
-function send(res: ServerResponse, type: string, body: string): void {
-  res.writeHead(200, { 'Content-Type': type });
-  res.end(body);
-}
-
-function fail(res: ServerResponse, status: number, message: string): void {
-  if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain' });
-  res.end(message);
-}

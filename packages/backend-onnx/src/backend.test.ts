@@ -127,7 +127,7 @@ describe('providers and probes', () => {
     const cudaLib = `${ortNodeFolder()}/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so`;
     if (!existsSync(cudaLib)) {
       expect(rows['onnx-cuda']).toEqual({ available: false,
-        reason: expect.stringMatching(/CUDA execution provider library is not installed .*install step.*was skipped.*--onnxruntime-node-install=cuda12/) });
+        reason: expect.stringMatching(/CUDA execution provider library is not installed .*install step.*did not run.*--onnxruntime-node-install=cuda12/) });
       await expect(registry.create('onnx-cuda')).rejects.toThrow(/backend 'onnx-cuda' cannot run here: the CUDA execution provider/);
     }
   });

@@ -1,9 +1,10 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { defaultBatchSizes, objectiveOf } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, addStartOptions, numberList, positiveInt,
+  addCommonOptions, addObjectiveOptions, addStartOptions, intUpTo, numberListUpTo,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { outputMode, printJson, table } from '../output.js';
 import { createCountProgress } from '../progress.js';
 import { startLabel, withStart } from '../start.js';
@@ -17,8 +18,12 @@ export function batchesCommand(): Command {
   addCommonOptions(cmd);
   addObjectiveOptions(cmd);
   addStartOptions(cmd);
-  cmd.option('--sizes <list>', 'batch sizes (default: 1, 2, 4, … and the whole training set)', numberList)
-    .option('--trials <n>', 'random batches drawn per size', positiveInt, 20);
+  cmd.option('--sizes <list>', `batch sizes (default: 1, 2, 4, … and the whole training set; at most ${CAPS.batchSizes} sizes, each at most ${CAPS.batchSize})`, (v: string) => {
+      const xs = numberListUpTo(CAPS.batchSizes)(v);
+      for (const x of xs) if (!(Number.isInteger(x) && x >= 1 && x <= CAPS.batchSize)) throw new InvalidArgumentError(`batch sizes must be integers from 1 to ${CAPS.batchSize}; got ${x}.`);
+      return xs;
+    })
+    .option('--trials <n>', `random batches drawn per size (at most ${CAPS.batchTrials})`, intUpTo(CAPS.batchTrials), 20);
   return cmd.action(async (opts: Options) => {
     const r = await runBatches(opts);
     if (opts.json) { printJson(r); return; }

@@ -4,6 +4,7 @@ import { loadDataset, loadModel } from '@descent/core/node';
 import { createRegistry, defaultBackendSpec } from '../backends.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
+import { prepareOutputDir } from '../outputs.js';
 
 interface Options { model: string; data: string; backend: string; json?: boolean; out?: string }
 
@@ -30,6 +31,7 @@ export function evaluateCommand(): Command {
 }
 
 export async function runEvaluate(opts: Options) {
+  if (opts.out) await prepareOutputDir(opts.out, '--out');
   const model = await loadModel(opts.model);
   const { test, name } = await loadDataset(opts.data);
   if (test.features !== model.preprocessing.features) {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { OptionError } from '@descent/core';
 import { loadModel, writeFileAtomic } from '@descent/core/node';
 import { printJson } from '../output.js';
+import { prepareOutputFile, writing } from '../outputs.js';
 
 interface Options { model: string; onnx?: string; json?: boolean }
 
@@ -14,12 +15,14 @@ export function exportCommand(): Command {
     .option('--json', 'print one JSON object')
     .action(async (opts: Options) => {
       if (!opts.onnx) throw new OptionError('say which format to write: --onnx <file>');
+      const onnx = opts.onnx;
+      await prepareOutputFile(onnx, '--onnx');
       const model = await loadModel(opts.model);
       // Loaded here, not at start-up: the ONNX graph builder is needed by this command only.
       const { exportClassifierOnnx } = await import('@descent/backend-onnx');
       const bytes = exportClassifierOnnx({ weights: model.weights, classes: model.classNames.length,
         classNames: model.classNames, preprocessing: model.preprocessing });
-      await writeFileAtomic(opts.onnx, bytes);
+      await writing(onnx, () => writeFileAtomic(onnx, bytes));
       const summary = { command: 'export' as const, settings: { model: opts.model, onnx: opts.onnx }, model: opts.model, onnx: opts.onnx, bytes: bytes.length,
         inputs: [{ name: 'image', type: 'uint8', shape: ['N', model.preprocessing.features] }],
         outputs: [{ name: 'scores', type: 'float32', shape: ['N', model.classNames.length] },

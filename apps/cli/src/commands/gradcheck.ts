@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { objectiveOf, type GradientCheckReport } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, addStartOptions, nonNegativeInt, positive, positiveInt,
+  addCommonOptions, addObjectiveOptions, addStartOptions, intUpTo, positiveUpTo,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { printJson, table } from '../output.js';
 import { startLabel, withStart } from '../start.js';
 
@@ -20,12 +21,12 @@ export function gradcheckCommand(): Command {
   addObjectiveOptions(cmd);
   addStartOptions(cmd);
   cmd.addOption(new Option('--method <m>', 'finite difference').choices(['centered', 'forward']).default('centered'))
-    .option('--h <x>', 'finite-difference step', positive, 1e-5)
-    .option('--samples <n>', 'coordinates of W to check, drawn at random', positiveInt, 20)
+    .option('--h <x>', `finite-difference step (at most ${CAPS.h})`, positiveUpTo(CAPS.h), 1e-5)
+    .option('--samples <n>', `coordinates of W to check, drawn at random (at most ${CAPS.samples})`, intUpTo(CAPS.samples), 20)
     .option('--all', 'check every coordinate of W')
-    .option('--examples <n>', 'training rows the loss is averaged over', positiveInt, 500)
+    .option('--examples <n>', `training rows the loss is averaged over (at most ${CAPS.examples})`, intUpTo(CAPS.examples), 500)
     .addOption(new Option('--via <how>', "numerical gradient: 'linearity' (default) evaluates the loss's definition at each probe from the scores, in float64 and without cancellation, O(N) per probe; 'backend' re-evaluates the loss on the backend at every probe, the textbook way (its rounding shows in the relative errors)").choices(['backend', 'linearity']).default('linearity'))
-    .option('--show <n>', 'rows of the table to print (worst first)', nonNegativeInt, 10);
+    .option('--show <n>', `rows of the table to print (worst first; at most ${CAPS.show})`, intUpTo(CAPS.show, 0), 10);
   return cmd.action(async (opts: Options) => {
     const out = await runGradcheck(opts);
     if (opts.json) printJson(out);

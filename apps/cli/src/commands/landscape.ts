@@ -1,12 +1,14 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { objectiveOf } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, addStartOptions, positiveInt, range,
+  addCommonOptions, addObjectiveOptions, addStartOptions, intUpTo, rangeUpTo,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { printJson } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { startLabel, withStart } from '../start.js';
+import { prepareOutputDir } from '../outputs.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & {
   dims: '1' | '2'; range: [number, number]; points: number; examples?: number; exact?: boolean; out?: string;
@@ -21,12 +23,19 @@ export function landscapeCommand(): Command {
   addObjectiveOptions(cmd);
   addStartOptions(cmd);
   cmd.addOption(new Option('--dims <n>', 'one direction or a plane of two').choices(['1', '2']).default('1'))
-    .option('--range <from,to>', 'coefficient range on each axis', range, [-1, 1])
-    .option('--points <n>', 'points per axis', positiveInt, 51)
+    .option('--range <from,to>', `coefficient range on each axis (within ±${CAPS.range})`, rangeUpTo(CAPS.range), [-1, 1])
+    .option('--points <n>', `points per axis (at most ${CAPS.points1D} with --dims 1, ${CAPS.points2D} with --dims 2)`, intUpTo(CAPS.points1D), 51)
     .addOption(new Option('--normalize <how>', "direction scale: 'weights' (‖Wₖ‖ = ‖W‖), 'unit', or 'none' (raw N(0,1))").choices(['weights', 'unit', 'none']).default('weights'))
-    .option('--examples <n>', 'training rows the loss is averaged over (default: all)', positiveInt)
+    .option('--examples <n>', `training rows the loss is averaged over (default: all; at most ${CAPS.examples})`, intUpTo(CAPS.examples))
     .option('--exact', 'evaluate every point on the backend instead of by the linearity of the scores (slow)')
     .option('--out <dir>', 'write landscape-1d.svg or landscape-2d.svg here');
+  // --points' cap depends on --dims, so the plane's is checked once both are parsed, before any work.
+  cmd.hook('preAction', (c) => {
+    const o = c.opts<Options>();
+    if (o.dims === '2' && o.points > CAPS.points2D) {
+      c.error(`error: option '--points <n>' argument '${o.points}' is invalid. with --dims 2, expected an integer from 1 to ${CAPS.points2D}.`, { exitCode: 2, code: 'commander.invalidArgument' });
+    }
+  });
   return cmd.action(async (opts: Options) => {
     const r = await runLandscape(opts);
     if (opts.json) { printJson(r); return; }
@@ -39,6 +48,7 @@ export function landscapeCommand(): Command {
 }
 
 export async function runLandscape(opts: Options) {
+  if (opts.out) await prepareOutputDir(opts.out, '--out');
   return withStart(opts, async (s, w) => {
     const objective = objectiveOf(opts);
     const n = Math.min(opts.examples ?? s.data.train.n, s.data.train.n);

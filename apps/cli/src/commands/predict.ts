@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { imageAt, OptionError, predictImage } from '@descent/core';
 import { loadDataset, loadModel } from '@descent/core/node';
-import { nonNegativeInt, positiveInt } from '../options.js';
+import { CAPS } from '../caps.js';
+import { intUpTo, nonNegativeInt } from '../options.js';
 import { printJson, table } from '../output.js';
 
 interface Options { model: string; data: string; start: number; count: number; json?: boolean }
@@ -13,7 +14,7 @@ export function predictCommand(): Command {
     .requiredOption('--model <file>', 'a model saved by `descent train --out`')
     .option('--data <spec>', "data set whose test images to classify: 'embedded', 'fashion-mnist', or a folder", 'embedded')
     .option('--start <i>', 'first test image', nonNegativeInt, 0)
-    .option('--count <n>', 'number of images', positiveInt, 10)
+    .option('--count <n>', `number of images (at most ${CAPS.count})`, intUpTo(CAPS.count), 10)
     .option('--json', 'print one JSON object')
     .action(async (opts: Options) => {
       const r = await runPredict(opts);

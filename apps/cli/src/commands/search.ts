@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { LECTURE_SEARCH_ACCURACY, objectiveOf } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, positive, positiveInt,
+  addCommonOptions, addObjectiveOptions, intUpTo, positive, positiveUpTo,
   type CommonOptions, type ObjectiveOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { outputMode, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { withSession } from '../session.js';
@@ -19,12 +20,12 @@ export function searchCommand(): Command {
     .showHelpAfterError('(add --help for usage)');
   addCommonOptions(cmd);
   addObjectiveOptions(cmd);
-  cmd.option('--iterations <n>', 'candidates tried by each search', positiveInt, 1000)
-    .option('--search-scale <x>', 'random search: each candidate W = x·N(0,1)', positive, 1e-3)
-    .option('--search-step <x>', 'random local search: proposal W + x·N(0,1)', positive, 1e-4)
-    .option('--init-scale <x>', 'initial W = x·N(0,1) for local search and gradient descent', positive, 1e-3)
+  cmd.option('--iterations <n>', `candidates tried by each search (at most ${CAPS.iterations})`, intUpTo(CAPS.iterations), 1000)
+    .option('--search-scale <x>', `random search: each candidate W = x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
+    .option('--search-step <x>', `random local search: proposal W + x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-4)
+    .option('--init-scale <x>', `initial W = x·N(0,1) for local search and gradient descent (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
     .addOption(new Option('--against <strategy>', 'the gradient strategy to compare with').choices(['gd', 'minibatch', 'sgd']).default('minibatch'))
-    .option('--epochs <n>', 'epochs of gradient descent', positive, 10)
+    .option('--epochs <n>', `epochs of gradient descent (at most ${CAPS.epochs})`, positiveUpTo(CAPS.epochs), 10)
     .option('--lr <x>', 'learning rate of gradient descent (SGD with momentum 0.9)', positive, 0.05);
   return cmd.action(async (opts: Options) => {
     const r = await runSearch(opts);

@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { objectiveOf } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, addStartOptions, numberList, positiveInt,
+  addCommonOptions, addObjectiveOptions, addStartOptions, intUpTo, numberListUpTo,
   type CommonOptions, type ObjectiveOptions, type StartOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { startLabel, withStart } from '../start.js';
+import { prepareOutputDir } from '../outputs.js';
 
 type Options = CommonOptions & ObjectiveOptions & StartOptions & {
   sizes?: number[]; examples?: number; exact?: boolean; out?: string;
@@ -19,8 +21,8 @@ export function sweepCommand(): Command {
   addCommonOptions(cmd);
   addObjectiveOptions(cmd);
   addStartOptions(cmd);
-  cmd.option('--sizes <list>', 'step sizes, comma-separated (default 1e-10,1e-9,…,1e-1)', numberList)
-    .option('--examples <n>', 'training rows the loss is averaged over (default: all)', positiveInt)
+  cmd.option('--sizes <list>', `step sizes, comma-separated (default 1e-10,1e-9,…,1e-1; at most ${CAPS.sweepSizes} of them)`, numberListUpTo(CAPS.sweepSizes))
+    .option('--examples <n>', `training rows the loss is averaged over (default: all; at most ${CAPS.examples})`, intUpTo(CAPS.examples))
     .option('--exact', 'evaluate every step on the backend instead of by the linearity of the scores')
     .option('--out <dir>', 'write sweep.svg here');
   return cmd.action(async (opts: Options) => {
@@ -35,6 +37,7 @@ export function sweepCommand(): Command {
 }
 
 export async function runSweep(opts: Options) {
+  if (opts.out) await prepareOutputDir(opts.out, '--out');
   return withStart(opts, async (s, w) => {
     const objective = objectiveOf(opts);
     const n = Math.min(opts.examples ?? s.data.train.n, s.data.train.n);

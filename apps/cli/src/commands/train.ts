@@ -14,6 +14,7 @@ import { outputMode, printJson, seconds, toJson } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { createProgress } from '../progress.js';
 import { withSession } from '../session.js';
+import { OutputError, prepareOutputDir, writing } from '../outputs.js';
 
 type TrainCommandOptions = CommonOptions & ObjectiveOptions & TrainingOptions & { out?: string; resume?: string };
 
@@ -32,6 +33,8 @@ export interface TrainSummary {
   seconds: { load: number; train: number; total: number };
   /** Files written with --out. */
   files?: string[];
+  /** Why writing --out failed (naming the file), if it did. */
+  writeError?: string;
 }
 
 export function trainCommand(): Command {
@@ -46,6 +49,8 @@ export function trainCommand(): Command {
     const summary = await runTrain(opts);
     if (opts.json) printJson(summary);
     else printSummary(summary);
+    // The run's results reach stdout even when writing them failed; then the error, and exit 2.
+    if (summary.writeError) throw new OutputError(summary.writeError);
     if (summary.status === 'diverged') process.exitCode = 3;
     if (summary.status === 'stopped') process.exitCode = 130; // interrupted (Ctrl-C), after writing its results
   });
@@ -64,6 +69,11 @@ export function settingsFrom(opts: TrainCommandOptions): TrainSettings {
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const t0 = performance.now();
+  if (opts.iterations === 0 && !opts.resume) {
+    throw new OptionError('--iterations 0 only makes sense with --resume (evaluate and save a saved model without a step)');
+  }
+  // Outputs are checked (and created) before any work, so a bad --out never costs a run.
+  if (opts.out) await prepareOutputDir(opts.out, '--out');
   const resumed: Model | undefined = opts.resume ? await loadModel(opts.resume) : undefined;
   // A resumed run keeps the model's preprocessing: its weights only mean something on data prepared that way.
   return withSession(opts, async (s, loadSeconds) => {
@@ -71,7 +81,9 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.prepared.name} has ${s.data.prepared.train.classes}`);
     }
     const settings = settingsFrom(opts);
-    const { result, testAccuracy } = await trainWithProgress(s, settings, opts, resumed?.weights);
+    const { result, testAccuracy } = resumed && opts.iterations === 0
+      ? await evaluateOnly(s, settings, Float64Array.from(resumed.weights))
+      : await trainWithProgress(s, settings, opts, resumed?.weights);
     const t2 = performance.now();
     const reported = reportedSettings(settings, { data: opts.data, validation: opts.validation,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
@@ -90,10 +102,34 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       accuracy: { train: record.accuracy.train ?? NaN, validation: record.accuracy.validation, test: testAccuracy },
       seconds: { load: seconds(loadSeconds * 1000), train: seconds(t2 - t0 - loadSeconds * 1000), total: 0 },
     };
-    if (opts.out) summary.files = await writeRun(opts.out, s, result, summary, record);
+    if (opts.out) {
+      const files: string[] = [];
+      try {
+        await writeRun(opts.out, s, result, summary, record, files);
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        summary.writeError = e.message;
+      }
+      summary.files = files;
+    }
     summary.seconds.total = seconds(performance.now() - t0);
     return summary;
   }, resumed ? { preprocessing: resumed.preprocessing } : {});
+}
+
+/** --resume with --iterations 0: the resumed weights, evaluated as a run of no steps would report them. */
+async function evaluateOnly(s: Session, settings: TrainSettings, weights: Float64Array): Promise<TrainOutcome> {
+  const t0 = performance.now();
+  const finalLoss = await s.loss(weights, objectiveOf(settings));
+  const trainAccuracy = await s.accuracy(weights, 'train');
+  const evaluation = s.data.validation
+    ? { iteration: 0, trainAccuracy, validationAccuracy: await s.accuracy(weights, 'validation') }
+    : { iteration: 0, trainAccuracy };
+  const result: TrainResult = {
+    strategy: settings.strategy, weights, status: 'completed', iterations: 0, epochs: 0,
+    losses: new Float64Array(0), evaluations: [evaluation], finalLoss, seconds: (performance.now() - t0) / 1000,
+  };
+  return { result, testAccuracy: await s.accuracy(weights, 'test') };
 }
 
 async function trainWithProgress(s: Session, settings: TrainSettings, opts: TrainCommandOptions,
@@ -117,16 +153,16 @@ async function trainWithProgress(s: Session, settings: TrainSettings, opts: Trai
 }
 
 /** --out: the model, the loss history, the summary, and pictures. Each file is written atomically. */
-async function writeRun(dir: string, s: Session, result: TrainResult, summary: TrainSummary, record: TrainingRecord): Promise<string[]> {
-  const files: string[] = [];
+async function writeRun(dir: string, s: Session, result: TrainResult, summary: TrainSummary, record: TrainingRecord,
+  files: string[]): Promise<string[]> {
   const put = async (name: string, text: string) => {
-    await writeFileAtomic(join(dir, name), text);
+    await writing(join(dir, name), () => writeFileAtomic(join(dir, name), text));
     files.push(join(dir, name));
   };
   const p = s.data.prepared;
   const modelPath = join(dir, 'model.json');
-  await saveModel(modelPath, s.model(result.weights, objectiveOf(record.settings as Pick<TrainSettings, 'loss' | 'reg' | 'delta'>),
-    { ...record }));
+  await writing(modelPath, () => saveModel(modelPath, s.model(result.weights, objectiveOf(record.settings as Pick<TrainSettings, 'loss' | 'reg' | 'delta'>),
+    { ...record })));
   files.push(modelPath);
   await put('history.json', toJson({ losses: Array.from(result.losses), evaluations: result.evaluations }));
   const confusion = await s.confusion(result.weights);

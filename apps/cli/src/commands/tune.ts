@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { objectiveOf, OPTIMIZER_NAMES } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, positive, positiveInt, range,
+  addCommonOptions, addObjectiveOptions, intUpTo, positiveUpTo, range,
   type CommonOptions, type ObjectiveOptions,
 } from '../options.js';
+import { CAPS } from '../caps.js';
 import { outputMode, printJson, table } from '../output.js';
 import { createCountProgress } from '../progress.js';
 import { withSession } from '../session.js';
@@ -19,13 +20,13 @@ export function tuneCommand(): Command {
     .showHelpAfterError('(add --help for usage)');
   addCommonOptions(cmd);
   addObjectiveOptions(cmd);
-  cmd.option('--trials <n>', 'trials per round', positiveInt, 10)
-    .option('--rounds <n>', 'rounds; each narrows the ranges around the best trials', positiveInt, 2)
-    .option('--keep <n>', 'best trials that set the next round\'s ranges', positiveInt, 3)
+  cmd.option('--trials <n>', `trials per round (at most ${CAPS.tuneTrials})`, intUpTo(CAPS.tuneTrials), 10)
+    .option('--rounds <n>', `rounds; each narrows the ranges around the best trials (at most ${CAPS.tuneRounds})`, intUpTo(CAPS.tuneRounds), 2)
+    .option('--keep <n>', `best trials that set the next round's ranges (at most ${CAPS.tuneKeep})`, intUpTo(CAPS.tuneKeep), 3)
     .option('--lr-range <from,to>', 'learning-rate range of the first round', range, [1e-4, 1])
     .option('--reg-range <from,to>', 'regularization range of the first round', range, [1e-6, 1e-1])
-    .option('--epochs <n>', 'epochs of minibatch training per trial', positive, 3)
-    .option('--batch-size <n>', 'minibatch size', positiveInt, 256)
+    .option('--epochs <n>', `epochs of minibatch training per trial (at most ${CAPS.epochs})`, positiveUpTo(CAPS.epochs), 3)
+    .option('--batch-size <n>', `minibatch size (at most ${CAPS.batchSize})`, intUpTo(CAPS.batchSize), 256)
     .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZER_NAMES).default('momentum'));
   return cmd.action(async (opts: Options) => {
     const r = await runTune(opts);

@@ -5,7 +5,7 @@
  * names one per line.
  */
 import { DataError, ShapeError } from '../errors.js';
-import { checkDataset, makeDataset, type Dataset, type ImageShape } from './dataset.js';
+import { MAX_CLASSES, checkDataset, makeDataset, type Dataset, type ImageShape } from './dataset.js';
 
 export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze([
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
@@ -50,9 +50,30 @@ export function readCifar10Batch(bytes: Uint8Array, source: string,
   return makeDataset({ name: options.name ?? source, images, labels, image: CIFAR10_IMAGE, classNames });
 }
 
-/** Class names from batches.meta.txt: one per line, blank lines and surrounding spaces dropped. */
+/**
+ * Class names from batches.meta.txt (or classes.txt): one per line, blank lines and surrounding
+ * spaces dropped. More than MAX_CLASSES names is a DataError, found by counting lines before
+ * any list is built.
+ */
 export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): string[] {
-  const names = text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  const names: string[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // Blank lines are skipped without slicing; a name is kept only while under the limit.
+    let a = start, b = end;
+    while (a < b && /\s/.test(text[a]!)) a++;
+    while (b > a && /\s/.test(text[b - 1]!)) b--;
+    if (b > a) {
+      if (names.length === MAX_CLASSES) {
+        throw new DataError(`${source}: more than ${MAX_CLASSES} class names (the most labels can address: ` +
+          `labels are bytes, MAX_CLASSES)`);
+      }
+      names.push(text.slice(a, b));
+    }
+    start = end + 1;
+  }
   if (names.length === 0) throw new DataError(`${source}: no class names (expected one per line)`);
   return names;
 }
@@ -63,16 +84,16 @@ export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): str
  */
 export function concatDatasets(parts: readonly Dataset[], name?: string): Dataset {
   const first = parts[0];
-  if (!first) throw new ShapeError('concatDatasets: no data sets to join');
+  if (!first) throw new ShapeError('no data sets to join');
   for (const p of parts) {
     const a = first.image, b = p.image;
     if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels || a.layout !== b.layout) {
-      throw new ShapeError(`concatDatasets: ${p.name} has ${b.height}×${b.width}×${b.channels} '${b.layout}' ` +
+      throw new ShapeError(`${p.name} has ${b.height}×${b.width}×${b.channels} '${b.layout}' ` +
         `images but ${first.name} has ${a.height}×${a.width}×${a.channels} '${a.layout}'`);
     }
     if (p.classNames.length !== first.classNames.length ||
       p.classNames.some((c, i) => c !== first.classNames[i])) {
-      throw new DataError(`concatDatasets: ${p.name} has classes [${p.classNames.join(', ')}] but ` +
+      throw new DataError(`${p.name} has classes [${p.classNames.join(', ')}] but ` +
         `${first.name} has [${first.classNames.join(', ')}]`);
     }
   }

@@ -9,6 +9,14 @@ export interface ImageShape {
   readonly layout: 'hwc' | 'chw';
 }
 
+/**
+ * The most classes a data set may have: as many as its label type can address. Labels are
+ * bytes (Dataset.labels is a Uint8Array), so 256. Class lists read from files (classes.txt,
+ * batches.meta.txt, a pickled batches.meta) longer than this are refused before they are
+ * built; widen this together with the label type.
+ */
+export const MAX_CLASSES = 256;
+
 /** An image data set as read from disk: raw pixel bytes and integer labels. */
 export interface Dataset {
   /** Where it came from, e.g. 'fashion-mnist/train' or 'cifar-10/data_batch_1..5'. */

@@ -7,7 +7,7 @@
  */
 import { DataError } from '../errors.js';
 import { FASHION_MNIST_CLASS_NAMES, checkLabels, makeDataset, type Dataset } from './dataset.js';
-import { maybeGunzip } from './gzip.js';
+import { MAX_INFLATED_BYTES, gunzipChecked, isGzip } from './gzip.js';
 
 /** IDX element types by their type byte. */
 const IDX_TYPES: Record<number, { name: string; size: number }> = {
@@ -55,9 +55,45 @@ const hex8 = (v: number) => '0x' + (v >>> 0).toString(16).padStart(8, '0');
  * The data is a fresh copy or a view of freshly decompressed bytes, never of `bytes`.
  */
 export function readIdx(bytes: Uint8Array, source: string, expectedDims?: number): IdxArray {
-  const { bytes: raw, gzipped } = maybeGunzip(bytes, source);
+  const gzipped = isGzip(bytes);
   const what = gzipped ? 'after decompression, ' : '';
+  // Gzipped: the header (the first bytes out) declares the payload; inflating stops past it.
+  const raw = gzipped ? gunzipChecked(bytes, source, {
+    limitFromHead: (head) => {
+      const h = idxHeader(head, source, expectedDims, what, false);
+      if (h === undefined) return undefined;
+      if (h.expected > MAX_INFLATED_BYTES) {
+        throw new DataError(`${source}: the IDX header declares ${h.expected} bytes (${h.headerBytes}-byte header + ` +
+          `${h.dims.join('×')} data), more than the ${MAX_INFLATED_BYTES} bytes a gzipped file may decompress to (MAX_INFLATED_BYTES)`);
+      }
+      return { maxBytes: h.expected, exceeded: `corrupt gzip data: it decompresses to more than the ${h.expected} bytes ` +
+        `its IDX header describes (${h.headerBytes}-byte header + ${h.dims.join('×')} data): trailing bytes, damage, ` +
+        'or a decompression bomb' };
+    },
+  }) : bytes;
+  const { dims, headerBytes, expected } = idxHeader(raw, source, expectedDims, what, true)!;
+  const dimsText = dims.join('×');
+  if (raw.length < expected) {
+    throw new DataError(`${source}: truncated: ${what}expected ${expected} bytes (${headerBytes}-byte ` +
+      `header + ${dimsText} data), got ${raw.length}`);
+  }
+  if (raw.length > expected) {
+    throw new DataError(`${source}: ${raw.length - expected} trailing bytes: ${what}the header ` +
+      `describes ${expected} bytes (${headerBytes}-byte header + ${dimsText} data), got ${raw.length}`);
+  }
+  const body = raw.subarray(headerBytes);
+  return { source, dims, data: gzipped ? body : body.slice() };
+}
+
+/**
+ * Checks an IDX header: magic number, element type, number of dimensions. Returns the dims and
+ * the file size they declare, or undefined while `raw` is too short to tell (when `complete`,
+ * `raw` is the whole file and too short is an error).
+ */
+function idxHeader(raw: Uint8Array, source: string, expectedDims: number | undefined, what: string, complete: boolean):
+  { dims: number[]; headerBytes: number; expected: number } | undefined {
   if (raw.length < 4) {
+    if (!complete) return undefined;
     throw new DataError(`${source}: not an IDX file: ${what}${raw.length} bytes, too short for ` +
       'the 4-byte magic number');
   }
@@ -85,6 +121,7 @@ export function readIdx(bytes: Uint8Array, source: string, expectedDims?: number
   if (ndims === 0) throw new DataError(`${source}: IDX header declares 0 dimensions`);
   const headerBytes = 4 + 4 * ndims;
   if (raw.length < headerBytes) {
+    if (!complete) return undefined;
     throw new DataError(`${source}: truncated: ${what}expected at least ${headerBytes} header bytes ` +
       `for ${ndims} dimensions, got ${raw.length}`);
   }
@@ -96,18 +133,7 @@ export function readIdx(bytes: Uint8Array, source: string, expectedDims?: number
     dims.push(d);
     count *= d;
   }
-  const expected = headerBytes + count * type.size;
-  const dimsText = dims.join('×');
-  if (raw.length < expected) {
-    throw new DataError(`${source}: truncated: ${what}expected ${expected} bytes (${headerBytes}-byte ` +
-      `header + ${dimsText} data), got ${raw.length}`);
-  }
-  if (raw.length > expected) {
-    throw new DataError(`${source}: ${raw.length - expected} trailing bytes: ${what}the header ` +
-      `describes ${expected} bytes (${headerBytes}-byte header + ${dimsText} data), got ${raw.length}`);
-  }
-  const body = raw.subarray(headerBytes);
-  return { source, dims, data: gzipped ? body : body.slice() };
+  return { dims, headerBytes, expected: headerBytes + count * type.size };
 }
 
 /** Reads an IDX images file (magic 0x00000803), gzipped or not. */

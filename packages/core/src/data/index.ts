@@ -5,7 +5,7 @@
 // Everything here parses bytes (Uint8Array), never paths: file loading is in '@descent/core/node'.
 // The writers of these formats (encodeIdx, encodeTar, …) make test fixtures: '@descent/core/testing'.
 export * from './dataset.js';
-export { isGzip, gunzipChecked, maybeGunzip, crc32 } from './gzip.js';
+export { isGzip, gunzipChecked, maybeGunzip, crc32, MAX_INFLATED_BYTES, type GunzipLimit, type GunzipOptions } from './gzip.js';
 export * from './idx.js';
 export * from './cifar10.js';
 export * from './split.js';

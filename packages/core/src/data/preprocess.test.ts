@@ -66,7 +66,7 @@ describe('fitPreprocessing', () => {
       image: { height: 1, width: 3, channels: 1, layout: 'hwc' }, classNames: ['a'] });
     expect(() => toDesignMatrix(other, prep)).toThrow(ShapeError);
     expect(() => toDesignMatrix(other, prep)).toThrow(
-      'toDesignMatrix: cifar has 3 features per image but the preprocessing was fitted on 2');
+      'cifar has 3 features per image but the preprocessing was fitted on 2');
     expect(() => preprocessImage(new Uint8Array(3), prep)).toThrow(/the image has 3 values .* fitted on 2/);
   });
 

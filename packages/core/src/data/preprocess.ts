@@ -39,9 +39,9 @@ export function fitPreprocessing(train: Dataset, options: PreprocessingOptions =
   const f = train.features;
   const mean = new Float32Array(f);
   if (subtractMean) {
-    if (train.n === 0) throw new DataError(`fitPreprocessing: ${train.name} has no rows to take a mean of`);
+    if (train.n === 0) throw new DataError(`${train.name} has no rows to take a mean of`);
     if (train.images.length !== train.n * f) {
-      throw new ShapeError(`fitPreprocessing: ${train.name} has ${train.images.length} pixel bytes, ` +
+      throw new ShapeError(`${train.name} has ${train.images.length} pixel bytes, ` +
         `expected n·features = ${train.n}·${f}`);
     }
     const sums = new Float64Array(f); // exact: integer sums below 2^53
@@ -62,11 +62,11 @@ export function fitPreprocessing(train: Dataset, options: PreprocessingOptions =
 export function toDesignMatrix(ds: Dataset, prep: Preprocessing): DesignMatrix {
   checkPreprocessing(prep);
   if (ds.features !== prep.features) {
-    throw new ShapeError(`toDesignMatrix: ${ds.name} has ${ds.features} features per image but the ` +
+    throw new ShapeError(`${ds.name} has ${ds.features} features per image but the ` +
       `preprocessing was fitted on ${prep.features}`);
   }
   if (ds.images.length !== ds.n * ds.features || ds.labels.length !== ds.n) {
-    throw new ShapeError(`toDesignMatrix: ${ds.name} has ${ds.images.length} pixel bytes and ` +
+    throw new ShapeError(`${ds.name} has ${ds.images.length} pixel bytes and ` +
       `${ds.labels.length} labels for n = ${ds.n} images of ${ds.features} values`);
   }
   const f = prep.features;
@@ -92,7 +92,7 @@ export function toDesignMatrix(ds: Dataset, prep: Preprocessing): DesignMatrix {
 export function preprocessImage(bytes: Uint8Array, prep: Preprocessing): Float32Array {
   checkPreprocessing(prep);
   if (bytes.length !== prep.features) {
-    throw new ShapeError(`preprocessImage: the image has ${bytes.length} values but the preprocessing ` +
+    throw new ShapeError(`the image has ${bytes.length} values but the preprocessing ` +
       `was fitted on ${prep.features}`);
   }
   const f = prep.features;
@@ -101,7 +101,7 @@ export function preprocessImage(bytes: Uint8Array, prep: Preprocessing): Float32
   out[f] = 1;
   for (let j = 0; j < f; j++) {
     if (!Number.isFinite(out[j]!)) {
-      throw new DataError(`preprocessImage: value ${out[j]} at column ${j} is not finite`);
+      throw new DataError(`value ${out[j]} at column ${j} is not finite`);
     }
   }
   return out;

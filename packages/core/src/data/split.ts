@@ -54,15 +54,15 @@ export function splitTrainValidation(ds: Dataset, options: SplitOptions):
   if (v > 0 && v < 1) k = Math.round(v * ds.n);
   else if (Number.isInteger(v) && v >= 1) k = v;
   else {
-    throw new OptionError(`splitTrainValidation: validation must be a row count (integer ≥ 1) or a ` +
+    throw new OptionError(`validation must be a row count (integer ≥ 1) or a ` +
       `fraction in (0, 1), got ${v}`);
   }
   if (k < 1) {
-    throw new OptionError(`splitTrainValidation: validation fraction ${v} of ${ds.n} rows of ${ds.name} ` +
+    throw new OptionError(`validation fraction ${v} of ${ds.n} rows of ${ds.name} ` +
       'rounds to 0 rows');
   }
   if (k >= ds.n) {
-    throw new OptionError(`splitTrainValidation: validation of ${k} rows leaves no training rows: ` +
+    throw new OptionError(`validation of ${k} rows leaves no training rows: ` +
       `${ds.name} has ${ds.n}`);
   }
   const perm = options.rng.permutation(ds.n);

@@ -116,7 +116,7 @@ export function gatherRows(x: Matrix, y: Int32Array, d: number, indices: ArrayLi
   for (let i = 0; i < n; i++) {
     const r = indices[i]!;
     if (!(Number.isInteger(r) && r >= 0 && r * d < x.length && r < y.length)) {
-      throw new ShapeError(`gatherRows: index ${r} at position ${i} is outside the data`);
+      throw new ShapeError(`rows: index ${r} at position ${i} is outside the data`);
     }
     gx.set(x.subarray(r * d, r * d + d), i * d);
     gy[i] = y[r]!;

@@ -134,7 +134,7 @@ describe('the kit finds what a broken backend gets wrong', () => {
       'evaluate and scores refuse rows outside [0, n): ShapeError naming the index and its position',
     ]);
     expect(failed[0]!.message).toContain('place with x[row 2, column 1] = NaN: accepted; expected a DataError');
-    expect(failed[3]!.message).toContain("evaluate with rows {start 4, count 3} (n 6): the ShapeError says \"gatherRows: index 6 at position 2 is outside the data\", which does not name '4' and '7'");
+    expect(failed[3]!.message).toContain("evaluate with rows {start 4, count 3} (n 6): the ShapeError says \"rows: index 6 at position 2 is outside the data\", which does not name '4' and '7'");
   });
 
   it('writing W, reusing the gradient buffer, leaking per place and a strict dispose each fail their spec', async () => {
