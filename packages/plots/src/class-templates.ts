@@ -102,14 +102,14 @@ export function classTemplatesSpec(input: ClassTemplatesInput): Spec {
   const names = uniqueNames(input.classNames.length >= C ? input.classNames.slice(0, C) : Array.from({ length: C }, (_, c) => input.classNames[c] ?? `class ${c}`));
   const px = input.pixelSize ?? Math.max(1, Math.min(3, Math.floor(96 / Math.max(H, W))));
   const columns = input.columns ?? Math.min(C, 5);
-  const rows: { c: string; x: number; y: number; f: string }[] = [];
+  const rows: { c: string; ci: number; x: number; y: number; f: string }[] = [];
   for (let c = 0; c < C; c++) {
     const p = pixels[c]!;
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
         const o = (y * W + x) * K;
         const f = K === 1 ? `#${HEX[p[o]!]}${HEX[p[o]!]}${HEX[p[o]!]}` : `#${HEX[p[o]!]}${HEX[p[o + 1]!]}${HEX[p[o + 2]!]}`;
-        rows.push({ c: names[c]!, x, y, f });
+        rows.push({ c: names[c]!, ci: c, x, y, f });
       }
     }
   }
@@ -120,7 +120,9 @@ export function classTemplatesSpec(input: ClassTemplatesInput): Spec {
     title: { text: input.title ?? 'Learned weights of each class (templates)',
       subtitle: `${H}×${W} ${K === 1 ? 'grey' : 'colour'}; each template stretched to black…white by ${input.scale === 'shared' ? 'the min and max over all classes' : 'its own min and max'}; bias left out` },
     data: { values: rows },
-    facet: { field: 'c', type: 'nominal', sort: names, title: null, header: { labelFontSize: 12, labelPadding: 4 } },
+    // Sorted by an index field, not an explicit array of names (one nested expression per class:
+    // Vega's stack overflows at about a thousand classes).
+    facet: { field: 'c', type: 'nominal', sort: { field: 'ci', op: 'min' }, title: null, header: { labelFontSize: 12, labelPadding: 4 } },
     columns,
     spec: {
       width: W * px,

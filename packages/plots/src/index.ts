@@ -14,5 +14,5 @@ export { defaultSmoothing, downsampleMinMax, evenIndices, smooth, type Smoothing
 export { lossCurveSpec, type Evaluation, type LossCurveInput } from './loss-curve.js';
 export { stepSizeSweepSpec, type StepSizeSweepInput } from './step-size-sweep.js';
 export { bandLevels, landscape1DSpec, landscape2DSpec, type Landscape1DInput, type Landscape2DInput } from './landscape.js';
-export { confusionMatrixSpec, uniqueNames, type ConfusionMatrixInput } from './confusion-matrix.js';
+export { CONFUSION_GRID_MAX_CLASSES, confusionMatrixSpec, uniqueNames, type ConfusionMatrixInput } from './confusion-matrix.js';
 export { classTemplatesSpec, templateImages, type ClassTemplatesInput, type ImageShape, type TemplateImages } from './class-templates.js';

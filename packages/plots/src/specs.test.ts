@@ -4,6 +4,7 @@ import { lossCurveSpec } from './loss-curve.js';
 import { stepSizeSweepSpec } from './step-size-sweep.js';
 import { landscape1DSpec, landscape2DSpec } from './landscape.js';
 import { confusionMatrixSpec } from './confusion-matrix.js';
+import { classTemplatesSpec } from './class-templates.js';
 import type { Spec } from './common.js';
 import { markCounts, markPaths, texts } from './test-helpers.js';
 
@@ -131,4 +132,38 @@ describe('confusionMatrixSpec', () => {
     expect(texts(cells).sort()).toEqual(['0', '0', '1', '2', '3', '40', '50', '60', '7']);
     expect(text.some((t) => t.includes('163 examples, accuracy 92.0 %'))).toBe(true);
   });
+
+  it('with a thousand classes draws the most confused pairs, not a million cells (which overflowed Vega)', async () => {
+    const C = 1000;
+    const classNames = Array.from({ length: C }, (_, i) => `class ${i}`);
+    const counts = new Int32Array(C * C);
+    for (let i = 0; i < C; i++) {
+      counts[i * C + i] = 5;
+      counts[i * C + ((i * 7 + 3) % C)] = 1 + (i % 4);
+    }
+    counts[12 * C + 13] = 40;
+    const t0 = performance.now();
+    const { svg, text } = await draw(confusionMatrixSpec({ counts, classNames }));
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    expect(text.some((t) => t.includes('Most confused pairs (1000 classes: too many for a grid)'))).toBe(true);
+    expect(markCounts(svg, 'rect')).toEqual([30]);
+    expect(text).toContain('class 12 → class 13');
+    expect(text.some((t) => t.includes('7540 examples, accuracy 66.3 %'))).toBe(true);
+  });
+});
+
+describe('classTemplatesSpec at a thousand classes', () => {
+  it('renders one panel per class in class order (no explicit sort array: its expression overflowed Vega)', async () => {
+    const C = 1000;
+    const classNames = Array.from({ length: C }, (_, i) => `c${i}`);
+    const weights = Float64Array.from({ length: (2 * 2 + 1) * C }, (_, i) => Math.sin(i));
+    const spec = classTemplatesSpec({ weights, classes: C, classNames, image: { height: 2, width: 2, channels: 1, layout: 'hwc' } });
+    expect(JSON.stringify(spec).length).toBeLessThan(2_000_000);
+    const { svg, text } = await draw(spec);
+    expect(markCounts(svg, 'rect').reduce((a, b) => a + b, 0)).toBe(4 * C);
+    const headers = text.filter((t) => /^c\d+$/.test(t));
+    expect(headers).toHaveLength(C);
+    expect(headers.slice(0, 3)).toEqual(['c0', 'c1', 'c2']);
+    expect(headers.at(-1)).toBe('c999');
+  }, 60_000);
 });
