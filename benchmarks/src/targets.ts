@@ -5,9 +5,9 @@
  * it to `pnpm bench` and `pnpm bench:agree` (the conformance kit on every backend, in Node and
  * in Chromium, run by `pnpm test`).
  */
-import { BACKEND_PACKAGES, createRegistry } from '@descent/backends';
+import { BACKEND_PACKAGES, catalogue } from '@descent/backends';
 import type { BackendPackage } from '@descent/core';
-import type { ConformanceTarget } from '@descent/core/testing';
+import { packageTargets, type ConformanceTarget } from '@descent/core/testing';
 
 export interface NodeTargets {
   /** Backends that run here, in catalogue order. */
@@ -16,23 +16,17 @@ export interface NodeTargets {
   readonly skipped: { readonly id: string; readonly reason: string }[];
 }
 
-/** The catalogue's Node backends, probed: those that run here become conformance targets. */
+/** The catalogue's Node backends, probed (the kit's packageTargets): those that run here become conformance targets. */
 export async function nodeTargets(packages: readonly BackendPackage[] = BACKEND_PACKAGES): Promise<NodeTargets> {
-  const registry = createRegistry({ packages, environment: 'node' });
-  const run: ConformanceTarget[] = [];
-  const skipped: { id: string; reason: string }[] = [];
-  for (const info of registry.list()) {
-    const row = await registry.probe(info.id);
-    if (row.result.available) run.push({ id: info.id, precision: info.precision, create: () => registry.create(info.id) });
-    else skipped.push({ id: info.id, reason: row.result.reason });
-  }
-  return { run, skipped };
+  const { run, skipped } = await packageTargets(packages, { environment: 'node' });
+  // Browser-only backends are not "skipped here": they were never Node backends.
+  const node = new Set(benchBackendIds(packages));
+  return { run: [...run], skipped: skipped.filter((s) => node.has(s.id)) };
 }
 
 /** The backends `pnpm bench` measures: every Node backend of the catalogue, 'ts' (the baseline) first. */
 export function benchBackendIds(packages: readonly BackendPackage[] = BACKEND_PACKAGES): string[] {
-  return createRegistry({ packages, environment: 'node' }).list().map((b) => b.id)
-    .sort((a, b) => Number(b === 'ts') - Number(a === 'ts'));
+  return catalogue('node', packages).map((b) => b.id).sort((a, b) => Number(b === 'ts') - Number(a === 'ts'));
 }
 
 export interface PageGroup {

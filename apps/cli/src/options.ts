@@ -124,38 +124,32 @@ export function addStartOptions(cmd: Command): Command {
 }
 export interface StartOptions { model?: string; initScale: number }
 
-/** A comma-separated list of numbers, e.g. "1e-3,1e-2,0.1"; at most maxLength of them. */
-export function numberList(value: string): number[] {
-  return numberListOf(value, Infinity);
-}
-function numberListOf(value: string, maxLength: number): number[] {
-  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  if (parts.length === 0) throw new InvalidArgumentError('expected a comma-separated list of numbers.');
-  if (parts.length > maxLength) throw new InvalidArgumentError(`expected at most ${maxLength} numbers, got ${parts.length}.`);
-  return parts.map((p) => {
-    const x = parseDecimal(p);
-    if (x === undefined) throw new InvalidArgumentError(`'${p}' is not a finite decimal number.`);
-    return x;
-  });
-}
-/** numberList with a cap on its length. */
+/** A comma-separated list of at most maxLength numbers, e.g. "1e-3,1e-2,0.1". */
 export function numberListUpTo(maxLength: number): (value: string) => number[] {
-  return (value: string) => numberListOf(value, maxLength);
+  return (value: string) => {
+    const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (parts.length === 0) throw new InvalidArgumentError('expected a comma-separated list of numbers.');
+    if (parts.length > maxLength) throw new InvalidArgumentError(`expected at most ${maxLength} numbers, got ${parts.length}.`);
+    return parts.map((p) => {
+      const x = parseDecimal(p);
+      if (x === undefined) throw new InvalidArgumentError(`'${p}' is not a finite decimal number.`);
+      return x;
+    });
+  };
 }
 
-/** "from,to" with from < to (and, with a cap, both within [-cap, cap]). */
-export function range(value: string): [number, number] {
-  return rangeOf(value, Infinity);
-}
-function rangeOf(value: string, cap: number): [number, number] {
-  const xs = numberList(value);
-  if (xs.length !== 2 || !(xs[0]! < xs[1]!)) throw new InvalidArgumentError('expected "from,to" with from < to.');
-  if (!(Math.abs(xs[0]!) <= cap && Math.abs(xs[1]!) <= cap)) throw new InvalidArgumentError(`expected both ends within ±${cap}.`);
-  return [xs[0]!, xs[1]!];
-}
+/** "from,to" with from < to, both within [-cap, cap]. */
 export function rangeUpTo(cap: number): (value: string) => [number, number] {
-  return (value: string) => rangeOf(value, cap);
+  const list = numberListUpTo(Infinity);
+  return (value: string) => {
+    const xs = list(value);
+    if (xs.length !== 2 || !(xs[0]! < xs[1]!)) throw new InvalidArgumentError('expected "from,to" with from < to.');
+    if (!(Math.abs(xs[0]!) <= cap && Math.abs(xs[1]!) <= cap)) throw new InvalidArgumentError(`expected both ends within ±${cap}.`);
+    return [xs[0]!, xs[1]!];
+  };
 }
+/** "from,to" with from < to. */
+export const range = rangeUpTo(Infinity);
 
 export interface CommonOptions {
   data: string; validation: number; limit?: number; scale: number; mean: boolean;

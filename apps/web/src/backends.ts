@@ -8,7 +8,7 @@
  * the registry points the runtimes there (assetBase) before their first use.
  */
 import { BACKEND_PACKAGES, catalogue, createRegistry } from '@descent/backends';
-import type { BackendInfo, BackendPackage, BackendRegistry } from '@descent/core';
+import type { BackendPackage, BackendRegistry } from '@descent/core';
 
 /** The menu: 'auto', then every browser backend of the catalogue, in catalogue order. */
 export function menuEntries(packages: readonly BackendPackage[] = BACKEND_PACKAGES): { id: string; description: string }[] {
@@ -16,9 +16,8 @@ export function menuEntries(packages: readonly BackendPackage[] = BACKEND_PACKAG
     ...catalogue('browser', packages).map((b) => ({ id: b.id, description: b.description }))];
 }
 
-/** The browser backends, in menu order. */
-export const BROWSER_BACKEND_INFO: readonly BackendInfo[] = catalogue('browser');
-export const BROWSER_BACKENDS: readonly string[] = BROWSER_BACKEND_INFO.map((b) => b.id);
+/** The browser backends' ids, in menu order. */
+export const BROWSER_BACKENDS: readonly string[] = catalogue('browser').map((b) => b.id);
 
 /** @param assetBase URL (ending in '/') of the build's folder, where build.mjs put the assets. */
 export function createBrowserRegistry(assetBase: string): BackendRegistry {

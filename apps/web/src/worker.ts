@@ -160,13 +160,11 @@ async function runTraining(r: RunRequest): Promise<RunSummary> {
   const session = await placed(r.backend, p);
   const backendId = session.backend.id;
   const objective = objectiveOf(r.settings);
-  const base: Model = { classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
-    weights: new Float64Array(0), objective };
 
   let lastSnapshot = performance.now();
   const takeSnapshot = async (w: Float64Array | undefined) => {
     lastSnapshot = performance.now();
-    if (w) postSnapshot(await snapshotOf(base, `training on ${backendId}`, session, w));
+    if (w) postSnapshot(await snapshotOf(session.model(w, objective), `training on ${backendId}`, session));
   };
 
   // Losses go to the page in batches (SGD can run thousands of iterations a second).
@@ -220,7 +218,7 @@ async function runTraining(r: RunRequest): Promise<RunSummary> {
     const settings = reportedSettings(training.settings, { data: raw.name, validation: r.validation,
       ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.train.n);
     model = {
-      ...base, weights: result.weights, origin: `trained on ${backendId}`,
+      ...session.model(result.weights, objective), origin: `trained on ${backendId}`,
       training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
     };
     postSnapshot(await snapshotOf(model, model.origin, session));

@@ -4,7 +4,7 @@
  * options and to the record a model file keeps. The apps map their arguments or fields to
  * TrainSettings and present results; they build neither TrainOptions nor the record.
  */
-import { makeObjective, type ComputeBackend, type LossName, type Objective, type Resident } from '../backend.js';
+import { LOSS_NAMES, makeObjective, type ComputeBackend, type LossName, type Objective, type Resident } from '../backend.js';
 import { OptionError } from '../errors.js';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES, type OptimizerName, type ScheduleName } from '../optimizers/index.js';
 import { SAMPLER_NAMES, type SamplerName } from '../samplers.js';
@@ -75,7 +75,7 @@ export function trainSettings(given: Partial<TrainSettings> = {}): TrainSettings
   oneOf('strategy', s.strategy, STRATEGY_NAMES);
   oneOf('optimizer', s.optimizer, OPTIMIZER_NAMES);
   oneOf('schedule', s.schedule, SCHEDULE_NAMES);
-  oneOf('loss', s.loss, ['svm', 'softmax'] as const);
+  oneOf('loss', s.loss, LOSS_NAMES);
   if (s.sampler !== undefined) oneOf('sampler', s.sampler, SAMPLER_NAMES);
   const length = s.iterations === undefined && s.epochs === undefined && !isSearchStrategy(s.strategy) ? { epochs: DEFAULT_EPOCHS } : {};
   return { ...s, ...length };

@@ -202,8 +202,7 @@ export async function batchStudy(backend: ComputeBackend, data: Resident, object
         const j = i + rng.int(n - i);
         const tmp = pick[i]!; pick[i] = pick[j]!; pick[j] = tmp;
       }
-      const batch = pick.slice(0, b);
-      const { g, ms: elapsed } = await timeOne(batch);
+      const { g, ms: elapsed } = await timeOne(pick.subarray(0, b));
       const c = compareGradients(g, full);
       cos.push(c.cosine); rel.push(c.relativeError); ms.push(elapsed);
     }

@@ -55,8 +55,9 @@ export class RunState {
    */
   async proceed(): Promise<boolean> {
     if (this.count >= this.iterations || this.shouldStop()) return false;
-    await this.options.control?.wait();
-    await this.options.beforeIteration?.();
+    // Nothing extra on the training loop unless asked: a wait only while paused, a hook only when given.
+    if (this.options.control?.paused) await this.options.control.wait();
+    if (this.options.beforeIteration) await this.options.beforeIteration();
     return !this.shouldStop();
   }
 
