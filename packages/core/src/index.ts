@@ -98,7 +98,7 @@ export {
   isLossName, validateDesignMatrix, validateObjective, validateRows, validateWeights
 } from './losses/validate.js';
 export {
-  decodeModel, encodeModel, MODEL_FORMAT, MODEL_VERSION, weightsChecksum, type Model
+  decodeModel, encodeModel, MODEL_CHECKSUM_COVERS, MODEL_FORMAT, MODEL_VERSION, modelChecksum, weightsChecksum, type Model
 } from './model/model-file.js';
 export {
   predictImage, type Prediction

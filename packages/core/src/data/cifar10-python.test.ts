@@ -178,7 +178,7 @@ describe('CIFAR-10 python batch errors name the file and the problem', () => {
     const bytes = good();
     expect(() => readCifar10PythonBatch(bytes.subarray(0, 1000), 'data_batch_2')).toThrow(DataError);
     expect(() => readCifar10PythonBatch(bytes.subarray(0, 1000), 'data_batch_2')).toThrow(
-      "data_batch_2: truncated pickle: opcode 'BINSTRING' at byte 139 needs 9216 bytes from byte 144, but the file ends at byte 1000");
+      "data_batch_2: truncated pickle: opcode BINSTRING (0x54) at byte 139 needs 9216 bytes from byte 144, but the file ends at byte 1000");
     expect(() => readCifar10PythonBatch(bytes.subarray(0, bytes.length - 1), 'd')).toThrow(
       /d: truncated pickle: it ends at byte \d+ before its STOP opcode/);
   });

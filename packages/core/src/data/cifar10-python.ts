@@ -45,8 +45,11 @@ function labelsOf(v: unknown, source: string): ArrayLike<number> {
       throw new DataError(`${source}: labels array has dtype ${dtypeText(v.dtype)}, expected integers`);
     }
     const n = v.shape.reduce((a, b) => a * b, 1);
-    if (v.shape.length !== 1 || v.data.length !== n * t.size) {
-      throw new DataError(`${source}: labels array has shape ${v.shape.join('×')} and ${v.data.length} bytes, expected one dimension`);
+    if (v.shape.length !== 1) {
+      throw new DataError(`${source}: labels array has shape (${v.shape.join(', ')}), expected one dimension`);
+    }
+    if (v.data.length !== n * t.size) {
+      throw new DataError(`${source}: labels array of shape (${n},) and dtype ${dtypeText(v.dtype)} needs ${n * t.size} bytes, its data has ${v.data.length}`);
     }
     const dv = new DataView(v.data.buffer, v.data.byteOffset, v.data.byteLength);
     return Array.from({ length: n }, (_, i) => {

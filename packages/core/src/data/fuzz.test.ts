@@ -2,8 +2,18 @@
  * Seeded mutations of valid files (made by core's encoders) through every reader: truncation,
  * bit flips, byte edits (size fields included), and huge counts written over 4-byte fields.
  * Every input must end in a value or a DescentError, never a TypeError, RangeError or other
- * internal error, each within a few seconds. The seed is printed; FUZZ_SEED=… reruns one,
- * FUZZ_ROUNDS=… runs longer.
+ * internal error, each within a few seconds, and allocate at most 2× its declared payload
+ * plus 1 MiB (never more than MAX_INFLATED_BYTES). The seed is printed; FUZZ_SEED=… reruns
+ * one, FUZZ_ROUNDS=… runs longer (FUZZ_DEADLINE_MS=… lifts the time box; docs/architecture.md
+ * records a long run).
+ *
+ * Memory is counted, not sampled: while a reader runs, the global typed-array and ArrayBuffer
+ * constructors are replaced by proxies that add up the bytes of every buffer created (views
+ * of an existing buffer are free). The readers look those globals up at call time, so every
+ * buffer they allocate is seen. fflate keeps its own reference to Uint8Array, so the chunks
+ * its inflater hands out are counted where they are handed out (an accessor on its
+ * prototype's `ondata`); its window is bounded by the 4 KiB input pieces gunzipChecked feeds.
+ * An upper bound on the peak: freed buffers are counted too.
  */
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +26,63 @@ import { readArchive } from './archive.js';
 import { parseCifar10Meta, readCifar10Batch } from './cifar10.js';
 import { readCifar10PythonBatch, readCifar10PythonMeta } from './cifar10-python.js';
 import { makeDataset } from './dataset.js';
-import { gunzipChecked } from './gzip.js';
+import { Gunzip, Inflate } from 'fflate';
+import { gunzipChecked, MAX_INFLATED_BYTES } from './gzip.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 150);
+const DEADLINE_MS = Number(process.env.FUZZ_DEADLINE_MS ?? 25_000);
+
+const COUNTED = ['ArrayBuffer', 'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray'] as const;
+
+/** Runs fn with every typed array and ArrayBuffer it creates counted; returns the bytes created. */
+function countAllocations(fn: () => void): number {
+  let bytes = 0;
+  const g = globalThis as unknown as Record<string, unknown>;
+  const originals = COUNTED.map((name) => g[name] as (new (...a: unknown[]) => object) & { BYTES_PER_ELEMENT?: number });
+  COUNTED.forEach((name, k) => {
+    const C = originals[k]!;
+    const size = C.BYTES_PER_ELEMENT ?? 1;
+    g[name] = new Proxy(C, {
+      construct(target, args, newTarget) {
+        const a = args[0];
+        if (typeof a === 'number') bytes += a * size;
+        else if (a !== undefined && !(a instanceof originals[0]!) && typeof a === 'object') {
+          const length = (a as { length?: unknown }).length;
+          bytes += (typeof length === 'number' ? length : 0) * size;
+        }
+        return Reflect.construct(target, args, newTarget === g[name] ? target : newTarget);
+      },
+    });
+  });
+  const inflate = Inflate.prototype as unknown as Record<string, unknown>;
+  Object.defineProperty(inflate, 'ondata', {
+    configurable: true,
+    get(this: { counted?: unknown }) { return this.counted; },
+    set(this: { counted?: unknown }, cb: (chunk: Uint8Array, final: boolean) => void) {
+      this.counted = (chunk: Uint8Array, final: boolean) => { bytes += chunk.length; cb(chunk, final); };
+    },
+  });
+  try {
+    fn();
+  } finally {
+    COUNTED.forEach((name, k) => { g[name] = originals[k]; });
+    delete inflate.ondata;
+  }
+  return bytes;
+}
+
+/** What a gzip stream inflates to before its first error (its real payload, whatever its trailer says). */
+function inflatedLength(b: Uint8Array): number {
+  let n = 0;
+  try {
+    const z = new Gunzip((chunk) => { n += chunk.length; });
+    z.push(b, true);
+  } catch { /* the bytes before the error are what a reader could have produced */ }
+  return n;
+}
 
 /** mulberry32: small, seeded, enough for mutations. */
 function rng(seed: number) {
@@ -70,19 +132,38 @@ const model = new TextEncoder().encode(encodeModel({
   weights: Float64Array.from([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), objective: { loss: 'softmax', reg: 1e-4 },
 }));
 
-const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unknown }[] = [
-  { name: 'idx', valid: idxImages, read: (b) => readIdxImages(b, 'i') },
-  { name: 'idx.gz', valid: gzipSync(idxImages, { mtime: 0 }), read: (b) => readIdxImages(b, 'i.gz') },
-  { name: 'idx labels.gz', valid: encodeIdx(Uint8Array.from([1, 2, 3]), [3], { gzip: true }), read: (b) => readIdxLabels(b, 'l.gz') },
-  { name: 'cifar bin', valid: encodeCifar10Batch(img), read: (b) => readCifar10Batch(b, 'c.bin', { classNames: img.classNames }) },
-  { name: 'cifar meta txt', valid: new TextEncoder().encode('a\nb\nc\n'), read: (b) => parseCifar10Meta(new TextDecoder().decode(b), 'm.txt') },
-  { name: 'pickle batch', valid: encodeCifar10PythonBatch(img), read: (b) => readCifar10PythonBatch(b, 'p', { classNames: img.classNames }) },
-  { name: 'pickle meta', valid: encodeCifar10PythonMeta(['a', 'b', 'c']), read: (b) => readCifar10PythonMeta(b, 'pm') },
-  { name: 'tar', valid: tar, read: (b) => readArchive(b, 't.tar') },
-  { name: 'tar.gz', valid: gzipSync(tar, { mtime: 0 }), read: (b) => readArchive(b, 't.tar.gz') },
-  { name: 'gzip', valid: gzipSync(Uint8Array.from({ length: 1000 }, (_, i) => i % 7), { mtime: 0 }), read: (b) => gunzipChecked(b, 'g.gz') },
-  { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json') },
+/**
+ * The bytes an input declares a reader may produce: its own length (or what it inflates to);
+ * a model file's weights are 8 bytes per value, each at least 2 characters of text.
+ */
+const asIs = (b: Uint8Array) => b.length;
+const gzipped = (b: Uint8Array) => Math.max(b.length, inflatedLength(b));
+const modelText = (b: Uint8Array) => 4 * b.length;
+
+const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unknown; payload: (b: Uint8Array) => number }[] = [
+  { name: 'idx', valid: idxImages, read: (b) => readIdxImages(b, 'i'), payload: asIs },
+  { name: 'idx.gz', valid: gzipSync(idxImages, { mtime: 0 }), read: (b) => readIdxImages(b, 'i.gz'), payload: gzipped },
+  { name: 'idx labels.gz', valid: encodeIdx(Uint8Array.from([1, 2, 3]), [3], { gzip: true }), read: (b) => readIdxLabels(b, 'l.gz'), payload: gzipped },
+  { name: 'cifar bin', valid: encodeCifar10Batch(img), read: (b) => readCifar10Batch(b, 'c.bin', { classNames: img.classNames }), payload: asIs },
+  { name: 'cifar meta txt', valid: new TextEncoder().encode('a\nb\nc\n'), read: (b) => parseCifar10Meta(new TextDecoder().decode(b), 'm.txt'), payload: asIs },
+  { name: 'pickle batch', valid: encodeCifar10PythonBatch(img), read: (b) => readCifar10PythonBatch(b, 'p', { classNames: img.classNames }), payload: asIs },
+  { name: 'pickle meta', valid: encodeCifar10PythonMeta(['a', 'b', 'c']), read: (b) => readCifar10PythonMeta(b, 'pm'), payload: asIs },
+  { name: 'tar', valid: tar, read: (b) => readArchive(b, 't.tar'), payload: asIs },
+  { name: 'tar.gz', valid: gzipSync(tar, { mtime: 0 }), read: (b) => readArchive(b, 't.tar.gz'), payload: gzipped },
+  { name: 'gzip', valid: gzipSync(Uint8Array.from({ length: 1000 }, (_, i) => i % 7), { mtime: 0 }), read: (b) => gunzipChecked(b, 'g.gz'), payload: gzipped },
+  { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
 ];
+
+describe('the allocation counter', () => {
+  it('counts buffers created inside the readers, and not views', () => {
+    expect(countAllocations(() => { new Float64Array(1000); new Uint8Array(new ArrayBuffer(64), 8, 8); })).toBe(8064);
+    const g = gzipSync(new Uint8Array(5000), { mtime: 0 });
+    const counted = countAllocations(() => gunzipChecked(g, 'zeros.gz'));
+    expect(counted).toBeGreaterThanOrEqual(5000);
+    expect(counted).toBeLessThanOrEqual(2 * 5000 + 2 ** 20);
+    expect(Float64Array.name).toBe('Float64Array'); // restored
+  });
+});
 
 describe(`fuzz (seed ${SEED}, ${ROUNDS} inputs per reader)`, () => {
   console.log(`fuzz seed ${SEED} (rerun with FUZZ_SEED=${SEED})`);
@@ -90,16 +171,27 @@ describe(`fuzz (seed ${SEED}, ${ROUNDS} inputs per reader)`, () => {
     it(`${t.name}: every mutated input gives a value or a DescentError, quickly`, () => {
       expect(() => t.read(t.valid)).not.toThrow();
       const r = rng(SEED ^ [...t.name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-      const deadline = performance.now() + 25_000 / targets.length;
-      for (let i = 0; i < ROUNDS && performance.now() < deadline; i++) {
+      const deadline = performance.now() + DEADLINE_MS / targets.length;
+      let most = 0, over = 0, ran = 0;
+      for (let i = 0; i < ROUNDS && performance.now() < deadline; i++, ran++) {
         const input = mutate(t.valid, r);
         const t0 = performance.now();
-        try { t.read(input); } catch (e) {
-          if (!(e instanceof DescentError)) {
-            throw new Error(`${t.name}, seed ${SEED}, input ${i} (${input.length} bytes): ${String(e)}`, { cause: e });
+        const allocated = countAllocations(() => {
+          try { t.read(input); } catch (e) {
+            if (!(e instanceof DescentError)) {
+              throw new Error(`${t.name}, seed ${SEED}, input ${i} (${input.length} bytes): ${String(e)}`, { cause: e });
+            }
           }
-        }
-        expect(performance.now() - t0, `${t.name}, seed ${SEED}, input ${i}`).toBeLessThan(3000);
+        });
+        const where = `${t.name}, seed ${SEED}, input ${i}`;
+        expect(performance.now() - t0, where).toBeLessThan(3000);
+        const bound = Math.min(2 * t.payload(input) + 2 ** 20, MAX_INFLATED_BYTES);
+        expect(allocated, `${where}: bytes allocated (bound ${bound})`).toBeLessThanOrEqual(bound);
+        most = Math.max(most, allocated);
+        over = Math.max(over, allocated - 2 * t.payload(input));
+      }
+      if (ROUNDS > 1000) {
+        console.log(`${t.name}: ${ran} inputs; the most one allocated: ${most} bytes; the most above 2× its payload: ${Math.max(0, over)} bytes`);
       }
     });
   }

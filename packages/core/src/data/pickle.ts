@@ -101,7 +101,7 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
   let op = 0, opAt = 0;
   const need = (k: number) => {
     if (p + k > bytes.length) {
-      throw fail(`truncated pickle: opcode '${opName(op)}' at byte ${opAt} needs ${k} bytes from byte ${p}, ` +
+      throw fail(`truncated pickle: opcode ${opName(op)} at byte ${opAt} needs ${k} bytes from byte ${p}, ` +
         `but the file ends at byte ${bytes.length}`);
     }
   };
@@ -114,12 +114,12 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
     need(8);
     const v = view.getUint32(p, true) + view.getUint32(p + 4, true) * 2 ** 32;
     p += 8;
-    if (v > bytes.length) throw fail(`truncated pickle: opcode '${opName(op)}' at byte ${opAt} declares ${v} bytes`);
+    if (v > bytes.length) throw fail(`truncated pickle: opcode ${opName(op)} at byte ${opAt} declares ${v} bytes`);
     return v;
   };
   const line = () => {
     const end = bytes.indexOf(0x0a, p);
-    if (end < 0) throw fail(`truncated pickle: opcode '${opName(op)}' at byte ${opAt} has no end of line`);
+    if (end < 0) throw fail(`truncated pickle: opcode ${opName(op)} at byte ${opAt} has no end of line`);
     const s = latin1(bytes.subarray(p, end));
     p = end + 1;
     return s;
@@ -135,18 +135,18 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
   const memo = new Map<number, unknown>();
   const pop = () => {
     if (stack.length === 0) {
-      throw fail(`corrupt pickle: opcode '${opName(op)}' at byte ${opAt} pops an empty stack`);
+      throw fail(`corrupt pickle: opcode ${opName(op)} at byte ${opAt} pops an empty stack`);
     }
     return stack.pop();
   };
   const top = () => {
-    if (stack.length === 0) throw fail(`corrupt pickle: opcode '${opName(op)}' at byte ${opAt} needs a value on the stack`);
+    if (stack.length === 0) throw fail(`corrupt pickle: opcode ${opName(op)} at byte ${opAt} needs a value on the stack`);
     return stack[stack.length - 1];
   };
   const popMark = () => {
     const items = stack;
     const prev = metastack.pop();
-    if (!prev) throw fail(`corrupt pickle: opcode '${opName(op)}' at byte ${opAt} without a MARK`);
+    if (!prev) throw fail(`corrupt pickle: opcode ${opName(op)} at byte ${opAt} without a MARK`);
     stack = prev;
     return items;
   };
@@ -162,11 +162,11 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
     return Number(t);
   };
   const asDict = (v: unknown) => {
-    if (!(v instanceof PyDict)) throw fail(`corrupt pickle: opcode '${opName(op)}' at byte ${opAt} sets an item on a ${describe(v)}`);
+    if (!(v instanceof PyDict)) throw fail(`corrupt pickle: opcode ${opName(op)} at byte ${opAt} sets an item on a ${describe(v)}`);
     return v;
   };
   const asList = (v: unknown) => {
-    if (!Array.isArray(v)) throw fail(`corrupt pickle: opcode '${opName(op)}' at byte ${opAt} appends to a ${describe(v)}`);
+    if (!Array.isArray(v)) throw fail(`corrupt pickle: opcode ${opName(op)} at byte ${opAt} appends to a ${describe(v)}`);
     return v;
   };
   const global = (module: string, name: string) => {
@@ -295,7 +295,7 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
         break;
       }
       case 0x81: case 0x92: case 0x69: case 0x6f: // NEWOBJ, NEWOBJ_EX, INST, OBJ
-        throw fail(`unsupported Python object: opcode '${opName(op)}' at byte ${opAt} creates a class instance ` +
+        throw fail(`unsupported Python object: opcode ${opName(op)} at byte ${opAt} creates a class instance ` +
           '(only plain Python values and numpy arrays are read)');
       case 0x50: case 0x51: // PERSID, BINPERSID
         throw fail(`unsupported pickle: persistent id at byte ${opAt}`);
@@ -309,14 +309,26 @@ export function unpickle(bytes: Uint8Array, source: string): unknown {
   }
 }
 
+/** Every opcode's name as Python's pickletools gives it (protocols 0–5), for messages. */
 const OP_NAMES: Record<number, string> = {
-  0x80: 'PROTO', 0x95: 'FRAME', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x42: 'BINBYTES', 0x43: 'SHORT_BINBYTES',
-  0x8e: 'BINBYTES8', 0x96: 'BYTEARRAY8', 0x58: 'BINUNICODE', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8',
-  0x4a: 'BININT', 0x4b: 'BININT1', 0x4d: 'BININT2', 0x8a: 'LONG1', 0x8b: 'LONG4', 0x47: 'BINFLOAT',
-  0x71: 'BINPUT', 0x72: 'LONG_BINPUT', 0x68: 'BINGET', 0x6a: 'LONG_BINGET', 0x63: 'GLOBAL', 0x2e: 'STOP',
+  0x28: 'MARK', 0x29: 'EMPTY_TUPLE', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP',
+  0x42: 'BINBYTES', 0x43: 'SHORT_BINBYTES', 0x46: 'FLOAT', 0x47: 'BINFLOAT', 0x49: 'INT', 0x4a: 'BININT',
+  0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID', 0x51: 'BINPERSID',
+  0x52: 'REDUCE', 0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x56: 'UNICODE', 0x58: 'BINUNICODE',
+  0x5d: 'EMPTY_LIST', 0x61: 'APPEND', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x65: 'APPENDS',
+  0x67: 'GET', 0x68: 'BINGET', 0x69: 'INST', 0x6a: 'LONG_BINGET', 0x6c: 'LIST', 0x6f: 'OBJ',
+  0x70: 'PUT', 0x71: 'BINPUT', 0x72: 'LONG_BINPUT', 0x73: 'SETITEM', 0x74: 'TUPLE', 0x75: 'SETITEMS',
+  0x7d: 'EMPTY_DICT', 0x80: 'PROTO', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4',
+  0x85: 'TUPLE1', 0x86: 'TUPLE2', 0x87: 'TUPLE3', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x8a: 'LONG1',
+  0x8b: 'LONG4', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET', 0x90: 'ADDITEMS',
+  0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX', 0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME', 0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
 };
+/** An opcode for a message: its name and byte, e.g. NEWOBJ (0x81); never the raw byte, which may not print. */
 function opName(op: number): string {
-  return OP_NAMES[op] ?? String.fromCharCode(op);
+  const hex = `0x${op.toString(16).padStart(2, '0')}`;
+  const name = OP_NAMES[op];
+  return name ? `${name} (${hex})` : hex;
 }
 
 function isDtype(v: unknown): v is PickledDtype {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../random.js';
-import { decodeModel, encodeModel, MODEL_VERSION, type Model } from './model-file.js';
+import { decodeModel, encodeModel, MODEL_VERSION, weightsChecksum, type Model } from './model-file.js';
 import { predictImage } from './predict.js';
 
 function tinyModel(): Model {
@@ -40,11 +40,14 @@ describe('model file', () => {
 
   it('refuses corrupt files: truncated, not JSON, a changed weight, a wrong shape, another format', () => {
     const text = encodeModel(tinyModel());
-    expect(() => decodeModel(text.slice(0, text.length / 2), 'm.json')).toThrow(/m\.json is not a descent model file: invalid JSON/);
+    for (const cut of [1, 20, text.length / 2, text.length - 3, text.length - 2]) {
+      expect(() => decodeModel(text.slice(0, cut), 'm.json')).toThrow(/^m\.json is truncated: it ends after \d+ characters, inside the JSON/);
+    }
+    expect(() => decodeModel(text.replace(':', ';'), 'm.json')).toThrow(/m\.json is not a descent model file: invalid JSON/);
     expect(() => decodeModel('', 'm.json')).toThrow(/it is empty/);
     const doc = JSON.parse(text);
     doc.weights.values[4] += 1e-9;
-    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/do not match their checksum: the file is corrupt/);
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/does not match its checksum .*: it is corrupt/);
     const short = JSON.parse(text);
     short.weights.values.pop();
     expect(() => decodeModel(JSON.stringify(short), 'm.json')).toThrow(/"weights" has 20 values, expected 7×3 = 21/);
@@ -53,8 +56,52 @@ describe('model file', () => {
     expect(() => decodeModel(JSON.stringify(nan), 'm.json')).toThrow(/weight 2 \(row 0, class 2\) is null/);
     expect(() => decodeModel('{"format":"something-else"}', 'x.json')).toThrow(/x\.json: not a descent model file/);
     const unsigned = JSON.parse(text);
-    delete unsigned.weights.crc32;
-    expect(() => decodeModel(JSON.stringify(unsigned), 'm.json')).toThrow(/"weights" has no "crc32"/);
+    delete unsigned.checksum;
+    expect(() => decodeModel(JSON.stringify(unsigned), 'm.json')).toThrow(/no "checksum"/);
+  });
+
+  it('the checksum covers everything a prediction depends on, not the run notes', () => {
+    const text = encodeModel(tinyModel());
+    const edits: [string, (doc: any) => void][] = [
+      ['a mean value', (d) => { d.preprocessing.mean[3] = 0.41; }],
+      ['the scale', (d) => { d.preprocessing.scale = 1; }],
+      ['a class name', (d) => { d.classNames[1] = 'z'; }],
+      ['the layout', (d) => { d.image.layout = 'chw'; }],
+      ['the regularization', (d) => { d.objective.reg = 0.1; }],
+      ['the loss', (d) => { d.objective.loss = 'svm'; }],
+      ['a weight', (d) => { d.weights.values[0] *= -1; }],
+    ];
+    for (const [what, edit] of edits) {
+      const doc = JSON.parse(text);
+      edit(doc);
+      expect(() => decodeModel(JSON.stringify(doc), 'm.json'), what).toThrow(/m\.json: the file does not match its checksum \(over classes classNames image preprocessing weights objective\)/);
+    }
+    // Key order, whitespace and the run's notes are free: the same model reads back.
+    const doc = JSON.parse(text);
+    doc.training.note = 'annotated by hand';
+    doc.createdAt = '2027-01-01T00:00:00.000Z';
+    doc.image = { layout: doc.image.layout, channels: doc.image.channels, width: doc.image.width, height: doc.image.height };
+    expect(Array.from(decodeModel(JSON.stringify(doc, null, 2), 'm.json').weights)).toEqual(Array.from(tinyModel().weights));
+  });
+
+  it('reads version 1 files (weights-only checksum) and files with a UTF-8 byte-order mark', () => {
+    const m = tinyModel();
+    const v2 = JSON.parse(encodeModel(m));
+    const v1 = { ...v2, version: 1, weights: { ...v2.weights, crc32: weightsChecksum(m.weights) } };
+    delete v1.checksum;
+    delete v1.preprocessing.kind;
+    const back = decodeModel(JSON.stringify(v1), 'old.json');
+    expect(Array.from(back.weights)).toEqual(Array.from(m.weights));
+    expect(Array.from(back.preprocessing.mean)).toEqual(Array.from(m.preprocessing.mean));
+    v1.weights.values[0] += 1;
+    expect(() => decodeModel(JSON.stringify(v1), 'old.json')).toThrow(/old\.json: the weights do not match their checksum/);
+    expect(decodeModel(`\ufeff${encodeModel(m)}`, 'bom.json').classNames).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses a preprocessing kind it does not know, naming it', () => {
+    const doc = JSON.parse(encodeModel(tinyModel()));
+    doc.preprocessing.kind = 'features';
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/"preprocessing" has kind "features"; this descent knows "pixels"/);
   });
 
   it('predicts from raw pixels: argmax of (pixels·scale − mean, 1)·W, probabilities sum to 1', () => {

@@ -3,29 +3,37 @@
  * the web page read back.
  *
  * {
- *   "format": "descent-model", "version": 1,
+ *   "format": "descent-model", "version": 2,
  *   "classes": C, "classNames": [...], "image": { height, width, channels, layout },
- *   "preprocessing": { features, scale, bias: true, mean: [...] },   x = pixel·scale − mean, then 1
- *   "weights": { "rows": D, "cols": C, "values": [...D·C numbers, row-major...], "crc32": n },
+ *   "preprocessing": { kind: "pixels", features, scale, bias: true, mean: [...] },   x = pixel·scale − mean, then 1
+ *   "weights": { "rows": D, "cols": C, "values": [...D·C numbers, row-major...] },
  *   "objective": { loss, reg, delta },
+ *   "checksum": { "crc32": n, "covers": "classes classNames image preprocessing weights objective" },
  *   "training": { free-form settings, metrics and history summary of the run },
  *   "createdAt": ISO time
  * }
  *
  * Weights are plain JSON numbers: JavaScript prints the shortest text that reads back as the
- * same float64, so the round trip is exact and the file stays readable by any tool. The
- * CRC-32 of the weights' little-endian float64 bytes catches a digit changed by hand or by a
- * broken copy, which JSON parsing alone would not.
+ * same float64, so the round trip is exact and the file stays readable by any tool.
+ *
+ * The checksum catches a digit changed by hand or by a broken copy, which JSON parsing alone
+ * would not. Version 2 covers everything that changes a prediction (see modelChecksum);
+ * version 1 files, whose "weights.crc32" covered the weights alone, are still read.
+ * Version 2 is also the version the features issue (preprocessing kind "features", label
+ * values) and the speed issue extend before the next release, so users see one bump.
  */
 import type { Objective } from '../backend.js';
 import { LOSS_NAMES } from '../backend.js';
 import type { ImageShape } from '../data/dataset.js';
 import { crc32 } from '../data/gzip.js';
-import { preprocessingFromJSON, preprocessingToJSON, type Preprocessing } from '../data/preprocess.js';
+import { preprocessingFromJSON, preprocessingToJSON, type Preprocessing, type PreprocessingJSON } from '../data/preprocess.js';
 import { DataError } from '../errors.js';
 
 export const MODEL_FORMAT = 'descent-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+
+/** What the version 2 checksum covers, in the order it reads them (written into the file). */
+export const MODEL_CHECKSUM_COVERS = 'classes classNames image preprocessing weights objective';
 
 export interface Model {
   readonly classNames: readonly string[];
@@ -39,12 +47,36 @@ export interface Model {
   readonly createdAt?: string;
 }
 
-/** CRC-32 of the weights as little-endian float64 bytes. */
-export function weightsChecksum(w: Float64Array): number {
+/** CRC-32 of the weights as little-endian float64 bytes (version 1's checksum), continuing `crc`. */
+export function weightsChecksum(w: Float64Array, crc = 0): number {
   const bytes = new Uint8Array(w.length * 8);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < w.length; i++) view.setFloat64(i * 8, w[i]!, true);
-  return crc32(bytes);
+  return crc32(bytes, crc);
+}
+
+/** JSON with every object's keys sorted: one text for one value, whatever order a file used. */
+function canonicalJSON(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJSON(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * The version 2 checksum: CRC-32 of the canonical JSON (keys sorted, shortest numbers) of
+ * { classes, classNames, image, preprocessing, objective }, a newline, then the weights as
+ * little-endian float64 bytes. Everything a prediction or a reported loss depends on; not
+ * "training" or "createdAt", which describe the run and may be annotated.
+ */
+export function modelChecksum(parts: { classNames: readonly string[]; image: ImageShape;
+  preprocessing: PreprocessingJSON; objective: Objective; weights: Float64Array }): number {
+  const head = canonicalJSON({ classes: parts.classNames.length, classNames: parts.classNames, image: parts.image,
+    preprocessing: parts.preprocessing, objective: parts.objective });
+  return weightsChecksum(parts.weights, crc32(new TextEncoder().encode(`${head}\n`)));
 }
 
 export function encodeModel(model: Model): string {
@@ -53,15 +85,21 @@ export function encodeModel(model: Model): string {
   if (model.weights.length !== d * classes) {
     throw new DataError(`model: weights have ${model.weights.length} values; features ${model.preprocessing.features} + bias and ${classes} classes need ${d * classes}`);
   }
+  const image = { height: model.image.height, width: model.image.width, channels: model.image.channels,
+    layout: model.image.layout };
+  const preprocessing = preprocessingToJSON(model.preprocessing);
+  const objective = objectiveOf(model.objective);
+  const crc = modelChecksum({ classNames: model.classNames, image, preprocessing, objective, weights: model.weights });
   return `${JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     classes,
     classNames: model.classNames,
-    image: model.image,
-    preprocessing: preprocessingToJSON(model.preprocessing),
-    weights: { rows: d, cols: classes, values: Array.from(model.weights), crc32: weightsChecksum(model.weights) },
-    objective: model.objective,
+    image,
+    preprocessing: { kind: 'pixels', ...preprocessing },
+    weights: { rows: d, cols: classes, values: Array.from(model.weights) },
+    objective,
+    checksum: { crc32: crc, covers: MODEL_CHECKSUM_COVERS },
     ...(model.training ? { training: model.training } : {}),
     createdAt: model.createdAt ?? new Date().toISOString(),
   })}\n`;
@@ -69,16 +107,35 @@ export function encodeModel(model: Model): string {
 
 type Json = Record<string, unknown>;
 
+/** The objective's defined fields only (a delta of undefined is left out, as JSON would). */
+function objectiveOf(o: Objective): Objective {
+  return { loss: o.loss, reg: o.reg, ...(o.delta !== undefined ? { delta: o.delta } : {}) };
+}
+
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 
+/** A JSON.parse error at the very end of the text: the text is a prefix of a document. */
+function endsInsideJSON(text: string, message: string): boolean {
+  if (/Unexpected end of JSON input/.test(message)) return true;
+  const at = /at position (\d+)/.exec(message);
+  return at !== null && Number(at[1]) >= text.trimEnd().length;
+}
+
 /** Parse and check a model file's text; every problem names the file and the field. */
 export function decodeModel(text: string, source = 'model'): Model {
+  // A UTF-8 byte-order mark (editors on Windows add one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${source} is not a descent model file: ${text.trim() === '' ? 'it is empty' : `invalid JSON (${(e as Error).message})`}`);
+    if (text.trim() === '') throw new DataError(`${source} is not a descent model file: it is empty`);
+    const message = (e as Error).message;
+    if (endsInsideJSON(text, message)) {
+      throw new DataError(`${source} is truncated: it ends after ${text.length} characters, inside the JSON (an interrupted copy or download?)`);
+    }
+    throw new DataError(`${source} is not a descent model file: invalid JSON (${message})`);
   }
   const fail = (what: string): never => { throw new DataError(`${source}: ${what}`); };
   if (!isObject(doc) || doc.format !== MODEL_FORMAT) fail(`not a descent model file (no "format": "${MODEL_FORMAT}")`);
@@ -97,6 +154,10 @@ export function decodeModel(text: string, source = 'model'): Model {
     || (image.layout !== 'hwc' && image.layout !== 'chw')) {
     fail(`"image" must give height, width, channels and layout ('hwc' or 'chw')`);
   }
+  const version = m.version as number;
+  if (version >= 2 && isObject(m.preprocessing) && m.preprocessing.kind !== 'pixels') {
+    fail(`"preprocessing" has kind ${JSON.stringify(m.preprocessing.kind)}; this descent knows "pixels" (upgrade descent to read other kinds)`);
+  }
   const preprocessing = preprocessingFromJSON(m.preprocessing, `${source}: "preprocessing"`);
   const features = (image.height as number) * (image.width as number) * (image.channels as number);
   if (preprocessing.features !== features) fail(`preprocessing has ${preprocessing.features} features but images have ${features}`);
@@ -113,11 +174,29 @@ export function decodeModel(text: string, source = 'model'): Model {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`weight ${i} (row ${Math.floor(i / classes)}, class ${i % classes}) is ${JSON.stringify(v)}, not a finite number`);
     weights[i] = v as number;
   }
-  if (typeof w.crc32 !== 'number') fail(`"weights" has no "crc32" (the CRC-32 of the values as little-endian float64)`);
-  if (w.crc32 !== weightsChecksum(weights)) fail(`the weights do not match their checksum: the file is corrupt`);
   const o = m.objective as Json;
-  if (!isObject(o) || !(LOSS_NAMES as readonly unknown[]).includes(o.loss) || typeof o.reg !== 'number') {
-    fail(`"objective" must give loss (${LOSS_NAMES.join(' or ')}) and reg`);
+  if (!isObject(o) || !(LOSS_NAMES as readonly unknown[]).includes(o.loss) || typeof o.reg !== 'number'
+    || (o.delta !== undefined && typeof o.delta !== 'number')) {
+    fail(`"objective" must give loss (${LOSS_NAMES.join(' or ')}), reg and optionally delta, as numbers`);
+  }
+  if (version === 1) {
+    if (typeof w.crc32 !== 'number') fail(`"weights" has no "crc32" (the CRC-32 of the values as little-endian float64)`);
+    if (w.crc32 !== weightsChecksum(weights)) fail(`the weights do not match their checksum: the file is corrupt`);
+  } else {
+    const c = m.checksum as Json;
+    if (!isObject(c) || typeof c.crc32 !== 'number') fail(`no "checksum": { "crc32": n } (it covers ${MODEL_CHECKSUM_COVERS})`);
+    const pj = m.preprocessing as Json;
+    const expected = modelChecksum({
+      classNames: m.classNames as string[],
+      image: { height: image.height, width: image.width, channels: image.channels, layout: image.layout } as ImageShape,
+      preprocessing: { features: pj.features, scale: pj.scale, bias: pj.bias, mean: pj.mean } as PreprocessingJSON,
+      objective: objectiveOf(o as unknown as Objective),
+      weights,
+    });
+    if (c.crc32 !== expected) {
+      fail(`the file does not match its checksum (over ${MODEL_CHECKSUM_COVERS}): it is corrupt or was edited; `
+        + `a prediction from it could not be trusted`);
+    }
   }
   return {
     classNames: m.classNames as string[],
