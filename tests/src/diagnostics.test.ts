@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  accuracy, confusionFromPredictions, confusionMatrix, landscape1D, landscape2D, LECTURE_STEP_SIZES,
+  accuracy, confusionFromPredictions, confusionMatrix, LANDSCAPE_CAPS, landscape1D, landscape2D, LECTURE_STEP_SIZES,
   Random, stepSizeSweep, type Objective,
 } from '@descent/core';
 import { blobs, f32, f64 } from './helpers.js';
@@ -67,6 +67,17 @@ describe('loss landscapes', () => {
       const tol = backend.precision === 'float64' ? 1e-10 : 1e-4;
       fast.losses.forEach((l, i) => expect(Math.abs(l - exact.losses[i]!)).toBeLessThan(tol * Math.max(1, Math.abs(l))));
     }
+  });
+
+  it('refuses sizes beyond LANDSCAPE_CAPS for any caller, before evaluating anything', async () => {
+    const { backend, data, w } = await setup();
+    const o = objectives[0]!;
+    await expect(landscape1D(backend, data, o, w, new Random(1), { points: LANDSCAPE_CAPS.points1D + 1 }))
+      .rejects.toThrow(`points per axis must be an integer from 2 to ${LANDSCAPE_CAPS.points1D} (LANDSCAPE_CAPS, 1-D); got ${LANDSCAPE_CAPS.points1D + 1}`);
+    await expect(landscape2D(backend, data, o, w, new Random(1), { points: LANDSCAPE_CAPS.points2D + 1 }))
+      .rejects.toThrow(/from 2 to 501 \(LANDSCAPE_CAPS, 2-D\)/);
+    await expect(landscape1D(backend, data, o, w, new Random(1), { range: [-1e308, 1e308] })).rejects.toThrow(/within ±10000/);
+    expect((await landscape2D(backend, data, o, w, new Random(1), { points: LANDSCAPE_CAPS.points2D, range: [-1e4, 1e4] })).losses).toHaveLength(501 * 501);
   });
 
   it("random directions get the weights' norm by default", async () => {

@@ -3,6 +3,8 @@
  * seconds to minutes and its memory bounded; a value above its cap is refused where the option
  * is parsed, with exit status 2.
  */
+import { LANDSCAPE_CAPS } from '@descent/core';
+
 export const CAPS = {
   /** train/search --iterations: 10⁶ updates or proposals (the loss history is 8 MB). */
   iterations: 1_000_000,
@@ -20,12 +22,12 @@ export const CAPS = {
   h: 1,
   /** gradcheck --show: table rows printed. */
   show: 100_000,
-  /** landscape --points with --dims 1. */
-  points1D: 10_001,
+  /** landscape --points with --dims 1 (core's LANDSCAPE_CAPS, which the web page uses too). */
+  points1D: LANDSCAPE_CAPS.points1D,
   /** landscape --points with --dims 2 (per axis: 501² losses, about 2 MB). */
-  points2D: 501,
+  points2D: LANDSCAPE_CAPS.points2D,
   /** landscape --range: |from| and |to|. */
-  range: 1e4,
+  range: LANDSCAPE_CAPS.range,
   /** --init-scale, --search-scale, --search-step: the scale of a random W or step. */
   weightScale: 10,
   /** sweep --sizes: list length. */

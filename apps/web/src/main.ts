@@ -9,8 +9,10 @@ import {
 import type { BackendChoice, LossName, OptimizerName, SamplerName, ScheduleName, StrategyName } from '@descent/core';
 import { BROWSER_BACKENDS, menuEntries } from './backends.js';
 import { WorkerClient } from './client.js';
-import type {
-  DataInfo, DiagnosticOptions, Evaluation, ProbeRowMessage, RunRequest, RunSummary, Snapshot, WorkerEvent,
+import {
+  count, TOOL_CAPS,
+  type DataInfo, type DiagnosticOptions, type Evaluation, type ProbeRowMessage, type RunRequest, type RunSummary, type Snapshot,
+  type WorkerEvent,
 } from './protocol.js';
 
 type Views = typeof import('./views.js');
@@ -142,7 +144,8 @@ function showProbe(r: ProbeRowMessage): void {
 function showData(d: DataInfo): void {
   state.data = d;
   const { image: im } = d;
-  $('data-summary').textContent = `${d.name}: ${d.train} training, ${d.validation} validation and ${d.test} test images, `
+  $('data-summary').textContent = `${d.name}: ${d.train}${d.train < d.available ? ` (of ${d.available})` : ''} training, `
+    + `${d.validation} validation and ${d.test} test images, `
     + `${im.height}×${im.width}${im.channels > 1 ? `×${im.channels}` : ''}, ${d.classNames.length} classes.`;
   $('data-notes').replaceChildren(...d.notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   drawSamples();
@@ -192,6 +195,9 @@ async function loadData(load: () => Promise<DataInfo>, what: string): Promise<vo
     const d = await load();
     await viewsReady;
     clearModelViews();
+    // "Training rows" starts at the data set's default (a limit for a large one), so that the
+    // form, the summary and the next run agree.
+    $<HTMLInputElement>('limit').value = d.defaultLimit !== undefined ? String(d.defaultLimit) : '';
     showData(d);
     setMessage('data-message', `Loaded ${what}.`, 'ok');
   } catch (e) {
@@ -203,53 +209,92 @@ async function loadData(load: () => Promise<DataInfo>, what: string): Promise<vo
 
 // ---- training ----
 
-function num(id: string): number {
-  return Number($<HTMLInputElement>(id).value);
+/** A field's name as the page shows it (its label), for messages. */
+function fieldName(input: HTMLInputElement): string {
+  return input.labels?.[0]?.textContent?.trim() || input.getAttribute('aria-label') || input.id;
 }
 
-function optionalInt(id: string): number | undefined {
-  const v = $<HTMLInputElement>(id).value.trim();
-  return v === '' ? undefined : Number(v);
+/**
+ * A number field's value, or undefined when it is empty. A number input whose text is not a
+ * number ("1e", "-", "1.2.3") reads as empty to scripts; validity.badInput tells the two apart,
+ * and the message names the field instead of reading it as 0 or as "use the default".
+ */
+function optionalNum(id: string, want: string): number | undefined {
+  const input = $<HTMLInputElement>(id);
+  if (input.validity.badInput) throw new Error(`${fieldName(input)} must be ${want}; what is typed there is not a number`);
+  const v = input.value.trim();
+  if (v === '') return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new Error(`${fieldName(input)} must be ${want}; got “${v}”`);
+  return x;
 }
+
+/** A number field that must be filled in, checked: a message naming the field when it is empty, not a number, or not `want`. */
+function num(id: string, want = 'a number', ok: (v: number) => boolean = () => true): number {
+  const v = optionalNum(id, want);
+  if (v === undefined) throw new Error(`${fieldName($<HTMLInputElement>(id))} is empty: it must be ${want}`);
+  if (!ok(v)) throw new Error(`${fieldName($<HTMLInputElement>(id))} must be ${want}; got “${v}”`);
+  return v;
+}
+
+/** An optional field, checked when filled in. */
+function optional(id: string, want: string, ok: (v: number) => boolean): number | undefined {
+  const v = optionalNum(id, want);
+  if (v !== undefined && !ok(v)) throw new Error(`${fieldName($<HTMLInputElement>(id))} must be ${want}; got “${v}”`);
+  return v;
+}
+
+/**
+ * A setting whose field is hidden because it does not apply (SVM margin with softmax, momentum
+ * with plain SGD, …): read when it holds a number, else left to core's default.
+ */
+function setting(id: string, want = 'a number', ok: (v: number) => boolean = () => true): number | undefined {
+  if ($(id).hidden) {
+    try { return optional(id, want, ok); } catch { return undefined; }
+  }
+  return num(id, want, ok);
+}
+
+const isWhole = (v: number) => Number.isInteger(v) && v >= 1;
 
 function readSettings(): RunRequest {
   const sampler = $<HTMLSelectElement>('sampler').value;
-  const batchSize = optionalInt('batch-size');
-  const limit = optionalInt('limit');
-  const checks: [string, number, (v: number) => boolean, string][] = [
-    ['Regularization', num('reg'), (v) => v >= 0, 'a number ≥ 0'],
-    ['Learning rate', num('lr'), (v) => v > 0, 'a number > 0'],
-    ['Run length', num('length'), (v) => v > 0, 'a number > 0'],
-    ['Seed', num('seed'), Number.isInteger, 'an integer'],
-    ['Validation rows', num('validation'), (v) => v >= 0 && (v < 1 || Number.isInteger(v)), 'a fraction below 1 or a whole number of rows'],
-  ];
-  if (batchSize !== undefined) checks.push(['Batch size', batchSize, (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1']);
-  if (limit !== undefined) checks.push(['Training rows', limit, (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1']);
-  if ($<HTMLSelectElement>('length-unit').value === 'iterations') checks.push(['Run length', num('length'), Number.isInteger, 'a whole number of iterations']);
-  for (const [name, v, ok, want] of checks) {
-    if (!(Number.isFinite(v) && ok(v))) throw new Error(`${name} must be ${want}; got “${String(v)}”`);
-  }
-  const length = num('length');
   const byIterations = $<HTMLSelectElement>('length-unit').value === 'iterations';
+  // Read in the order the form shows them, so the first message is about the first bad field.
+  const reg = num('reg', 'a number ≥ 0', (v) => v >= 0);
+  const delta = setting('delta');
+  const learningRate = setting('lr', 'a number > 0', (v) => v > 0);
+  const momentum = setting('momentum');
+  const stepEvery = setting('step-every');
+  const stepFactor = setting('step-factor');
+  const decay = setting('decay');
+  const batchSize = optional('batch-size', 'a whole number ≥ 1', isWhole);
+  const length = byIterations ? num('length', 'a whole number of iterations ≥ 1', isWhole) : num('length', 'a number > 0', (v) => v > 0);
+  const seed = num('seed', 'an integer', Number.isInteger);
+  const initScale = num('init-scale', 'a number ≥ 0', (v) => v >= 0);
+  const searchScale = setting('search-scale');
+  const searchStep = setting('search-step');
+  const validation = num('validation', 'a fraction below 1 or a whole number of rows', (v) => v >= 0 && (v < 1 || Number.isInteger(v)));
+  const limit = optional('limit', 'a whole number ≥ 1', isWhole);
   return {
     backend: selectedBackend(),
     // core checks the names and fills in what the form leaves out.
     settings: trainSettings({
       loss: $<HTMLSelectElement>('loss').value as LossName,
-      reg: num('reg'), delta: num('delta'),
+      reg, delta,
       strategy: $<HTMLSelectElement>('strategy').value as StrategyName,
       optimizer: $<HTMLSelectElement>('optimizer').value as OptimizerName,
-      learningRate: num('lr'), momentum: num('momentum'),
+      learningRate, momentum,
       schedule: $<HTMLSelectElement>('schedule').value as ScheduleName,
-      stepEvery: num('step-every'), stepFactor: num('step-factor'), decay: num('decay'),
+      stepEvery, stepFactor, decay,
       batchSize, ...(sampler ? { sampler: sampler as SamplerName } : {}),
       ...(byIterations ? { iterations: length } : { epochs: length }),
-      seed: num('seed'), initScale: num('init-scale'), searchScale: num('search-scale'), searchStep: num('search-step'),
+      seed, initScale, searchScale, searchStep,
     }),
     ...(limit !== undefined ? { limit } : {}),
-    validation: num('validation'),
+    validation,
     resume: $<HTMLInputElement>('resume').checked,
-    paceMs: num('pace'),
+    paceMs: Number($<HTMLSelectElement>('pace').value),
   };
 }
 
@@ -339,6 +384,7 @@ function onEvent(e: WorkerEvent): void {
       scheduleStatus();
       break;
     case 'snapshot': showSnapshot(e.snapshot); break;
+    case 'data': showData(e.info); break;
     case 'state':
       if (state.run !== 'stopping') setRunState(e.state);
       scheduleStatus();
@@ -366,7 +412,7 @@ async function startRun(): Promise<void> {
     scheduleLossChart(true);
     const ev = state.evaluations.at(-1);
     $('run-status').textContent = `${r.status === 'completed' ? 'Done' : r.status === 'stopped' ? 'Stopped' : 'Diverged'}: `
-      + `${r.iterations} iterations (${r.epochs.toFixed(2)} epochs) on ${r.backend} in ${r.seconds.toFixed(2)} s; `
+      + `${count(r.iterations, 'iteration')} (${r.epochs.toFixed(2)} epochs) on ${r.backend} in ${r.seconds.toFixed(2)} s; `
       + `final loss ${r.finalLoss.toPrecision(4)}`
       + (ev?.validationAccuracy !== undefined ? `, validation accuracy ${(100 * ev.validationAccuracy).toFixed(1)} %` : '')
       + `, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
@@ -419,11 +465,21 @@ async function openModel(file: File): Promise<void> {
 
 // ---- the lecture's tools ----
 
+/** The tool's own fields first, then the objective and W's seed and scale from the training form. */
 function diagnosticOptions(examplesId: string): DiagnosticOptions {
-  const examples = optionalInt(examplesId);
-  if (examples !== undefined && !(Number.isInteger(examples) && examples >= 1)) throw new Error('Training rows must be a whole number ≥ 1');
-  return { backend: selectedBackend(), loss: $<HTMLSelectElement>('loss').value as DiagnosticOptions['loss'], reg: num('reg'),
-    delta: num('delta'), seed: num('seed'), initScale: num('init-scale'), ...(examples !== undefined ? { examples } : {}) };
+  const examples = optional(examplesId, 'a whole number ≥ 1', isWhole);
+  return { backend: selectedBackend(), loss: $<HTMLSelectElement>('loss').value as DiagnosticOptions['loss'],
+    reg: num('reg', 'a number ≥ 0', (v) => v >= 0), delta: setting('delta') ?? 1, seed: num('seed', 'an integer', Number.isInteger),
+    initScale: num('init-scale', 'a number ≥ 0', (v) => v >= 0), ...(examples !== undefined ? { examples } : {}) };
+}
+
+/** A landscape's points and range, within the CLI's caps. */
+function landscapeOptions(prefix: 'l1' | 'l2'): { points: number; range: number } {
+  const cap = prefix === 'l1' ? TOOL_CAPS.points1D : TOOL_CAPS.points2D;
+  return {
+    points: num(`${prefix}-points`, `a whole number from 2 to ${cap}`, (v) => Number.isInteger(v) && v >= 2 && v <= cap),
+    range: num(`${prefix}-range`, `a number > 0, at most ${TOOL_CAPS.range}`, (v) => v > 0 && v <= TOOL_CAPS.range),
+  };
 }
 
 function tool(formId: string, messageId: string, run: () => Promise<void>): void {
@@ -455,21 +511,24 @@ tool('sweep-form', 'sweep-message', async () => {
 });
 
 tool('l1-form', 'l1-message', async () => {
-  const r = await client.call('landscape1d', { ...diagnosticOptions('l1-examples'), points: num('l1-points'), range: num('l1-range') });
+  const shape = landscapeOptions('l1');
+  const r = await client.call('landscape1d', { ...diagnosticOptions('l1-examples'), ...shape });
   await views!.drawChart($('l1-chart'), views!.landscape1DChart(r));
   setMessage('l1-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
 });
 
 tool('l2-form', 'l2-message', async () => {
-  const r = await client.call('landscape2d', { ...diagnosticOptions('l2-examples'), points: num('l2-points'), range: num('l2-range') });
+  const shape = landscapeOptions('l2');
+  const r = await client.call('landscape2d', { ...diagnosticOptions('l2-examples'), ...shape });
   await views!.drawChart($('l2-chart'), views!.landscape2DChart(r));
   setMessage('l2-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
 });
 
 tool('gc-form', 'gc-message', async () => {
-  const samples = optionalInt('gc-samples');
+  const h = num('gc-h', 'a number > 0, at most 1', (v) => v > 0 && v <= 1);
+  const samples = optional('gc-samples', 'a whole number ≥ 1', isWhole);
   const r = await client.call('gradcheck', { ...diagnosticOptions('gc-examples'), method: $<HTMLSelectElement>('gc-method').value as 'centered' | 'forward',
-    h: num('gc-h'), ...(samples !== undefined ? { samples } : {}), via: $<HTMLSelectElement>('gc-via').value as 'linearity' | 'backend' });
+    h, ...(samples !== undefined ? { samples } : {}), via: $<HTMLSelectElement>('gc-via').value as 'linearity' | 'backend' });
   const worst = [...r.rows].sort((a, b) => b.relativeError - a.relativeError).slice(0, 25);
   const summary = document.createElement('p');
   summary.className = 'gc-summary';
@@ -477,10 +536,11 @@ tool('gc-form', 'gc-message', async () => {
   verdict.className = `verdict ${r.verdict}`;
   verdict.textContent = r.verdict;
   summary.append('Verdict: ', verdict, ` — ${r.explanation}. Max relative error ${r.maxRelativeError.toExponential(2)}, mean ${r.meanRelativeError.toExponential(2)}`
-    + `; ${r.kinked} of ${r.rows.length} coordinates crossed a hinge kink.`);
+    + `; ${r.kinked} of ${count(r.rows.length, 'coordinate')} crossed a hinge kink.`);
   const table = document.createElement('table');
   table.className = 'gc';
-  table.createCaption().textContent = worst.length < r.rows.length ? `The ${worst.length} worst of ${r.rows.length} coordinates` : `All ${r.rows.length} coordinates checked, worst first`;
+  table.createCaption().textContent = worst.length < r.rows.length ? `The ${worst.length} worst of ${r.rows.length} coordinates`
+    : r.rows.length === 1 ? 'The one coordinate checked' : `All ${r.rows.length} coordinates checked, worst first`;
   const head = table.createTHead().insertRow();
   for (const h of ['W[row, class]', 'analytic', 'numerical', 'relative error', 'kinks']) {
     const th = document.createElement('th');

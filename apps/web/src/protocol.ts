@@ -39,12 +39,33 @@ export interface SampleImage {
   readonly pixels: Uint8Array;
 }
 
+/**
+ * Upper bounds of the tools' sizes: core's LANDSCAPE_CAPS, which the CLI's options use too.
+ * The page refuses a larger value naming the field; core refuses it in the worker as well.
+ */
+export { LANDSCAPE_CAPS as TOOL_CAPS } from '@descent/core';
+
+/** "1 iteration", "2 iterations": a count and its noun. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 export interface DataInfo {
   readonly name: string;
   readonly source: string;
   readonly classNames: readonly string[];
   readonly image: ImageShape;
+  /** Training rows used: after the validation split and the limit. */
   readonly train: number;
+  /** Training rows after the validation split, before the limit. */
+  readonly available: number;
+  /** The limit the prepared data has (undefined: all rows). */
+  readonly limit?: number;
+  /**
+   * What "Training rows" starts at for this data set: a limit for a large one (the page fills
+   * the field in, so the form, the summary and the run agree), undefined for all rows.
+   */
+  readonly defaultLimit?: number;
   readonly validation: number;
   readonly test: number;
   readonly features: number;
@@ -153,4 +174,6 @@ export type WorkerEvent =
   | { readonly event: 'losses'; readonly first: number; readonly losses: Float64Array; readonly evaluations: readonly Evaluation[];
       readonly epoch: number; readonly learningRate?: number }
   | { readonly event: 'snapshot'; readonly snapshot: Snapshot }
+  /** The prepared data changed (a run or a tool split it again, e.g. for other "Training rows"): what the summary shows. */
+  | { readonly event: 'data'; readonly info: DataInfo }
   | { readonly event: 'state'; readonly state: 'running' | 'paused' };

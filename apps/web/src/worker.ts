@@ -10,9 +10,10 @@ import {
 } from '@descent/core';
 import { BROWSER_BACKENDS, createBrowserRegistry } from './backends.js';
 import { EMBEDDED_FILES, embeddedData, prepare, sampleRows, userData, type Prepared, type RawData } from './worker/data.js';
-import type {
-  DataInfo, DiagnosticOptions, Evaluation, Methods, MethodName, ProbeRowMessage, Reply, Request, RunRequest, RunSummary, Snapshot,
-  WorkerEvent,
+import {
+  count, TOOL_CAPS,
+  type DataInfo, type DiagnosticOptions, type Evaluation, type Methods, type MethodName, type ProbeRowMessage, type Reply, type Request,
+  type RunRequest, type RunSummary, type Snapshot, type WorkerEvent,
 } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -22,7 +23,10 @@ const registry = createBrowserRegistry(assetBase);
 
 /** Rows of the validation split (the CLI's default: a tenth of the training rows). */
 const DEFAULT_VALIDATION = 0.1;
-/** Above this many training rows the page trains on the first LARGE_LIMIT unless told otherwise. */
+/**
+ * A data set with more than 1.5× this many training rows starts with "Training rows" at this
+ * limit (dataInfo's defaultLimit: the page fills the field in; the run uses what the field says).
+ */
 const LARGE_LIMIT = 10000;
 const SAMPLE_COUNT = 16;
 
@@ -35,11 +39,51 @@ let prepared: { value: Prepared; fitted: boolean } | undefined;
 let model: CurrentModel | undefined;
 /** One core Session per backend id, created once and reused by every run and panel. */
 const sessions = new Map<string, Promise<Session>>();
+/** Set while a run is paused: `release` lets it go on. */
+interface Hold {
+  readonly released: Promise<void>;
+  readonly release: () => void;
+}
+
 /**
  * The run in progress, on its session (whose placed data it owns until it ends); `finished`
  * settles once it has fully finished (its model set, its reply sent).
+ *
+ * Pausing holds the run in its beforeIteration hook (not RunControl.pause(), which would leave
+ * the worker unsure whether a step is still under way): once it rests there, the snapshot the
+ * page shows and every tool panel see exactly the weights it resumes from, and the panels,
+ * which work on its session and placed data, finish before it takes its next step.
  */
-let run: { run: TrainingRun; session: Session; finished: Promise<void>; snapshot: () => Promise<void> } | undefined;
+interface ActiveRun {
+  run: TrainingRun;
+  readonly session: Session;
+  /** The weights it starts from: what a panel sees when it is paused before its first step. */
+  readonly start: Float64Array;
+  readonly finished: Promise<void>;
+  /** Iterations done so far. */
+  done: number;
+  hold: Hold | undefined;
+  /** True while it waits in its hook (between two steps, paused or waiting for panels). */
+  resting: boolean;
+  /** Called when it next comes to rest (see restOf). */
+  readonly restWaiters: (() => void)[];
+  /** Tool panels working on its session while it is paused. */
+  readonly panels: Set<Promise<unknown>>;
+  snapshot: () => Promise<void>;
+}
+let run: ActiveRun | undefined;
+
+/**
+ * Everything that reads or replaces the prepared data and what is placed on the sessions
+ * (loading data, opening a model, starting a run, a tool panel) runs one at a time, so none
+ * of them releases data another is still using.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const next = queue.then(work, work);
+  queue = next.catch(() => undefined);
+  return next;
+}
 
 function post(e: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(e, transfer);
@@ -50,10 +94,17 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 function dataInfo(): DataInfo {
   const r = raw!;
   const p = prepared!.value;
+  // Training rows after the validation split, before the limit.
+  const available = r.train.n - p.validation.n;
+  const suggested = defaultLimit(r);
   return {
     name: r.name, source: r.source, classNames: r.train.classNames, image: r.train.image,
-    train: p.train.n, validation: p.validation.n, test: p.test.n, features: r.train.features,
-    notes: [...r.notes, ...(p.limit !== undefined && p.limit < r.train.n ? [`training on the first ${p.limit} training rows (set “Training rows” to use more)`] : [])],
+    train: p.train.n, available, validation: p.validation.n, test: p.test.n, features: r.train.features,
+    ...(p.limit !== undefined ? { limit: p.limit } : {}), ...(suggested !== undefined ? { defaultLimit: suggested } : {}),
+    notes: [...r.notes, ...(p.train.n < available
+      ? [`training on the first ${count(p.train.n, 'training row')} of ${available}`
+        + `${p.limit === suggested ? ', the default for a data set this large' : ''} (“Training rows” under More settings: empty it to use all)`]
+      : [])],
     samples: sampleRows(r.test, SAMPLE_COUNT).map((index) => ({ index, label: r.test.labels[index]!, pixels: imageAt(r.test, index).slice() })),
   };
 }
@@ -85,13 +136,16 @@ async function preparedFor(o: { seed: number; validation: number; limit: number 
   if (same) return cur;
   const value = prepare(raw, { seed: o.seed, validation: o.validation, limit: o.limit, ...(o.preprocessing ? { preprocessing: o.preprocessing } : {}) });
   await setPrepared({ value, fitted: !o.preprocessing });
+  // The page's data summary follows the rows actually in use.
+  post({ event: 'data', info: dataInfo() });
   return value;
 }
 
 /** Prepared data for the current model (its preprocessing), or fitted afresh when there is none. */
 function preparedForModel(seed: number): Promise<Prepared> {
   const cur = prepared?.value;
-  return preparedFor({ seed: cur?.seed ?? seed, validation: cur?.validationSpec ?? DEFAULT_VALIDATION, limit: cur?.limit ?? (raw ? defaultLimit(raw) : undefined),
+  return preparedFor({ seed: cur?.seed ?? seed, validation: cur?.validationSpec ?? DEFAULT_VALIDATION,
+    limit: cur ? cur.limit : raw ? defaultLimit(raw) : undefined,
     ...(model ? { preprocessing: model.preprocessing } : {}) });
 }
 
@@ -150,9 +204,16 @@ function postSnapshot(s: Snapshot): void {
 
 // ---- training ----
 
+/** Starts a run (one at a time, after whatever uses the data now); resolves when it has finished. */
 async function runTraining(r: RunRequest): Promise<RunSummary> {
+  const started = await exclusive(() => startRun(r));
+  return started.outcome;
+}
+
+async function startRun(r: RunRequest) {
   if (run) throw new OptionError('a run is already in progress: stop it first');
   if (!raw) throw new DataError('no data set is loaded');
+  const data = raw;
   const resumeFrom = r.resume ? model : undefined;
   if (r.resume && !resumeFrom) throw new OptionError('“continue from the current model” needs a model: train one or open one first');
   const p = await preparedFor({ seed: r.settings.seed, validation: r.validation, limit: r.limit,
@@ -184,14 +245,36 @@ async function runTraining(r: RunRequest): Promise<RunSummary> {
     lastFlush = performance.now();
   };
 
+  let finished!: () => void;
+  // Made before the run starts: train() calls beforeIteration before session.train() returns.
+  const active: ActiveRun = {
+    run: undefined as unknown as TrainingRun, session, done: 0, hold: undefined, resting: false, restWaiters: [], panels: new Set(),
+    start: resumeFrom ? Float64Array.from(resumeFrom.weights) : session.randomWeights(r.settings.seed, r.settings.initScale),
+    finished: new Promise<void>((resolve) => { finished = resolve; }),
+    snapshot: async () => { flush(); await takeSnapshot(active.run.control.weights()); },
+  };
   const training = session.train(r.settings, {
     ...(resumeFrom ? { initialWeights: resumeFrom.weights } : {}),
-    // Slow motion, and the live class templates: the run's weights every ~350 ms.
     beforeIteration: async () => {
+      // Slow motion.
       if (r.paceMs > 0) await new Promise((resolve) => setTimeout(resolve, r.paceMs));
-      if (performance.now() - lastSnapshot > 350) await takeSnapshot(training.control.weights());
+      // Paused: rest here until resumed (or stopped), then let the panels that use the run's data finish.
+      active.resting = true;
+      try {
+        for (;;) {
+          for (const f of active.restWaiters.splice(0)) f();
+          if (active.hold) { await active.hold.released; continue; }
+          if (active.panels.size > 0) { await Promise.allSettled([...active.panels]); continue; }
+          break;
+        }
+      } finally {
+        active.resting = false;
+      }
+      // The live class templates: the run's weights every ~350 ms.
+      if (performance.now() - lastSnapshot > 350) await takeSnapshot(active.run.control.weights());
     },
     onProgress: (e) => {
+      active.done = e.iteration;
       buffer.push(e.loss);
       epoch = e.epoch;
       learningRate = e.learningRate;
@@ -199,50 +282,116 @@ async function runTraining(r: RunRequest): Promise<RunSummary> {
         evaluations.push({ iteration: e.iteration, trainAccuracy: e.trainAccuracy,
           ...(e.validationAccuracy !== undefined ? { validationAccuracy: e.validationAccuracy } : {}) });
       }
-      if (performance.now() - lastFlush > 120 || evaluations.length > 0 || training.control.paused) flush();
+      if (performance.now() - lastFlush > 120 || evaluations.length > 0 || active.hold) flush();
     },
   });
+  active.run = training;
+  run = active;
   post({ event: 'run-start', iterations: training.iterations, backend: backendId, strategy: r.settings.strategy });
   post({ event: 'state', state: 'running' });
-  let finished!: () => void;
-  run = { run: training, session, finished: new Promise<void>((resolve) => { finished = resolve; }),
-    snapshot: async () => { flush(); await takeSnapshot(training.control.weights()); } };
-  try {
-    const { result, testAccuracy } = await training.done;
-    flush();
-    const summary: RunSummary & { losses: Float64Array; evaluations: readonly Evaluation[] } = {
-      status: result.status, ...(result.message !== undefined ? { message: result.message } : {}),
-      iterations: result.iterations, epochs: result.epochs, finalLoss: result.finalLoss, seconds: result.seconds,
-      testAccuracy, backend: backendId, losses: result.losses, evaluations: result.evaluations,
-    };
-    const settings = reportedSettings(training.settings, { data: raw.name, validation: r.validation,
-      ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.train.n);
-    model = {
-      ...session.model(result.weights, objective), origin: `trained on ${backendId}`,
-      training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
-    };
-    postSnapshot(await snapshotOf(model, model.origin, session));
-    return summary;
-  } finally {
-    run = undefined;
-    finished();
-  }
+
+  const outcome = (async (): Promise<RunSummary> => {
+    try {
+      const { result, testAccuracy } = await training.done;
+      flush();
+      const summary: RunSummary & { losses: Float64Array; evaluations: readonly Evaluation[] } = {
+        status: result.status, ...(result.message !== undefined ? { message: result.message } : {}),
+        iterations: result.iterations, epochs: result.epochs, finalLoss: result.finalLoss, seconds: result.seconds,
+        testAccuracy, backend: backendId, losses: result.losses, evaluations: result.evaluations,
+      };
+      const settings = reportedSettings(training.settings, { data: data.name, validation: r.validation,
+        ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.train.n);
+      model = {
+        ...session.model(result.weights, objective), origin: `trained on ${backendId}`,
+        training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
+      };
+      postSnapshot(await snapshotOf(model, model.origin, session));
+      return summary;
+    } finally {
+      run = undefined;
+      finished();
+    }
+  })();
+  // An object, so that awaiting startRun does not await the run itself.
+  return { outcome };
+}
+
+/**
+ * Resolves once the run rests in its hook (its step done, nothing of it using the backend), at
+ * once when it does already, or when it ends.
+ */
+function restOf(active: ActiveRun): Promise<void> {
+  if (active.resting) return Promise.resolve();
+  return Promise.race([new Promise<void>((resolve) => { active.restWaiters.push(resolve); }), active.finished]);
+}
+
+/** Resumes a held run (after stop() too, so that it can end). */
+function release(active: ActiveRun): void {
+  const hold = active.hold;
+  active.hold = undefined;
+  hold?.release();
 }
 
 // ---- diagnostics: at the paused run's weights, the current model's, or a random W as the CLI's withStart ----
 
-async function diagnosticSetup(o: DiagnosticOptions) {
-  if (!raw) throw new DataError('no data set is loaded');
-  if (run && !run.run.control.paused) throw new OptionError('a run is training: pause or stop it first');
-  // While a run is paused, the panels work on its data and its weights as they stand (the run
-  // resumes untouched); otherwise on the current model's preprocessing and weights, or a random W.
-  const paused = run ? { session: run.session, w: run.run.control.weights() } : undefined;
-  const session = paused?.session ?? await placed(o.backend, await preparedForModel(o.seed));
+interface DiagnosticSetup {
+  readonly session: Session;
+  readonly p: Prepared;
+  readonly w: Float64Array;
+  readonly at: string;
+  readonly n: number;
+  readonly objective: ReturnType<typeof objectiveOf>;
+  readonly label: string;
+}
+
+function setupOn(session: Session, w: Float64Array, at: string, o: DiagnosticOptions): DiagnosticSetup {
   const p = session.data.prepared as Prepared;
-  const w = paused?.w ?? (model ? Float64Array.from(model.weights) : session.randomWeights(o.seed, o.initScale));
-  const at = paused?.w ? 'at the paused run\'s weights' : model ? `at the current model (${model.origin})` : `at a random W (scale ${o.initScale}, seed ${o.seed})`;
   const n = Math.min(o.examples ?? p.train.n, p.train.n);
-  return { session, p, w, at, n, objective: objectiveOf(o), label: `${n} training rows, ${session.backend.id}` };
+  return { session, p, w, at, n, objective: objectiveOf(o), label: `${count(n, 'training row')}, ${session.backend.id}` };
+}
+
+/**
+ * Runs a tool panel. While a run is paused, on the run's session, its placed data and its
+ * weights as they stand (what the page shows; the run resumes untouched, after the panel);
+ * otherwise, one at a time with whatever else uses the data, on the current model's
+ * preprocessing and weights, or a random W.
+ */
+function diagnostic<T>(o: DiagnosticOptions, work: (s: DiagnosticSetup) => Promise<T>): Promise<T> {
+  return run ? onRun(run, o, work) : exclusive(() => (run ? onRun(run, o, work) : onModel(o, work)));
+}
+
+async function onRun<T>(active: ActiveRun, o: DiagnosticOptions, work: (s: DiagnosticSetup) => Promise<T>): Promise<T> {
+  if (!active.hold) throw new OptionError('a run is training: pause or stop it first');
+  const job = (async () => {
+    await restOf(active);
+    if (run !== active) throw new OptionError('the run ended before the tool could start: use the tool again');
+    const w = active.run.control.weights() ?? Float64Array.from(active.start);
+    return work(setupOn(active.session, w, `at the paused run's weights (after ${count(active.done, 'iteration')})`, o));
+  })();
+  return track(active, job);
+}
+
+/** The run waits for this work on its session to finish before its next step. */
+function track<T>(active: ActiveRun, job: Promise<T>): Promise<T> {
+  active.panels.add(job);
+  const forget = () => active.panels.delete(job);
+  job.then(forget, forget);
+  return job;
+}
+
+async function onModel<T>(o: DiagnosticOptions, work: (s: DiagnosticSetup) => Promise<T>): Promise<T> {
+  if (!raw) throw new DataError('no data set is loaded');
+  const session = await placed(o.backend, await preparedForModel(o.seed));
+  const w = model ? Float64Array.from(model.weights) : session.randomWeights(o.seed, o.initScale);
+  const at = model ? `at the current model (${model.origin})` : `at a random W (scale ${o.initScale}, seed ${o.seed})`;
+  return work(setupOn(session, w, at, o));
+}
+
+/** The CLI's caps on the landscapes' sizes (protocol.ts TOOL_CAPS), for any caller. */
+function checkLandscape(o: { points: number; range: number }, dims: 1 | 2): void {
+  const cap = dims === 1 ? TOOL_CAPS.points1D : TOOL_CAPS.points2D;
+  if (!(o.points <= cap)) throw new OptionError(`points${dims === 2 ? ' per axis' : ''} must be at most ${cap}; got ${o.points}`);
+  if (!(Math.abs(o.range) <= TOOL_CAPS.range)) throw new OptionError(`the range must be at most ±${TOOL_CAPS.range}; got ${o.range}`);
 }
 
 const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Methods[M]['value']> } = {
@@ -264,40 +413,49 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
       if (!res.ok) throw new DataError(`could not fetch the embedded data set: ${url} answered ${res.status} ${res.statusText}`);
       return [k, new Uint8Array(await res.arrayBuffer())] as const;
     }));
-    return setRaw(embeddedData(Object.fromEntries(files) as Record<keyof typeof EMBEDDED_FILES, Uint8Array>));
+    return exclusive(async () => {
+      if (run) throw new OptionError('a run is in progress: stop it before opening another data set');
+      return setRaw(embeddedData(Object.fromEntries(files) as Record<keyof typeof EMBEDDED_FILES, Uint8Array>));
+    });
   },
 
-  async loadFiles(files) {
-    if (run) throw new OptionError('a run is in progress: stop it before opening another data set');
-    return setRaw(userData(files, 1));
+  loadFiles(files) {
+    return exclusive(async () => {
+      if (run) throw new OptionError('a run is in progress: stop it before opening another data set');
+      return setRaw(userData(files, 1));
+    });
   },
 
   train: runTraining,
 
   async pause() {
-    if (!run) return;
-    run.run.control.pause();
+    const active = run;
+    if (!active || active.hold) return;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    active.hold = { released, release };
     post({ event: 'state', state: 'paused' });
-    await run.snapshot();
+    // Once its step is done, the page gets the weights it rests at.
+    await restOf(active);
+    if (run === active && active.hold) await track(active, active.snapshot());
   },
 
   async resume() {
     if (!run) return;
-    run.run.control.resume();
+    release(run);
     post({ event: 'state', state: 'running' });
   },
 
   async stop() {
     if (!run) return;
-    run.run.control.stop();
-    await run.finished;
+    const active = run;
+    active.run.control.stop();
+    release(active);
+    await active.finished;
   },
 
   async reset() {
-    if (run) {
-      run.run.control.stop();
-      await run.finished;
-    }
+    if (run) await handlers.stop();
     model = undefined;
   },
 
@@ -306,62 +464,72 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
     return encodeModel(model);
   },
 
-  async openModel(text, name) {
-    if (run) throw new OptionError('a run is in progress: stop it before opening a model');
-    const m = decodeModel(text, name);
-    if (raw) {
-      const t = raw.train;
-      if (m.preprocessing.features !== t.features || m.classNames.length !== t.classNames.length) {
-        throw new DataError(`${name} is a model for ${m.image.height}×${m.image.width}×${m.image.channels} images and ${m.classNames.length} classes, `
-          + `but the data set loaded is ${t.image.height}×${t.image.width}×${t.image.channels} with ${t.classNames.length} classes: open matching data first`);
-      }
-    }
-    model = { ...m, origin: `opened ${name}` };
-    const session = await placed('ts', await preparedForModel(1));
-    const snapshot = await snapshotOf(model, model.origin, session);
-    const tr = m.training as { settings?: { strategy?: string; backend?: string }; accuracy?: { test?: number } } | undefined;
-    const summary = `${name}: ${m.objective.loss}, reg ${m.objective.reg}, ${m.classNames.length} classes`
-      + (tr?.settings?.strategy ? `, trained by ${tr.settings.strategy}${tr.settings.backend ? ` on ${tr.settings.backend}` : ''}` : '')
-      + (m.createdAt ? `, saved ${m.createdAt}` : '');
-    return { snapshot, summary };
+  openModel(text, name) {
+    return exclusive(() => openModel(text, name));
   },
 
-  async sweep(o) {
-    const s = await diagnosticSetup(o);
-    const t0 = performance.now();
-    const r = await s.session.sweep(s.w, s.objective, { examples: s.n });
-    return { initialLoss: r.initialLoss, gradientNorm: r.gradientNorm, rows: r.rows, best: r.best,
-      at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+  sweep(o) {
+    return diagnostic(o, async (s) => {
+      const t0 = performance.now();
+      const r = await s.session.sweep(s.w, s.objective, { examples: s.n });
+      return { initialLoss: r.initialLoss, gradientNorm: r.gradientNorm, rows: r.rows, best: r.best,
+        at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+    });
   },
 
-  async landscape1d(o) {
-    const s = await diagnosticSetup(o);
-    const t0 = performance.now();
-    const r = await s.session.landscape1D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
-    return { alphas: r.alphas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+  landscape1d(o) {
+    checkLandscape(o, 1);
+    return diagnostic(o, async (s) => {
+      const t0 = performance.now();
+      const r = await s.session.landscape1D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
+      return { alphas: r.alphas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+    });
   },
 
-  async landscape2d(o) {
-    const s = await diagnosticSetup(o);
-    const t0 = performance.now();
-    const r = await s.session.landscape2D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
-    return { alphas: r.alphas, betas: r.betas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+  landscape2d(o) {
+    checkLandscape(o, 2);
+    return diagnostic(o, async (s) => {
+      const t0 = performance.now();
+      const r = await s.session.landscape2D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
+      return { alphas: r.alphas, betas: r.betas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+    });
   },
 
-  async gradcheck(o) {
-    const s = await diagnosticSetup({ ...o, examples: o.examples ?? 500 });
-    const t0 = performance.now();
-    const report = await s.session.gradcheck(s.w, s.objective, { examples: s.n, h: o.h, method: o.method, via: o.via, seed: o.seed,
-      ...(o.samples !== undefined ? { samples: o.samples } : {}) });
-    return {
-      rows: report.rows, maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,
-      kinked: report.kinked, verdict: report.verdict.label, explanation: report.verdict.explanation,
-      settings: `${s.objective.loss} on ${s.session.backend.id} (${s.session.backend.precision}), ${o.method} differences, h = ${o.h}, `
-        + `${s.n} examples, ${report.rows.length} coordinates, numerical gradient via ${o.via}, ${s.at}`,
-      seconds: (performance.now() - t0) / 1000,
-    };
+  gradcheck(o) {
+    return diagnostic({ ...o, examples: o.examples ?? 500 }, async (s) => {
+      const t0 = performance.now();
+      const report = await s.session.gradcheck(s.w, s.objective, { examples: s.n, h: o.h, method: o.method, via: o.via, seed: o.seed,
+        ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+      return {
+        rows: report.rows, maxRelativeError: report.maxRelativeError, meanRelativeError: report.meanRelativeError,
+        kinked: report.kinked, verdict: report.verdict.label, explanation: report.verdict.explanation,
+        settings: `${s.objective.loss} on ${s.session.backend.id} (${s.session.backend.precision}), ${o.method} differences, h = ${o.h}, `
+          + `${count(s.n, 'example')}, ${count(report.rows.length, 'coordinate')}, numerical gradient via ${o.via}, ${s.at}`,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    });
   },
 };
+
+async function openModel(text: string, name: string): Promise<{ snapshot: Snapshot; summary: string }> {
+  if (run) throw new OptionError('a run is in progress: stop it before opening a model');
+  const m = decodeModel(text, name);
+  if (raw) {
+    const t = raw.train;
+    if (m.preprocessing.features !== t.features || m.classNames.length !== t.classNames.length) {
+      throw new DataError(`${name} is a model for ${m.image.height}×${m.image.width}×${m.image.channels} images and ${m.classNames.length} classes, `
+        + `but the data set loaded is ${t.image.height}×${t.image.width}×${t.image.channels} with ${t.classNames.length} classes: open matching data first`);
+    }
+  }
+  model = { ...m, origin: `opened ${name}` };
+  const session = await placed('ts', await preparedForModel(1));
+  const snapshot = await snapshotOf(model, model.origin, session);
+  const tr = m.training as { settings?: { strategy?: string; backend?: string }; accuracy?: { test?: number } } | undefined;
+  const summary = `${name}: ${m.objective.loss}, reg ${m.objective.reg}, ${m.classNames.length} classes`
+    + (tr?.settings?.strategy ? `, trained by ${tr.settings.strategy}${tr.settings.backend ? ` on ${tr.settings.backend}` : ''}` : '')
+    + (m.createdAt ? `, saved ${m.createdAt}` : '');
+  return { snapshot, summary };
+}
 
 scope.onmessage = async (ev: MessageEvent<Request>) => {
   const { id, method, args } = ev.data;

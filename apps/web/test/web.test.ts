@@ -2,12 +2,16 @@
  * The web page in Debian's headless Chromium (playwright-core): the production build served
  * by serve.mjs, driven like a user would. Screenshots go to apps/web/test-artifacts/.
  */
-import { decodeModel } from '@descent/core';
+import { decodeModel, makeDataset, Random } from '@descent/core';
+import { encodeCifar10Batch, encodeIdx, encodeTar } from '@descent/core/testing';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAPS } from '../../cli/src/caps.js';
 import { BROWSER_BACKENDS } from '../src/backends.js';
+import { TOOL_CAPS } from '../src/protocol.js';
 import { ARTIFACTS, buildAndServe, HAVE_CHROMIUM, launch, openPage, screenshot, type Browser, type Site, type Watched } from './browser.js';
 import { buildWeb } from '../build.mjs';
 
@@ -15,14 +19,15 @@ const TIMEOUT = 120_000;
 
 interface PageState { losses: number[]; evaluations: { iteration: number }[] }
 
-/** Fills the training form for a short run: 30 minibatch steps on 2000 rows. */
-async function shortRun(page: Page, backend: string, extra: Record<string, string> = {}): Promise<void> {
+/** Fills the training form for a short run: 30 minibatch steps on 2000 rows (a field given null is left as it is). */
+async function shortRun(page: Page, backend: string, extra: Record<string, string | null> = {}): Promise<void> {
   await page.check(`#backend-${backend}`);
-  const fields: Record<string, string> = { '#loss': 'softmax', '#strategy': 'minibatch', '#optimizer': 'momentum', '#lr': '0.05',
+  const fields: Record<string, string | null> = { '#loss': 'softmax', '#strategy': 'minibatch', '#optimizer': 'momentum', '#lr': '0.05',
     '#batch-size': '100', '#length': '30', '#length-unit': 'iterations', '#seed': '1', '#pace': '0', '#limit': '2000', ...extra };
   const open = await page.$eval('details.more', (d) => (d as HTMLDetailsElement).open);
   if (!open) await page.click('details.more summary');
   for (const [sel, value] of Object.entries(fields)) {
+    if (value === null) continue;
     const tag = await page.$eval(sel, (e) => e.tagName);
     if (tag === 'SELECT') await page.selectOption(sel, value);
     else await page.fill(sel, value);
@@ -40,6 +45,14 @@ async function startAndWait(page: Page, timeout = TIMEOUT): Promise<void> {
     before, { timeout, polling: 100 });
   const message = await page.textContent('#train-message');
   expect(message, 'the run reported an error').toBe('');
+}
+
+/** Submits a tool's form and waits until it is done (its message no longer busy): its chart is then this use's. */
+async function useTools(page: Page, ...tools: string[]): Promise<void> {
+  for (const t of tools) await page.click(`#${t}-form button[type=submit]`);
+  for (const t of tools) {
+    await page.waitForFunction((id) => !document.querySelector(`#${id}-message`)!.hasAttribute('aria-busy'), t, { timeout: 60_000 });
+  }
 }
 
 async function predictions(page: Page): Promise<{ index: string; predicted: string; probability: string }[]> {
@@ -82,6 +95,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     // (software adapters, far slower), so the fastest CPU backend, onnx-wasm.
     expect(await page.isChecked('#backend-auto')).toBe(true);
     expect(await page.textContent('#backend-why-auto')).toMatch(/^picks onnx-wasm here \(passed over .*tfjs-webgpu.*\)/);
+    // Each WebGPU entry that runs here runs on SwiftShader, and says so.
+    for (const id of BROWSER_BACKENDS.filter((b) => b.endsWith('webgpu'))) {
+      if (!(await page.isDisabled(`#backend-${id}`))) expect(await page.textContent(`#backend-why-${id}`), id).toMatch(/^runs here on a software adapter, slowly/);
+    }
     expect(await page.textContent('#backend-why-tfjs-webgpu')).toMatch(/^runs here on a software adapter, slowly/);
     expect(await page.locator('#samples canvas').count()).toBe(16);
   });
@@ -182,12 +199,57 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(await page.locator('#templates canvas').count()).toBe(0);
   }, TIMEOUT);
 
+  it('a tool used while a run is paused works at the paused weights, and the run then resumes and completes', async () => {
+    const { page, errors } = main;
+    const pageState = () => page.evaluate(() => {
+      const s = (globalThis as unknown as { __descent: { state: PageState & { lastSummary?: { finalLoss: number } } } }).__descent.state;
+      return { losses: s.losses.length, finalLoss: s.lastSummary?.finalLoss };
+    });
+    // The reference: the run never paused.
+    await shortRun(page, 'ts', { '#length': '30', '#limit': '1500' });
+    await startAndWait(page);
+    const reference = (await pageState()).finalLoss;
+    expect(reference).toBeGreaterThan(0);
+    // A model of other rows (a tool without a run would prepare the data again for its preprocessing).
+    await shortRun(page, 'ts', { '#length': '20' });
+    await startAndWait(page);
+    // The reference's run in slow motion: pause it and use two tools.
+    await shortRun(page, 'ts', { '#length': '30', '#limit': '1500', '#pace': '100' });
+    const before = await runsDone(page);
+    await page.click('#start');
+    // (The status, not the losses: the last run's stay until this one's first arrive.)
+    await page.waitForFunction(() => Number(/^Training on ts: iteration (\d+)/.exec(document.querySelector('#run-status')!.textContent!)?.[1] ?? 0) >= 3,
+      undefined, { timeout: 20_000 });
+    await page.click('#pause');
+    await expect.poll(() => page.textContent('#pause')).toBe('Resume');
+    await page.fill('#l2-points', '11');
+    await page.fill('#l2-examples', '500');
+    await useTools(page, 'sweep', 'l2');
+    const held = (await pageState()).losses;
+    expect(held).toBeLessThan(30);
+    const messages = [await page.textContent('#sweep-message'), await page.textContent('#l2-message')];
+    await page.waitForSelector('#l2-chart svg', { timeout: 20_000 });
+    expect((await pageState()).losses).toBe(held);
+    // Resume: the run completes, exactly as if it had never been paused.
+    await page.click('#pause');
+    await page.waitForFunction((n) => Number(document.body.dataset['runs'] ?? '0') > n || document.querySelector('#train-message')!.textContent !== '',
+      before, { timeout: 30_000 });
+    expect(await page.textContent('#train-message')).toBe('');
+    expect(await page.textContent('#run-status')).toMatch(/^Done: 30 iterations/);
+    expect((await pageState()).finalLoss).toBe(reference);
+    // The tools worked at the weights the page showed: after as many iterations as the loss chart had.
+    expect(messages[0]).toMatch(new RegExp(`^at the paused run's weights \\(after ${held} iterations?\\), 1500 training rows, ts;`));
+    expect(messages[1]).toMatch(new RegExp(`^at the paused run's weights \\(after ${held} iterations?\\), 500 training rows, ts;`));
+    await page.fill('#l2-examples', '2000');
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('draws the 2-D loss landscape as a heat map', async () => {
     const { page, errors } = main;
     await page.check('#backend-ts');
     await page.fill('#l2-points', '31');
     await page.fill('#l2-examples', '1000');
-    await page.click('#l2-form button[type=submit]');
+    await useTools(page, 'l2');
     await page.waitForSelector('#l2-chart svg', { timeout: 60_000 });
     // One rect per grid point.
     const cells = await page.locator('#l2-chart svg .mark-rect.role-mark path').count();
@@ -202,9 +264,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
 
   it('runs the step-size sweep, the 1-D slice and the gradient check', async () => {
     const { page, errors } = main;
-    await page.click('#sweep-form button[type=submit]');
-    await page.click('#l1-form button[type=submit]');
-    await page.click('#gc-form button[type=submit]');
+    await useTools(page, 'sweep', 'l1', 'gc');
     await page.waitForSelector('#sweep-chart svg', { timeout: 60_000 });
     await page.waitForSelector('#l1-chart svg', { timeout: 60_000 });
     await page.waitForSelector('#gc-result table', { timeout: 60_000 });
@@ -281,6 +341,157 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(await page.textContent('#data-notes')).toMatch(/400 of 2000 rows \(20 %\) held out as the test split/);
     await page.click('#data-embedded');
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
+  }, TIMEOUT);
+
+  it('a large data set trains on the “Training rows” the page shows: the form, the summary and the model file agree', async () => {
+    const { page, errors } = main;
+    // 25000 8×8 images in one IDX pair: 5000 held out as test, 2000 validation, 18000 training rows, above the default's threshold.
+    const n = 25000;
+    const rng = new Random(3);
+    const labels = new Uint8Array(n);
+    const images = new Uint8Array(n * 64);
+    for (let i = 0; i < n; i++) {
+      labels[i] = rng.int(10);
+      for (let j = 0; j < 64; j++) images[i * 64 + j] = Math.min(255, Math.floor(rng.float() * 80) + (j % 10 === labels[i] ? 170 : 0));
+    }
+    await page.setInputFiles('#data-files', [
+      { name: 'big-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: Buffer.from(encodeIdx(images, [n, 8, 8], { gzip: true })) },
+      { name: 'big-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeIdx(labels, [n])) },
+    ]);
+    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#data-notes')).toMatch(/training on the first 10000 training rows/);
+
+    const savedModel = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#model-save')]);
+      const path = join(ARTIFACTS, 'model-limit.json');
+      await download.saveAs(path);
+      const m = decodeModel(await readFile(path, 'utf8'), 'model-limit.json');
+      const t = m.training as { settings: { limit: number | null }; data: { train: number; validation: number } };
+      return { limit: t.settings.limit, train: t.data.train, validation: t.data.validation };
+    };
+    // A run with "Training rows" as the page has it: the model file and the summary agree.
+    await shortRun(page, 'ts', { '#limit': null, '#length': '20' });
+    await startAndWait(page);
+    const trained = await savedModel();
+    expect(trained.train).toBe(Number(/^idx: (\d+)/.exec((await page.textContent('#data-summary'))!)?.[1]));
+    expect(trained).toEqual({ limit: 10000, train: 10000, validation: 2000 });
+    // …and the form: the field shows the default.
+    expect(await page.inputValue('#limit')).toBe('10000');
+    expect(await page.textContent('#data-summary')).toMatch(/^idx: 10000 \(of 18000\) training, 2000 validation and 5000 test images, 8×8/);
+    expect(await page.textContent('#data-notes')).toMatch(/training on the first 10000 training rows of 18000, the default for a data set this large/);
+    // Emptied: all the rows, and the summary says so.
+    await page.fill('#limit', '');
+    await startAndWait(page);
+    expect(await savedModel()).toEqual({ limit: null, train: 18000, validation: 2000 });
+    expect(await page.textContent('#data-summary')).toMatch(/^idx: 18000 training, 2000 validation and 5000 test images/);
+    expect(await page.textContent('#data-notes')).not.toMatch(/training on the first/);
+
+    // The embedded subset is small: "Training rows" is emptied again.
+    await page.click('#data-embedded');
+    await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
+    expect(await page.inputValue('#limit')).toBe('');
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
+  it('a truncated .gz or .tar.gz upload gets the gzip reader\'s message, as in the CLI', async () => {
+    const { page } = main;
+    const images = await readFile(join(site.outdir, 'data/fashion-mnist-subset/t10k-images-idx3-ubyte.gz'));
+    const labels = await readFile(join(site.outdir, 'data/fashion-mnist-subset/t10k-labels-idx1-ubyte.gz'));
+    const rng = new Random(4);
+    const cifar = makeDataset({ name: 'c', images: Uint8Array.from({ length: 20 * 3072 }, () => rng.int(256)), labels: Uint8Array.from({ length: 20 }, (_, i) => i % 10),
+      image: { height: 32, width: 32, channels: 3, layout: 'chw' }, classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) });
+    const tar = gzipSync(encodeTar([{ path: 'cifar-10-batches-bin/data_batch_1.bin', bytes: encodeCifar10Batch(cifar) },
+      { path: 'cifar-10-batches-bin/test_batch.bin', bytes: encodeCifar10Batch(cifar) }]));
+    const cases: [{ name: string; mimeType: string; buffer: Buffer }[], RegExp][] = [
+      [[{ name: 't10k-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: images.subarray(0, 5000) },
+        { name: 't10k-labels-idx1-ubyte.gz', mimeType: 'application/gzip', buffer: labels }],
+      /^Could not load t10k-images-idx3-ubyte\.gz, t10k-labels-idx1-ubyte\.gz: t10k-images-idx3-ubyte\.gz: corrupt gzip data: truncated \(the compressed data ends early\) — still using fashion-mnist-subset\.$/],
+      [[{ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: tar.subarray(0, tar.length >> 1) }],
+        /^Could not load cifar-10-binary\.tar\.gz: cifar-10-binary\.tar\.gz: corrupt gzip data: truncated/],
+    ];
+    for (const [files, message] of cases) {
+      await page.evaluate(() => { document.querySelector('#data-message')!.textContent = ''; });
+      await page.setInputFiles('#data-files', files);
+      await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Could not load'), undefined, { timeout: 10_000 });
+      expect(await page.textContent('#data-message')).toMatch(message);
+      expect(await page.textContent('#data-message')).not.toMatch(/IDX magic/);
+    }
+  }, TIMEOUT);
+
+  it('an empty or partial number gets a message naming its field, not “0”', async () => {
+    const { page } = main;
+    await shortRun(page, 'ts');
+    const typeInto = async (sel: string, text: string) => {
+      await page.fill(sel, '');
+      await page.focus(sel);
+      await page.keyboard.type(text);
+    };
+    const cases: [string, string, string, RegExp][] = [
+      ['#lr', '1e', '#train-message', /^Learning rate must be a number > 0; what is typed there is not a number$/],
+      ['#lr', '', '#train-message', /^Learning rate is empty: it must be a number > 0$/],
+      ['#reg', '-', '#train-message', /^Regularization \(reg\) must be a number ≥ 0; what is typed there is not a number$/],
+      ['#reg', '', '#train-message', /^Regularization \(reg\) is empty: it must be a number ≥ 0$/],
+      ['#limit', '2e', '#train-message', /^Training rows must be a whole number ≥ 1; what is typed there is not a number$/],
+      ['#seed', '1.5', '#train-message', /^Seed must be an integer; got “1.5”$/],
+    ];
+    for (const [sel, text, message, expected] of cases) {
+      const was = await page.inputValue(sel);
+      await typeInto(sel, text);
+      await page.click('#start');
+      await expect.poll(() => page.textContent(message)).toMatch(expected);
+      expect(await page.textContent('#run-status')).not.toMatch(/^Starting/);
+      await page.fill(sel, was);
+    }
+    // A tool's fields, and the training form's fields a tool reads.
+    await typeInto('#l1-range', '1e');
+    await page.click('#l1-form button[type=submit]');
+    await expect.poll(() => page.textContent('#l1-message')).toMatch(/^Range ± must be a number > 0, at most 10000; what is typed there is not a number$/);
+    await page.fill('#l1-range', '1');
+    await typeInto('#reg', '1e');
+    await page.click('#sweep-form button[type=submit]');
+    await expect.poll(() => page.textContent('#sweep-message')).toMatch(/^Regularization \(reg\) must be a number ≥ 0; what is typed there is not a number$/);
+    await page.fill('#reg', '0.0001');
+  }, TIMEOUT);
+
+  it('the landscapes refuse more points than the CLI allows, naming the field', async () => {
+    const { page } = main;
+    // The page's caps are the CLI's.
+    expect(TOOL_CAPS).toEqual({ points1D: CAPS.points1D, points2D: CAPS.points2D, range: CAPS.range });
+    await page.fill('#l1-points', String(CAPS.points1D + 1));
+    await page.click('#l1-form button[type=submit]');
+    await expect.poll(() => page.textContent('#l1-message')).toBe(`Points must be a whole number from 2 to ${CAPS.points1D}; got “${CAPS.points1D + 1}”`);
+    await page.fill('#l2-points', String(CAPS.points2D + 1));
+    await page.click('#l2-form button[type=submit]');
+    await expect.poll(() => page.textContent('#l2-message')).toBe(`Points per axis must be a whole number from 2 to ${CAPS.points2D}; got “${CAPS.points2D + 1}”`);
+    await page.fill('#l1-points', '51');
+    await page.fill('#l2-points', '51');
+  }, TIMEOUT);
+
+  it('a one-iteration run says “1 iteration”', async () => {
+    const { page } = main;
+    await shortRun(page, 'ts', { '#length': '1' });
+    await startAndWait(page);
+    expect(await page.textContent('#run-status')).toMatch(/^Done: 1 iteration \(/);
+  }, TIMEOUT);
+
+  it('keyboard focus shows on “Open data files…” and “Open model…”', async () => {
+    const { page } = main;
+    for (const [from, input] of [['#data-embedded', 'data-files'], ['#reset', 'model-file']] as const) {
+      await page.focus(from);
+      let focused = '';
+      for (let i = 0; i < 6 && focused !== input; i++) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.id ?? '');
+      }
+      expect(focused).toBe(input);
+      const outline = await page.$eval(`label[for=${input}]`, (l) => {
+        const s = getComputedStyle(l);
+        return { style: s.outlineStyle, width: s.outlineWidth };
+      });
+      expect(outline, `the outline of the label of #${input}`).toEqual({ style: 'solid', width: '3px' });
+      await page.locator(`label[for=${input}]`).screenshot({ path: join(ARTIFACTS, `08-focus-${input}.png`) });
+    }
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   }, TIMEOUT);
 
   it('is usable by keyboard, every control has a label, and it fits a phone\'s width', async () => {

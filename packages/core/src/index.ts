@@ -60,7 +60,7 @@ export {
   accuracy, argmaxRows, confusionFromPredictions, confusionMatrix, labelsOf, predict, type ConfusionMatrix
 } from './diagnostics/accuracy.js';
 export {
-  landscape1D, landscape2D, randomDirection, type Landscape1D, type Landscape2D, type LandscapeOptions
+  LANDSCAPE_CAPS, landscape1D, landscape2D, randomDirection, type Landscape1D, type Landscape2D, type LandscapeOptions
 } from './diagnostics/landscape.js';
 export {
   dot

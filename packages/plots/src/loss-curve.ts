@@ -72,7 +72,7 @@ export function lossCurveSpec(input: LossCurveInput): Spec {
 
   const bad = countNonFinite(losses);
   const subtitle = [
-    `${n} iterations; smoothed: ${'ema' in smoothing ? `EMA β = ${smoothing.ema}` : `centred mean of ${smoothing.window}`}`
+    `${n} ${n === 1 ? 'iteration' : 'iterations'}; smoothed: ${'ema' in smoothing ? `EMA β = ${smoothing.ema}` : `centred mean of ${smoothing.window}`}`
       + (n > maxPoints ? `; drawn from ≤ ${maxPoints} points per curve (min and max of each bucket kept)` : ''),
     ...(bad ? [`${bad} non-finite losses not drawn`] : []),
     ...(hasValidation ? [`final validation accuracy ${formatNumber(100 * lastValidation(evaluations), 3)} %`] : []),

@@ -57,6 +57,12 @@ describe('lossCurveSpec', () => {
     expect(markCounts(svg, 'line')).toEqual([1, 1]);
     expect(linePoints(svg, 0)).toBe(5);
   });
+
+  it('says "1 iteration" for a one-step run', async () => {
+    const { text } = await draw(lossCurveSpec({ losses: [2.3] }));
+    expect(text.some((t) => t.startsWith('1 iteration;'))).toBe(true);
+    expect(text.some((t) => t.includes('1 iterations'))).toBe(false);
+  });
 });
 
 describe('stepSizeSweepSpec', () => {

@@ -35,10 +35,29 @@ export interface Landscape2D {
   readonly directions: readonly [Float64Array, Float64Array];
 }
 
-function axis(range: readonly [number, number], points: number): Float64Array {
-  if (!(Number.isInteger(points) && points >= 2)) throw new OptionError(`points per axis must be an integer ≥ 2; got ${points}`);
+/**
+ * The largest landscapes drawn, for every caller (the CLI's options and the web page's fields
+ * use these): each stays within seconds and a few MB.
+ */
+export const LANDSCAPE_CAPS = {
+  /** Points along a 1-D slice. */
+  points1D: 10_001,
+  /** Points per axis of a 2-D landscape (501² losses, about 2 MB). */
+  points2D: 501,
+  /** |from| and |to| of the coefficient range. */
+  range: 1e4,
+} as const;
+
+function axis(range: readonly [number, number], points: number, dims: 1 | 2): Float64Array {
+  const cap = dims === 1 ? LANDSCAPE_CAPS.points1D : LANDSCAPE_CAPS.points2D;
+  if (!(Number.isInteger(points) && points >= 2 && points <= cap)) {
+    throw new OptionError(`points per axis must be an integer from 2 to ${cap} (LANDSCAPE_CAPS, ${dims}-D); got ${points}`);
+  }
   const [a, b] = range;
   if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new OptionError(`range must be two finite numbers, from < to; got [${a}, ${b}]`);
+  if (Math.max(Math.abs(a), Math.abs(b)) > LANDSCAPE_CAPS.range) {
+    throw new OptionError(`range must lie within ±${LANDSCAPE_CAPS.range} (LANDSCAPE_CAPS); got [${a}, ${b}]`);
+  }
   return Float64Array.from({ length: points }, (_, i) => a + ((b - a) * i) / (points - 1));
 }
 
@@ -69,7 +88,7 @@ async function exactLoss(backend: ComputeBackend, data: Resident, objective: Obj
 export async function landscape1D(backend: ComputeBackend, data: Resident, objective: Objective,
   w: Float64Array, rng: Random, options: LandscapeOptions = {}): Promise<Landscape1D> {
   const rows = options.rows ?? allRows(data);
-  const alphas = axis(options.range ?? [-1, 1], options.points ?? 51);
+  const alphas = axis(options.range ?? [-1, 1], options.points ?? 51, 1);
   const direction = options.directions?.[0] ?? randomDirection(w, rng, options.normalize);
   if (direction.length !== w.length) throw new OptionError(`direction has ${direction.length} values, W has ${w.length}`);
   const losses = new Float64Array(alphas.length);
@@ -86,7 +105,7 @@ export async function landscape1D(backend: ComputeBackend, data: Resident, objec
 export async function landscape2D(backend: ComputeBackend, data: Resident, objective: Objective,
   w: Float64Array, rng: Random, options: LandscapeOptions = {}): Promise<Landscape2D> {
   const rows = options.rows ?? allRows(data);
-  const alphas = axis(options.range ?? [-1, 1], options.points ?? 51);
+  const alphas = axis(options.range ?? [-1, 1], options.points ?? 51, 2);
   const betas = alphas;
   const d1 = options.directions?.[0] ?? randomDirection(w, rng, options.normalize);
   const d2 = options.directions?.[1] ?? randomDirection(w, rng, options.normalize);
