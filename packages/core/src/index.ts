@@ -72,9 +72,13 @@ export {
   checkBackendGradient, type BackendGradientCheckOptions
 } from './gradients/backend-check.js';
 export {
-  gradientCheck, readRelativeError, relativeError, type GradientCheckOptions, type GradientCheckReport,
-  type GradientCheckRow, type KinkCounter, type RelativeErrorLabel, type RelativeErrorReading
+  gradientCheck, readRelativeError, relativeError, type GradientCheckFloor, type GradientCheckOptions,
+  type GradientCheckPrecision, type GradientCheckReport, type GradientCheckRow, type KinkCounter, type RelativeErrorLabel,
+  type RelativeErrorReading
 } from './gradients/check.js';
+export {
+  FLOOR_ROUNDOFFS, floorRoundoffs, roundingScale, unitRoundoff, type RoundingScale
+} from './gradients/floor.js';
 export {
   linearFiniteDifferences
 } from './gradients/linear-differences.js';

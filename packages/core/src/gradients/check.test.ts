@@ -5,6 +5,8 @@ import { svmLoss, svmLossAndGradient } from '../losses/svm.js';
 import {
   countHingeKinks, gradientCheck, hingeKinkCounter, readRelativeError, relativeError,
 } from './check.js';
+import { floorRoundoffs, roundingScale, unitRoundoff } from './floor.js';
+import { linearFiniteDifferences } from './linear-differences.js';
 
 function randomProblem(seed: string, n = 20, d = 7, c = 4) {
   const rng = new Random(seed);
@@ -114,6 +116,119 @@ describe('gradientCheck against the reference losses (float64)', () => {
     expect(report.kinked).toBeGreaterThan(0);
     for (const r of report.rows.filter((r) => r.kinkCrossed === 0)) expect(r.relativeError).toBeLessThanOrEqual(1e-7);
     expect(report.verdict.label).toBe('good');
+  });
+});
+
+describe('the error floor: verdicts that account for the precision', () => {
+  const u32 = unitRoundoff('float32');
+
+  /** A softmax problem whose feature 0 is tiny, so column 0 of the gradient is tiny too. */
+  function tinyColumnProblem(seed: string, reg = 1e-4) {
+    const p = randomProblem(seed, 60, 9, 5);
+    for (let r = 0; r < p.n; r++) p.x[r * p.d] = p.x[r * p.d]! * 1e-4;
+    const objective = { loss: 'softmax' as const, reg };
+    const truth = softmaxLossAndGradient(p.x, p.y, p.w, p.n, p.d, p.c, { reg }).gradient;
+    const { scale, rows } = roundingScale(p.x, p.y, p.w, p.n, p.d, p.c, objective, 'float32');
+    const numerical = linearFiniteDifferences(p.x, p.y, p.w, p.n, p.d, p.c, objective);
+    return { ...p, objective, truth, scale, rows, numerical };
+  }
+  /** What a float32 backend returns: each entry off by up to 8·u·S (a quarter of the floor's K). */
+  function float32Like(g: Float64Array, scale: number, rng: Random): Float64Array {
+    return g.map((v) => Math.fround(v + 8 * u32 * scale * (2 * rng.float() - 1)));
+  }
+
+  it('a float32-accurate gradient reads good within the floor, where relative errors alone said suspect or wrong', async () => {
+    const p = tinyColumnProblem('floor-good');
+    const analytic = float32Like(p.truth, p.scale, p.rng.fork('noise'));
+    const bare = await gradientCheck({ w: p.w, analytic, cols: p.c, numerical: p.numerical });
+    expect(['suspect', 'wrong']).toContain(bare.verdict.label); // the old reading
+    const report = await gradientCheck({ w: p.w, analytic, cols: p.c, numerical: p.numerical,
+      precision: { analytic: 'float32', scale: p.scale, rows: p.rows } });
+    expect(report.verdict.label).toBe('good');
+    expect(report.verdict.explanation).toMatch(/within its error floor .* float32 and float64 rounding/);
+    expect(report.floor.within).toBe(report.rows.length);
+    expect(report.floor.analytic).toBeCloseTo(floorRoundoffs(60) * u32 * p.scale, 20);
+    expect(report.floor.resolution).toBeLessThan(1e-4);
+    for (const r of report.rows) expect(r.floor).toBe(report.floor.analytic + report.floor.numerical);
+  });
+
+  it('a wrong gradient stands out of the float32 floor: reg·W for 2·reg·W reads wrong, ×(1 + 1e-3) suspect', async () => {
+    const p = tinyColumnProblem('floor-wrong', 0.1);
+    const precision = { analytic: 'float32', scale: p.scale, rows: p.rows } as const;
+    const halfReg = float32Like(p.truth.map((g, k) => g - 0.1 * p.w[k]!), p.scale, p.rng.fork('a'));
+    const a = await gradientCheck({ w: p.w, analytic: halfReg, cols: p.c, numerical: p.numerical, precision });
+    expect(a.verdict.label).toBe('wrong');
+    expect(a.verdict.explanation).toMatch(/× its error floor/);
+    const scaled = float32Like(p.truth.map((g) => g * (1 + 1e-3)), p.scale, p.rng.fork('b'));
+    const b = await gradientCheck({ w: p.w, analytic: scaled, cols: p.c, numerical: p.numerical, precision });
+    expect(b.verdict.label).toBe('suspect');
+  });
+
+  it('finite differences of a float32 loss at h = 1e-5 are inconclusive, with the reason; of a float64 loss, good', async () => {
+    const p = tinyColumnProblem('floor-loss');
+    const f64 = (v: Float64Array) => softmaxLoss(p.x, p.y, v, p.n, p.d, p.c, { reg: 1e-4 }).loss;
+    const f32 = (v: Float64Array) => Math.fround(f64(v));
+    const bare = await gradientCheck({ f: f32, w: p.w, analytic: p.truth, cols: p.c });
+    expect(bare.verdict.label).toBe('wrong'); // the old reading: rounding taken for a bug
+    const report = await gradientCheck({ f: f32, w: p.w, analytic: p.truth, cols: p.c,
+      precision: { analytic: 'float64', objective: 'float32', rows: p.n } });
+    expect(report.verdict.label).toBe('inconclusive');
+    expect(report.verdict.explanation).toMatch(/^float32 precision cannot decide: at h = 0\.00001 a float32 loss .* changes too little next to its rounding/);
+    expect(report.verdict.explanation).toMatch(/linearity \(float64\) or a float64 backend can decide/);
+    expect(report.floor.numerical).toBeCloseTo(floorRoundoffs(p.n) * u32 * report.floor.loss / 1e-5, 12);
+    expect(report.floor.unchanged).toBeGreaterThan(0);
+    // A wrong gradient is not called good there either.
+    const wrong = await gradientCheck({ f: f32, w: p.w, analytic: p.truth.map((g) => g * (1 + 1e-3)), cols: p.c,
+      precision: { objective: 'float32', rows: p.n } });
+    expect(wrong.verdict.label).not.toBe('good');
+    expect((await gradientCheck({ f: f64, w: p.w, analytic: p.truth, cols: p.c, precision: { rows: p.n } })).verdict.label).toBe('good');
+  });
+
+  it('a floor too coarse for the gradient reads inconclusive and names the rows; exact zeros read good', async () => {
+    const p = tinyColumnProblem('floor-coarse');
+    const report = await gradientCheck({ w: p.w, analytic: p.truth, cols: p.c, numerical: p.numerical,
+      precision: { analytic: 'float32', scale: 1e4 * p.scale, rows: 500 } });
+    expect(report.verdict.label).toBe('inconclusive');
+    expect(report.verdict.explanation).toMatch(/^float32 precision cannot decide: the float32 gradient is resolved only to ±.*R = 64 \+ N\/8 = 126\.5 for N = 500 rows/);
+    const zeros = new Float64Array(4);
+    const z = await gradientCheck({ w: zeros, analytic: zeros, numerical: () => new Float64Array(4), precision: { analytic: 'float32' } });
+    expect(z.verdict.label).toBe('good');
+  });
+});
+
+describe('roundingScale', () => {
+  it('S is the largest entry of (1/N)·|X|ᵀ·|dS| + 2·reg·|W|: at least max|g|, and above it where terms cancel', () => {
+    const { x, y, w, n, d, c } = randomProblem('scale', 40, 6, 3);
+    const reg = 0.05;
+    const g = softmaxLossAndGradient(x, y, w, n, d, c, { reg }).gradient;
+    const scores = new Float64Array(n * c);
+    for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < c; j++) scores[r * c + j]! += x[r * d + i]! * w[i * c + j]!;
+    let expected = 0;
+    for (let i = 0; i < d; i++) for (let j = 0; j < c; j++) {
+      let sum = 0;
+      for (let r = 0; r < n; r++) {
+        const row = scores.subarray(r * c, r * c + c);
+        const z = row.reduce((a, s) => a + Math.exp(s), 0);
+        sum += Math.abs(x[r * d + i]!) * Math.abs(Math.exp(row[j]!) / z - (y[r] === j ? 1 : 0));
+      }
+      expected = Math.max(expected, sum / n + 2 * reg * Math.abs(w[i * c + j]!));
+    }
+    const s = roundingScale(x, y, w, n, d, c, { loss: 'softmax', reg }, 'float32');
+    expect(s.scale).toBeCloseTo(expected, 12);
+    expect(s.rows).toBe(n);
+    expect(s.scale).toBeGreaterThan(Math.max(...g.map(Math.abs)));
+    expect(s.perCoordinate.every((v) => v === 0)).toBe(true);
+  });
+
+  it('SVM: a margin within float32 rounding of its kink allows |x_ri|/N in its column and the label\'s', () => {
+    // x = [1, 0.5], y = 0, class 1's margin s1 − s0 + 1 = 1e-9.
+    const x = new Float64Array([1, 0.5]);
+    const y = new Int32Array([0]);
+    const w = new Float64Array([2, 1 + 1e-9, 0, 0]);
+    const objective = { loss: 'svm' as const, reg: 0, delta: 1 };
+    expect([...roundingScale(x, y, w, 1, 2, 2, objective, 'float32').perCoordinate]).toEqual([1, 1, 0.5, 0.5]);
+    expect([...roundingScale(x, y, w, 1, 2, 2, objective, 'float64').perCoordinate]).toEqual([0, 0, 0, 0]);
+    expect([...roundingScale(x, y, new Float64Array([2, 1.5, 0, 0]), 1, 2, 2, objective, 'float32').perCoordinate]).toEqual([0, 0, 0, 0]);
   });
 });
 

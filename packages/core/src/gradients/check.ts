@@ -13,12 +13,23 @@
  * legitimately disagree with the analytic subgradient. `hingeKinkCounter` counts, for each
  * probed coordinate, the hinge terms whose margin changes sign between the probe points, so
  * such coordinates are reported as kinked rather than as failures.
+ *
+ * Precision: those thresholds assume both gradients are exact to float64's 1e-16. A float32
+ * backend's are not, so each coordinate also has an absolute error floor (floor.ts): the
+ * largest disagreement rounding alone can explain. A coordinate within its floor agrees as far
+ * as the precision can tell; the relative-error thresholds read the coordinates beyond it. When
+ * every coordinate is within its floor, the check is only as good as the floor is small: 'good'
+ * when the best-resolved coordinate (largest |a|, |n|) would show a relative error of 1e-4
+ * ('suspect'), else 'inconclusive', with the reason — typically finite differences of a float32
+ * loss at h = 1e-5, which move it by less than its rounding.
  */
+import type { Precision } from '../backend.js';
 import { OptionError } from '../errors.js';
 import type { Random } from '../random.js';
 import { scoresOfValidated } from '../losses/linear.js';
 import type { Matrix } from '../losses/linear.js';
 import { validateLossArguments } from '../losses/linear.js';
+import { FLOOR_ROUNDOFFS, floorRoundoffs, unitRoundoff } from './floor.js';
 import { numericalGradient } from './numerical.js';
 import type { FiniteDifference, ScalarFunction } from './numerical.js';
 
@@ -29,7 +40,11 @@ export function relativeError(a: number, n: number): number {
   return Math.abs(a - n) / scale;
 }
 
-export type RelativeErrorLabel = 'good' | 'ok-kinked' | 'suspect' | 'wrong';
+/**
+ * 'inconclusive': every coordinate agrees within the error floor of its precision, but that
+ * floor is too coarse to show a relative error of 1e-4 (see gradientCheck).
+ */
+export type RelativeErrorLabel = 'good' | 'ok-kinked' | 'suspect' | 'wrong' | 'inconclusive';
 
 export interface RelativeErrorReading {
   readonly label: RelativeErrorLabel;
@@ -130,6 +145,60 @@ export interface GradientCheckOptions {
   readonly method?: FiniteDifference;
   /** Kinks crossed per coordinate (e.g. hingeKinkCounter); coordinates with kinks may disagree. */
   readonly kinks?: KinkCounter;
+  /** The precision each side was computed in, for the error floor; default float64 throughout. */
+  readonly precision?: GradientCheckPrecision;
+}
+
+/** What the error floor of a check is derived from (floor.ts). */
+export interface GradientCheckPrecision {
+  /** Precision the analytic gradient was computed in; default 'float64'. */
+  readonly analytic?: Precision;
+  /**
+   * S, the magnitude the analytic gradient's rounding is relative to: the largest sum of
+   * |terms| an entry adds up (roundingScale). Default max|analytic|, the gradient's ∞-norm.
+   */
+  readonly scale?: number;
+  /** N, the rows summed into each entry and into the loss: the floor allows K + N/8 roundoffs; default 0. */
+  readonly rows?: number;
+  /** Extra allowance per coordinate, laid out like w (roundingScale's SVM hinges near a kink). */
+  readonly perCoordinate?: ArrayLike<number>;
+  /**
+   * Precision f computes the objective in (checks that probe f); default: the analytic
+   * gradient's. float32: the probes are placed at float32 values (what such a backend stores)
+   * and the differences are resolved to about u·|L|/h. `numerical` is taken to be float64
+   * differences that do not cancel (linearFiniteDifferences).
+   */
+  readonly objective?: Precision;
+}
+
+/** The error floor of a check: |a − n| rounding alone can explain. */
+export interface GradientCheckFloor {
+  readonly analyticPrecision: Precision;
+  /** Precision of the numerical side: f's, or float64 for `numerical`. */
+  readonly numericalPrecision: Precision;
+  /** R·u_a·S: the analytic gradient's rounding. */
+  readonly analytic: number;
+  /** S (see GradientCheckPrecision.scale). */
+  readonly scale: number;
+  /** N, the rows summed (GradientCheckPrecision.rows). */
+  readonly rows: number;
+  /** R = K + N/8, the unit roundoffs allowed (floor.ts). */
+  readonly roundoffs: number;
+  /** R·u_f·|L|/h (×2 forward) for probes of f; R·u₆₄·S for `numerical`. */
+  readonly numerical: number;
+  /** |L| at w (probes of f only; NaN otherwise). */
+  readonly loss: number;
+  /** The largest floor of a checked coordinate (analytic + numerical + its own allowance). */
+  readonly max: number;
+  /** Coordinates (kinked or not) whose |a − n| is within their floor. */
+  readonly within: number;
+  /** Probes of f that left the loss unchanged (numerical exactly 0 where analytic is not). */
+  readonly unchanged: number;
+  /**
+   * The smallest relative error the check could show: min over the deciding coordinates of
+   * floor / max(|a|, |n|). 'good' needs ≤ 1e-4 when no coordinate is beyond its floor.
+   */
+  readonly resolution: number;
 }
 
 export interface GradientCheckRow {
@@ -142,6 +211,8 @@ export interface GradientCheckRow {
   readonly relativeError: number;
   /** Kinks the probes crossed (0 when no counter was given). */
   readonly kinkCrossed: number;
+  /** The error floor of this coordinate: |analytic − numerical| rounding alone can explain. */
+  readonly floor: number;
 }
 
 export interface GradientCheckReport {
@@ -154,9 +225,13 @@ export interface GradientCheckReport {
   readonly kinked: number;
   /** Max relative error over the coordinates that crossed no kink (NaN if there are none). */
   readonly maxRelativeErrorKinkFree: number;
+  /** The error floor (see GradientCheckFloor). */
+  readonly floor: GradientCheckFloor;
   /**
-   * The reading of maxRelativeErrorKinkFree, or of maxRelativeError when every coordinate
-   * crossed a kink: kinked coordinates may legitimately disagree and do not decide the verdict.
+   * The verdict, decided by the kink-free coordinates (by all when every coordinate crossed a
+   * kink: kinked coordinates may legitimately disagree): the reading of the largest relative
+   * error among those beyond their error floor; when none is beyond it, 'good' if the floor
+   * could show a relative error of 1e-4, else 'inconclusive' with the reason.
    */
   readonly verdict: RelativeErrorReading;
 }
@@ -173,39 +248,121 @@ export async function gradientCheck(options: GradientCheckOptions): Promise<Grad
   if (!(Number.isInteger(cols) && cols >= 1 && w.length % cols === 0)) {
     throw new OptionError(`cols must be a positive integer dividing w's length ${w.length}, got ${cols}`);
   }
+  const precision = options.precision ?? {};
+  if (precision.perCoordinate && precision.perCoordinate.length !== w.length) {
+    throw new OptionError(`precision.perCoordinate has ${precision.perCoordinate.length} values, w has ${w.length}`);
+  }
+  const analyticPrecision = precision.analytic ?? 'float64';
   const coordinates = chooseCoordinates(w.length, options);
   let numerical: Float64Array;
+  let numericalPrecision: Precision = 'float64';
+  let loss = NaN;
   if (options.numerical) numerical = await options.numerical(coordinates, h, method);
-  else if (f) numerical = await numericalGradient(f, w, { h, method, coordinates });
-  else throw new OptionError('gradientCheck needs f (the objective) or numerical (finite differences)');
+  else if (f) {
+    numericalPrecision = precision.objective ?? analyticPrecision;
+    numerical = await numericalGradient(f, w, { h, method, coordinates,
+      ...(numericalPrecision === 'float32' ? { round: Math.fround } : {}) });
+    loss = Math.abs(await f(w));
+  } else throw new OptionError('gradientCheck needs f (the objective) or numerical (finite differences)');
   if (numerical.length !== coordinates.length) {
     throw new OptionError(`numerical gave ${numerical.length} values for ${coordinates.length} coordinates`);
   }
+
+  let scale = precision.scale;
+  if (scale === undefined) {
+    scale = 0;
+    for (let k = 0; k < analytic.length; k++) scale = Math.max(scale, Math.abs(analytic[k]!));
+  }
+  const summed = precision.rows ?? 0;
+  const roundoffs = floorRoundoffs(summed);
+  const analyticFloor = roundoffs * unitRoundoff(analyticPrecision) * scale;
+  const numericalFloor = options.numerical
+    ? roundoffs * unitRoundoff('float64') * scale
+    : roundoffs * unitRoundoff(numericalPrecision) * loss / h * (method === 'forward' ? 2 : 1);
+
   const rows: GradientCheckRow[] = [];
-  let max = 0, sum = 0, maxFree = -Infinity, kinked = 0;
+  let max = 0, sum = 0, maxFree = -Infinity, kinked = 0, within = 0, unchanged = 0, maxFloor = 0;
   for (let k = 0; k < coordinates.length; k++) {
     const index = coordinates[k]!;
     const a = analytic[index]!;
     const num = numerical[k]!;
     const e = relativeError(a, num);
     const kinkCrossed = options.kinks ? options.kinks(index, h, method) : 0;
+    const floor = analyticFloor + numericalFloor + (precision.perCoordinate?.[index] ?? 0);
     rows.push({ index, row: Math.floor(index / cols), col: index % cols, analytic: a, numerical: num,
-      relativeError: e, kinkCrossed });
+      relativeError: e, kinkCrossed, floor });
     max = e > max || Number.isNaN(e) ? e : max;
     sum += e;
+    maxFloor = Math.max(maxFloor, floor);
+    if (Math.abs(a - num) <= floor) within++;
+    if (f && !options.numerical && num === 0 && a !== 0) unchanged++;
     if (kinkCrossed > 0) kinked++;
     else maxFree = e > maxFree || Number.isNaN(e) ? e : maxFree;
   }
   if (maxFree === -Infinity) maxFree = NaN;
-  const decisive = kinked === rows.length ? max : maxFree;
+  const deciding = kinked === rows.length ? rows : rows.filter((r) => r.kinkCrossed === 0);
+  let resolution = Infinity;
+  for (const r of deciding) {
+    const size = Math.max(Math.abs(r.analytic), Math.abs(r.numerical));
+    if (size > 0) resolution = Math.min(resolution, r.floor / size);
+  }
+  const floor: GradientCheckFloor = { analyticPrecision, numericalPrecision, analytic: analyticFloor, scale, rows: summed, roundoffs,
+    numerical: numericalFloor, loss, max: maxFloor, within, unchanged, resolution };
   return {
     rows, h, method,
     maxRelativeError: max,
     meanRelativeError: rows.length > 0 ? sum / rows.length : 0,
     kinked,
     maxRelativeErrorKinkFree: maxFree,
-    verdict: readRelativeError(decisive),
+    floor,
+    verdict: readGradientCheck(deciding, floor, h, rows.length),
   };
+}
+
+/** The relative error a check must be able to show for 'good': CS231n's 'suspect' threshold. */
+const RESOLUTION_NEEDED = 1e-4;
+
+/**
+ * The verdict over the deciding coordinates: CS231n's reading of the worst one beyond its
+ * floor; when all are within their floors, 'good' or 'inconclusive' by the floor's resolution.
+ */
+function readGradientCheck(deciding: readonly GradientCheckRow[], floor: GradientCheckFloor, h: number,
+  checked: number): RelativeErrorReading {
+  const lowPrecision = floor.analyticPrecision === 'float32' || floor.numericalPrecision === 'float32';
+  let worst: GradientCheckRow | undefined;
+  for (const r of deciding) {
+    const beyond = !(Math.abs(r.analytic - r.numerical) <= r.floor);
+    if (beyond && (!worst || !(r.relativeError <= worst.relativeError))) worst = r;
+  }
+  if (worst) {
+    const reading = readRelativeError(worst.relativeError);
+    if (!lowPrecision || reading.label === 'good') return reading;
+    const err = Math.abs(worst.analytic - worst.numerical);
+    return { label: reading.label, explanation: `${reading.explanation} (at W[${worst.row},${worst.col}], |analytic − numerical| = ${fmt(err)}, ${(err / worst.floor).toPrecision(2)}× its error floor ${fmt(worst.floor)} from ${precisionWords(floor)} rounding)` };
+  }
+  if (deciding.length === 0) return { label: 'good', explanation: 'no coordinates were checked' };
+  if (floor.resolution === Infinity) {
+    return { label: 'good', explanation: 'analytic and numerical are both exactly 0 at every coordinate checked: the gradients agree' };
+  }
+  if (floor.resolution <= RESOLUTION_NEEDED) {
+    return { label: 'good', explanation: `every coordinate agrees within its error floor (at most ${fmt(floor.max)}) from ${precisionWords(floor)} rounding, which would show a relative error of ${fmt(Math.max(floor.resolution, 0))}: the gradients agree` };
+  }
+  const resolved = `so relative errors below ${fmt(floor.resolution)} (floor over the largest entry checked) cannot be seen and a wrong gradient cannot be told from a right one`;
+  const rows = floor.rows > 0 ? `, R = ${FLOOR_ROUNDOFFS} + N/8 = ${fmtR(floor.roundoffs)} for N = ${floor.rows} rows` : '';
+  if (floor.numerical > floor.analytic) {
+    const unchanged = floor.unchanged > 0 ? ` (the probes of ${floor.unchanged} of ${checked} coordinates left it unchanged)` : '';
+    return { label: 'inconclusive', explanation: `${floor.numericalPrecision} precision cannot decide: at h = ${h} a ${floor.numericalPrecision} loss (${fmt(floor.loss)}) changes too little next to its rounding${unchanged}; finite differences of it are resolved only to ±${fmt(floor.numerical)} (R·u·|L|/h${rows}), ${resolved}. ${floor.numericalPrecision === 'float32' ? 'Finite differences by linearity (float64) or a float64 backend' : 'A larger h or finite differences by linearity'} can decide` };
+  }
+  return { label: 'inconclusive', explanation: `${floor.analyticPrecision} precision cannot decide: the ${floor.analyticPrecision} gradient is resolved only to ±${fmt(floor.analytic)} (R·u·S, S = ${fmt(floor.scale)} the largest sum of |terms| an entry adds up${rows}), ${resolved}. Fewer training rows, a point where the gradient is larger${floor.analyticPrecision === 'float32' ? ', or a float64 backend' : ''} can decide` };
+}
+
+function fmtR(r: number): string {
+  return Number.isInteger(r) ? String(r) : r.toFixed(1);
+}
+
+function precisionWords(floor: GradientCheckFloor): string {
+  return floor.analyticPrecision === floor.numericalPrecision ? floor.analyticPrecision
+    : `${floor.analyticPrecision} and ${floor.numericalPrecision}`;
 }
 
 function chooseCoordinates(length: number, options: GradientCheckOptions): Int32Array {

@@ -38,4 +38,22 @@ describe('numericalGradient', () => {
     await expect(numericalGradient(() => 0, w, { coordinates: [2] }))
       .rejects.toThrow('coordinate 2 at position 0 is outside [0, 2)');
   });
+
+  it('with round (a float32 objective) probes at float32 values and divides by the step actually taken', async () => {
+    // f stores w in float32, as a float32 backend does: f(w) = Σ_k (k+1)·fround(w_k), slope k+1.
+    const f = (v: Float64Array) => v.reduce((a, x, k) => a + (k + 1) * Math.fround(x), 0);
+    const w = new Float64Array([1.1, -2.3, 0.7]);
+    const before = Float64Array.from(w);
+    const h = 1e-5;
+    // At |w| ≈ 1 float32's spacing is 1.2e-7: the nominal step 2h is off by up to 0.6%.
+    const nominal = await numericalGradient(f, w, { h });
+    expect(Math.max(...[...nominal].map((g, k) => Math.abs(g / (k + 1) - 1)))).toBeGreaterThan(1e-3);
+    for (const method of ['centered', 'forward'] as const) {
+      const rounded = await numericalGradient(f, w, { h, method, round: Math.fround });
+      for (let k = 0; k < w.length; k++) expect(Math.abs(rounded[k]! / (k + 1) - 1)).toBeLessThan(1e-12);
+    }
+    expect([...w]).toEqual([...before]);
+    // A step below float32's spacing rounds away: the loss is unchanged and the quotient 0.
+    expect([...await numericalGradient(f, new Float64Array([1]), { h: 1e-9, round: Math.fround })]).toEqual([0]);
+  });
 });

@@ -5,8 +5,13 @@
  *   centered: ∂f/∂w_k ≈ (f(w + h·e_k) − f(w − h·e_k)) / (2h)     error O(h²)
  *
  * The divisor is the step actually taken, ((w_k + h) − (w_k − h)) rather than 2h, so the
- * rounding of w_k ± h in float64 does not bias the quotient. w is probed in place and each
- * coordinate is restored to its exact original bits after its probes, even if f throws.
+ * rounding of w_k ± h in float64 does not bias the quotient. An objective that stores w in
+ * lower precision (a float32 backend rounds every weight to float32) takes a different step:
+ * with `round` (Math.fround for float32) the probes are placed at round(w_k ± h), which that
+ * objective sees unchanged, and the divisor is the step between those rounded points. (Without
+ * it, at |w_k| = 1 and h = 1e-5 a float32 backend's step is off by up to 0.6%.) w is probed in
+ * place and each coordinate is restored to its exact original bits after its probes, even if f
+ * throws.
  */
 import { OptionError } from '../errors.js';
 
@@ -22,6 +27,13 @@ export interface NumericalGradientOptions {
   readonly method?: FiniteDifference;
   /** Which coordinates to probe (flat indices into w); default every coordinate in order. */
   readonly coordinates?: Int32Array | readonly number[];
+  /**
+   * How f stores each weight (Math.fround for a float32 backend): probes at round(w_k ± h),
+   * divided by the rounded step. A step that rounds away entirely (h below the spacing of
+   * the stored values at w_k) leaves f unchanged; the quotient is then taken over the nominal
+   * step and is 0 up to f's noise.
+   */
+  readonly round?: (v: number) => number;
 }
 
 /**
@@ -48,22 +60,24 @@ export async function numericalGradient(f: ScalarFunction, w: Float64Array,
       throw new OptionError(`coordinate ${i} at position ${k} is outside [0, ${w.length})`);
     }
   }
+  const round = options.round ?? ((v: number) => v);
   const out = new Float64Array(coordinates.length);
   const f0 = method === 'forward' ? await f(w) : 0;
   for (let k = 0; k < coordinates.length; k++) {
     const i = coordinates[k]!;
     const old = w[i]!;
     try {
-      const up = old + h;
+      const up = round(old + h);
       w[i] = up;
       const fUp = await f(w);
       if (method === 'forward') {
-        out[k] = (fUp - f0) / (up - old);
+        const base = round(old);
+        out[k] = (fUp - f0) / (up !== base ? up - base : h);
       } else {
-        const down = old - h;
+        const down = round(old - h);
         w[i] = down;
         const fDown = await f(w);
-        out[k] = (fUp - fDown) / (up - down);
+        out[k] = (fUp - fDown) / (up !== down ? up - down : 2 * h);
       }
     } finally {
       w[i] = old;
