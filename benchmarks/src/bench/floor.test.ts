@@ -28,6 +28,9 @@ describe('the machine floor', () => {
     expect(verdict(0.88, { kind: 'max', value: 0.6 })).toEqual({ met: false, text: 'missed by 1.47×' });
     expect(verdict(0.8439, { kind: 'min', value: 0.85 })).toEqual({ met: false, text: 'missed by 0.61 points' });
     expect(verdict(undefined, { kind: 'max', value: 1 })).toEqual({ met: false, text: 'not measured' });
+    expect(verdict(0.4, { kind: 'numpy', value: 0.5 }, 1)).toEqual({ met: true, text: 'met (0.40× numpy)' });
+    expect(verdict(0.8, { kind: 'numpy', value: 0.5 }, 1)).toEqual({ met: false, text: 'missed by 1.60× (0.80× numpy)' });
+    expect(verdict(0.8, { kind: 'numpy', value: 0.5 })).toEqual({ met: false, text: 'numpy not measured' });
   });
 
   it('formats times and ratios', () => {

@@ -63,14 +63,23 @@ export function numericalGradientWork(n: number, d: number, c: number, probesPer
 }
 
 export interface Target {
-  /** 'max': the figure must be ≤ value (a time); 'min': ≥ value (an accuracy). */
-  readonly kind: 'max' | 'min';
+  /**
+   * 'max': the figure must be ≤ value (a time); 'min': ≥ value (an accuracy); 'numpy': the
+   * figure ÷ numpy's for the same workload in the same run must be ≤ value.
+   */
+  readonly kind: 'max' | 'min' | 'numpy';
   readonly value: number;
 }
 
 /** "met" or "missed by X" (a factor for times, points for accuracies). */
-export function verdict(measured: number | undefined, target: Target): { met: boolean; text: string } {
+export function verdict(measured: number | undefined, target: Target, numpy?: number): { met: boolean; text: string } {
   if (measured === undefined || !Number.isFinite(measured)) return { met: false, text: 'not measured' };
+  if (target.kind === 'numpy') {
+    if (numpy === undefined || !Number.isFinite(numpy)) return { met: false, text: 'numpy not measured' };
+    const ratio = measured / numpy;
+    return ratio <= target.value ? { met: true, text: `met (${ratio.toFixed(2)}× numpy)` }
+      : { met: false, text: `missed by ${(ratio / target.value).toFixed(2)}× (${ratio.toFixed(2)}× numpy)` };
+  }
   if (target.kind === 'max') {
     return measured <= target.value ? { met: true, text: 'met' } : { met: false, text: `missed by ${(measured / target.value).toFixed(2)}×` };
   }

@@ -20,7 +20,7 @@ export interface TfjsBackendSpec extends BackendInfo {
  * install on the machines measured; TensorFlow's C library is placed just below onnx-cpu.
  */
 export const TFJS_BACKENDS: Readonly<Record<TfjsBackendId, TfjsBackendSpec>> = {
-  'tfjs-cpu': { id: 'tfjs-cpu', tfjsName: 'cpu', environments: ['node', 'browser'], precision: 'float32', priority: 20, device: 'cpu',
+  'tfjs-cpu': { id: 'tfjs-cpu', tfjsName: 'cpu', environments: ['node', 'browser'], precision: 'float32', priority: 5, device: 'cpu',
     description: 'TensorFlow.js cpu backend (plain JavaScript kernels), float32' },
   'tfjs-wasm': { id: 'tfjs-wasm', tfjsName: 'wasm', environments: ['node', 'browser'], precision: 'float32', priority: 45, device: 'cpu',
     description: 'TensorFlow.js wasm backend (XNNPACK, SIMD), float32' },

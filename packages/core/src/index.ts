@@ -43,6 +43,10 @@ export {
   IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset, readIdxImages, readIdxLabels, type IdxDatasetOptions
 } from './data/idx.js';
 export {
+  isNpy, MAX_NPY_HEADER_BYTES, npyIntegers, readNpy, readNpyHeader, type NpyArray, type NpyData, type NpyDtype,
+  type NpyHeader
+} from './data/npy.js';
+export {
   prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {

@@ -7,10 +7,10 @@
 import type { GraphBuilder } from '../onnx/builder.js';
 import type { RowObjective } from './objective.js';
 
-export const softmaxRows: RowObjective = (g: GraphBuilder, s, label, isLabel, k, wantGradient) => {
-  const z = g.op('Sub', [s, g.op('ReduceMax', [s], { axes: [1], keepdims: 1 })], {}, 'shifted_scores');
-  const lse = g.op('Log', [g.op('ReduceSum', [g.op('Exp', [z]), k.axis1], { keepdims: 1 })], {}, 'log_sum_exp');
-  const logp = g.op('Sub', [z, lse], {}, 'log_probabilities');
+export const softmaxRows: RowObjective = (g: GraphBuilder, s, label, isLabel, _k, wantGradient) => {
+  // One LogSoftmax (s − max − log Σ exp(s − max), the stable form) instead of six ops: each op
+  // costs ~5 µs of a minibatch step whatever its size (ORT's profile, batch 200).
+  const logp = g.op('LogSoftmax', [s], { axis: 1 }, 'log_probabilities');
   const ly = g.op('GatherElements', [logp, label], { axis: 1 }, 'log_probability_of_label');
   const dataLoss = g.op('Neg', [g.op('ReduceMean', [ly], { keepdims: 0 })], {}, 'data_loss');
   if (!wantGradient) return { dataLoss };

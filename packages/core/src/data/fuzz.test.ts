@@ -1,5 +1,6 @@
 /**
- * Seeded mutations of valid files (made by core's encoders) through every reader: truncation,
+ * Seeded mutations of valid files (made by core's encoders) through every reader (IDX, CIFAR,
+ * pickle, tar, gzip, .npy, model.json): truncation,
  * bit flips, byte edits (size fields included), and huge counts written over 4-byte fields.
  * Every input must end in a value or a DescentError, never a TypeError, RangeError or other
  * internal error, each within a few seconds, and allocate at most 2× its declared payload
@@ -20,7 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { DescentError } from '../errors.js';
 import { decodeModel, encodeModel } from '../model/model-file.js';
 import {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeNpy, encodeTar,
 } from '../testing/encoders.js';
 import { readArchive } from './archive.js';
 import { parseCifar10Meta, readCifar10Batch } from './cifar10.js';
@@ -29,6 +30,7 @@ import { makeDataset } from './dataset.js';
 import { Gunzip, Inflate } from 'fflate';
 import { gunzipChecked, MAX_INFLATED_BYTES } from './gzip.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
+import { npyIntegers, readNpy } from './npy.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 150);
@@ -151,6 +153,8 @@ const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unkno
   { name: 'tar', valid: tar, read: (b) => readArchive(b, 't.tar'), payload: asIs },
   { name: 'tar.gz', valid: gzipSync(tar, { mtime: 0 }), read: (b) => readArchive(b, 't.tar.gz'), payload: gzipped },
   { name: 'gzip', valid: gzipSync(Uint8Array.from({ length: 1000 }, (_, i) => i % 7), { mtime: 0 }), read: (b) => gunzipChecked(b, 'g.gz'), payload: gzipped },
+  { name: 'npy', valid: encodeNpy(Float32Array.from({ length: 20 }, (_, i) => i / 3), [5, 4]), read: (b) => readNpy(b, 'x.npy'), payload: asIs },
+  { name: 'npy labels', valid: encodeNpy(BigInt64Array.of(1n, 2n, 0n)), read: (b) => npyIntegers(readNpy(b, 'y.npy'), 'labels', 0, 9), payload: asIs },
   { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
 ];
 

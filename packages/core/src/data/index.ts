@@ -1,4 +1,4 @@
-// Data: the Dataset type, IDX (MNIST / Fashion-MNIST) and CIFAR-10 binary readers,
+// Data: the Dataset type, IDX (MNIST / Fashion-MNIST) and CIFAR-10 binary readers, numpy .npy,
 // the CIFAR-10 python-version (pickle) reader, .tar / .tar.gz archives,
 // deterministic splits, and preprocessing into the DesignMatrix a backend places.
 // recognizeDataset tells a data set apart among files (the rules the CLI and the web page share).
@@ -13,6 +13,10 @@ export * from './preprocess.js';
 export * from './prepare.js';
 export { isPickle, readCifar10PythonBatch, readCifar10PythonMeta } from './cifar10-python.js';
 export { isTar, readArchive, readTar, type ArchiveEntry } from './archive.js';
+export {
+  isNpy, MAX_NPY_HEADER_BYTES, npyIntegers, readNpy, readNpyHeader, typedData,
+  type NpyArray, type NpyData, type NpyDtype, type NpyHeader,
+} from './npy.js';
 export {
   HELD_OUT_TEST_FRACTION, recognizeDataset,
   type NamedBytes, type RecognizeOptions, type RecognizedDataset, type RecognizedFile,

@@ -221,3 +221,41 @@ export function encodeTar(entries: readonly ArchiveEntry[]): Uint8Array {
   }
   return out;
 }
+
+type NpyWritable = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | BigUint64Array | BigInt64Array | Float32Array | Float64Array;
+
+const NPY_DESCR = new Map<unknown, string>([
+  [Uint8Array, '|u1'], [Int8Array, '|i1'], [Uint16Array, '<u2'], [Int16Array, '<i2'], [Uint32Array, '<u4'], [Int32Array, '<i4'],
+  [BigUint64Array, '<u8'], [BigInt64Array, '<i8'], [Float32Array, '<f4'], [Float64Array, '<f8'],
+]);
+
+/**
+ * The preamble and header of a .npy file as numpy writes it (format 1.0 unless the header needs
+ * 2.0): {'descr': …, 'fortran_order': False, 'shape': (…), } padded with spaces to a multiple of
+ * 64 bytes, ending in '\n'. The data (little-endian) follows it.
+ */
+export function encodeNpyHeader(descr: string, shape: readonly number[], options: { version?: 1 | 2 | 3; fortranOrder?: boolean } = {}): Uint8Array {
+  const dict = `{'descr': '${descr}', 'fortran_order': ${options.fortranOrder ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const version = options.version ?? (dict.length + 12 < 65536 ? 1 : 2);
+  const preamble = version === 1 ? 10 : 12;
+  const padded = dict + ' '.repeat((64 - ((preamble + dict.length + 1) % 64)) % 64) + '\n';
+  const out = new Uint8Array(preamble + padded.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+  const view = new DataView(out.buffer);
+  if (version === 1) view.setUint16(8, padded.length, true);
+  else view.setUint32(8, padded.length, true);
+  out.set(new TextEncoder().encode(padded), preamble);
+  return out;
+}
+
+/** A whole .npy file of a typed array with the given shape (C order, little-endian). */
+export function encodeNpy(data: NpyWritable, shape: readonly number[] = [data.length], options: { version?: 1 | 2 | 3 } = {}): Uint8Array {
+  const descr = NPY_DESCR.get(data.constructor);
+  if (!descr) throw new DataError('encodeNpy: not a typed array numpy can hold');
+  if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new ShapeError(`encodeNpy: shape (${shape.join(', ')}) does not hold ${data.length} elements`);
+  const head = encodeNpyHeader(descr, shape, options);
+  const out = new Uint8Array(head.length + data.byteLength);
+  out.set(head);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), head.length);
+  return out;
+}
