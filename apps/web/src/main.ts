@@ -598,8 +598,10 @@ $<HTMLFormElement>('train-form').addEventListener('submit', (ev) => {
   currentRun = startRun().finally(() => { currentRun = undefined; });
 });
 $('pause').addEventListener('click', () => {
-  if (state.run === 'running') { void client.call('pause'); setRunState('paused'); $('run-status').textContent = runStatus(); }
-  else if (state.run === 'paused') { void client.call('resume'); setRunState('running'); }
+  // A failed pause or resume (the run ended meanwhile, or its snapshot failed) is shown, not left unhandled.
+  const shown = (e: unknown) => { $('train-message').textContent = `Could not ${state.run === 'paused' ? 'resume' : 'pause'}: ${(e as Error).message}`; };
+  if (state.run === 'running') { client.call('pause').catch(shown); setRunState('paused'); $('run-status').textContent = runStatus(); }
+  else if (state.run === 'paused') { client.call('resume').catch(shown); setRunState('running'); }
 });
 $('stop').addEventListener('click', () => {
   setRunState('stopping');

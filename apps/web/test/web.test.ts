@@ -303,7 +303,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     const cases: [string, string, RegExp][] = [
       ['truncated.json', good.slice(0, good.length / 2), /Could not open truncated\.json: truncated\.json is truncated: it ends after \d+ characters, inside the JSON/],
       ['tampered.json', good.replace(/"values":\[(-?)(\d)/, (_m, s: string, d: string) => `"values":[${s}${(Number(d) + 1) % 10}`),
-        /Could not open tampered\.json: tampered\.json: the file does not match its checksum \(over classes classNames image preprocessing weights objective\): it is corrupt or was edited; a prediction from it could not be trusted — the current model is unchanged\./],
+        /Could not open tampered\.json: tampered\.json: the file does not match its checksum \(over everything but checksum, training and createdAt\): it is corrupt or was edited; a prediction from it could not be trusted — the current model is unchanged\./],
       ['notes.json', '{"hello": 1}', /notes\.json: not a descent model file/],
     ];
     for (const [name, text, message] of cases) {
@@ -336,7 +336,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     const { page } = main;
     const dir = join(site.outdir, 'data/fashion-mnist-subset');
     await page.setInputFiles('#data-files', ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => join(dir, f)));
-    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded'), undefined, { timeout: 30_000 });
+    // Wait for these files' data, not the previous test's "Loaded …" message (still shown until the page reacts to the new files).
+    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded')
+      && document.querySelector('#data-summary')!.textContent!.startsWith('idx:'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#data-summary')).toMatch(/^idx: 1440 training, 160 validation and 400 test images, 28×28, 10 classes/);
     expect(await page.textContent('#data-notes')).toMatch(/400 of 2000 rows \(20 %\) held out as the test split/);
     await page.click('#data-embedded');
@@ -358,7 +360,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
       { name: 'big-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: Buffer.from(encodeIdx(images, [n, 8, 8], { gzip: true })) },
       { name: 'big-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeIdx(labels, [n])) },
     ]);
-    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded'), undefined, { timeout: 30_000 });
+    // Wait for these files' data, not the previous test's "Loaded …" message (still shown until the page reacts to the new files).
+    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded')
+      && document.querySelector('#data-summary')!.textContent!.startsWith('idx:'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#data-notes')).toMatch(/training on the first 10000 training rows/);
 
     const savedModel = async () => {

@@ -68,7 +68,7 @@ function printReport(r: Awaited<ReturnType<typeof runGradcheck>> & { rows: Gradi
   if (worst.length > 0) {
     o.write(table(['W[row,class]', 'analytic', 'numerical', 'relative error', '|a−n| / floor', 'kinks'],
       worst.map((x) => [`W[${x.row},${x.col}]`, x.analytic.toExponential(6), x.numerical.toExponential(6),
-        x.relativeError.toExponential(2), (Math.abs(x.analytic - x.numerical) / x.floor).toPrecision(2), x.kinkCrossed])));
+        x.relativeError.toExponential(2), x.floor > 0 ? (Math.abs(x.analytic - x.numerical) / x.floor).toPrecision(2) : '—', x.kinkCrossed])));
   }
   const s = r.summary;
   const f = s.errorFloor;

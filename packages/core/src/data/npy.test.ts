@@ -69,6 +69,8 @@ describe('.npy files', () => {
       ['code', withHeader("__import__('os').system('x')"), /not a Python dict literal: an unexpected character at character 0/],
       ['proto key', withHeader("{'__proto__': 1, 'descr': '<f4', 'fortran_order': False, 'shape': (1,)}", new Uint8Array(4)), /holds '__proto__', 'descr'/],
       ['deep', withHeader(`{'descr': '<f4', 'fortran_order': False, 'shape': ${'('.repeat(50)}${')'.repeat(50)}}`), /nested too deeply/],
+      ['inherited name', withHeader("{'descr': '<constructor', 'fortran_order': False, 'shape': (500000000,), }"), /dtype '<constructor' is not read/],
+      ['inherited proto', withHeader("{'descr': '|__proto__', 'fortran_order': False, 'shape': (5,), }"), /dtype '\|__proto__' is not read/],
       ['version 4', Uint8Array.from([...good.subarray(0, 6), 4, 0, ...good.subarray(8)]), /version 4\.0 is not one this reader knows/],
     ];
     for (const [what, bytes, message] of cases) {

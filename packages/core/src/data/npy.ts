@@ -22,11 +22,12 @@ export const MAX_NPY_HEADER_BYTES = 1 << 20;
 
 export type NpyDtype = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'uint64' | 'int64' | 'float32' | 'float64';
 
-const DTYPES: Readonly<Record<string, { dtype: NpyDtype; size: number }>> = {
-  u1: { dtype: 'uint8', size: 1 }, i1: { dtype: 'int8', size: 1 }, u2: { dtype: 'uint16', size: 2 }, i2: { dtype: 'int16', size: 2 },
-  u4: { dtype: 'uint32', size: 4 }, i4: { dtype: 'int32', size: 4 }, u8: { dtype: 'uint64', size: 8 }, i8: { dtype: 'int64', size: 8 },
-  f4: { dtype: 'float32', size: 4 }, f8: { dtype: 'float64', size: 8 },
-};
+/** A Map, not an object: a header's descr such as '<constructor' must not find an inherited member. */
+const DTYPES: ReadonlyMap<string, { dtype: NpyDtype; size: number }> = new Map([
+  ['u1', { dtype: 'uint8', size: 1 }], ['i1', { dtype: 'int8', size: 1 }], ['u2', { dtype: 'uint16', size: 2 }], ['i2', { dtype: 'int16', size: 2 }],
+  ['u4', { dtype: 'uint32', size: 4 }], ['i4', { dtype: 'int32', size: 4 }], ['u8', { dtype: 'uint64', size: 8 }], ['i8', { dtype: 'int64', size: 8 }],
+  ['f4', { dtype: 'float32', size: 4 }], ['f8', { dtype: 'float64', size: 8 }],
+]);
 
 /** What a .npy header declares, checked. */
 export interface NpyHeader {
@@ -89,7 +90,7 @@ export function readNpyHeader(head: Uint8Array, source: string, fileBytes?: numb
   const descr = dict['descr'];
   if (typeof descr !== 'string') fail(`the .npy header's 'descr' is not a dtype string (a structured or object dtype?): only plain numbers are read`);
   const order = descr[0], code = descr.slice(1);
-  const known = DTYPES[code];
+  const known = DTYPES.get(code);
   if (!known || !(order === '<' || order === '|' || order === '=' || (order === '>' && known.size === 1))) {
     if (known && order === '>') fail(`dtype '${descr}' is big-endian: save it little-endian (array.astype('<${code}'))`);
     fail(`dtype '${descr}' is not read (unsigned and signed integers, float32, float64; little-endian)`);
@@ -142,6 +143,7 @@ export function typedData(raw: Uint8Array, header: Pick<NpyHeader, 'dtype' | 'it
     case 'int64': return new BigInt64Array(buffer, byteOffset, n);
     case 'float32': return new Float32Array(buffer, byteOffset, n);
     case 'float64': return new Float64Array(buffer, byteOffset, n);
+    default: throw new DataError(`no typed array for dtype ${String(header.dtype)}`);
   }
 }
 

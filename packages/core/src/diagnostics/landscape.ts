@@ -39,14 +39,14 @@ export interface Landscape2D {
  * The largest landscapes drawn, for every caller (the CLI's options and the web page's fields
  * use these): each stays within seconds and a few MB.
  */
-export const LANDSCAPE_CAPS = {
+export const LANDSCAPE_CAPS = Object.freeze({
   /** Points along a 1-D slice. */
   points1D: 10_001,
   /** Points per axis of a 2-D landscape (501² losses, about 2 MB). */
   points2D: 501,
   /** |from| and |to| of the coefficient range. */
   range: 1e4,
-} as const;
+} as const);
 
 function axis(range: readonly [number, number], points: number, dims: 1 | 2): Float64Array {
   const cap = dims === 1 ? LANDSCAPE_CAPS.points1D : LANDSCAPE_CAPS.points2D;

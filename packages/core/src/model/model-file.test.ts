@@ -70,11 +70,12 @@ describe('model file', () => {
       ['the regularization', (d) => { d.objective.reg = 0.1; }],
       ['the loss', (d) => { d.objective.loss = 'svm'; }],
       ['a weight', (d) => { d.weights.values[0] *= -1; }],
+      ['a field a later version adds', (d) => { d.labels = [3, 7, 9]; }],
     ];
     for (const [what, edit] of edits) {
       const doc = JSON.parse(text);
       edit(doc);
-      expect(() => decodeModel(JSON.stringify(doc), 'm.json'), what).toThrow(/m\.json: the file does not match its checksum \(over classes classNames image preprocessing weights objective\)/);
+      expect(() => decodeModel(JSON.stringify(doc), 'm.json'), what).toThrow(/m\.json: the file does not match its checksum \(over everything but checksum, training and createdAt\)/);
     }
     // Key order, whitespace and the run's notes are free: the same model reads back.
     const doc = JSON.parse(text);
@@ -82,6 +83,25 @@ describe('model file', () => {
     doc.createdAt = '2027-01-01T00:00:00.000Z';
     doc.image = { layout: doc.image.layout, channels: doc.image.channels, width: doc.image.width, height: doc.image.height };
     expect(Array.from(decodeModel(JSON.stringify(doc, null, 2), 'm.json').weights)).toEqual(Array.from(tinyModel().weights));
+  });
+
+  it('a weight of −0 (JSON writes it as 0) reads back: the checksum hashes it as +0', () => {
+    const m = { ...tinyModel(), weights: Float64Array.from(tinyModel().weights, (v, i) => (i % 3 === 0 ? -0 : v)) };
+    const back = decodeModel(encodeModel(m), 'm.json');
+    expect(Array.from(back.weights, (v) => (v === 0 ? 0 : v))).toEqual(Array.from(m.weights, (v) => (v === 0 ? 0 : v)));
+  });
+
+  it('a truncated file is named truncated whatever engine parsed it (V8, Firefox and Safari messages)', () => {
+    const text = encodeModel(tinyModel()).slice(0, 50);
+    for (const message of ['JSON.parse: unexpected end of data at line 1 column 51 of the JSON data', 'JSON Parse error: Unexpected EOF']) {
+      const parse = JSON.parse;
+      JSON.parse = () => { throw new SyntaxError(message); };
+      try {
+        expect(() => decodeModel(text, 'm.json')).toThrow(/^m\.json is truncated/);
+      } finally {
+        JSON.parse = parse;
+      }
+    }
   });
 
   it('reads version 1 files (weights-only checksum) and files with a UTF-8 byte-order mark', () => {

@@ -8,7 +8,7 @@
  *   "preprocessing": { kind: "pixels", features, scale, bias: true, mean: [...] },   x = pixel·scale − mean, then 1
  *   "weights": { "rows": D, "cols": C, "values": [...D·C numbers, row-major...] },
  *   "objective": { loss, reg, delta },
- *   "checksum": { "crc32": n, "covers": "classes classNames image preprocessing weights objective" },
+ *   "checksum": { "crc32": n, "covers": "everything but checksum, training and createdAt" },
  *   "training": { free-form settings, metrics and history summary of the run },
  *   "createdAt": ISO time
  * }
@@ -17,8 +17,10 @@
  * same float64, so the round trip is exact and the file stays readable by any tool.
  *
  * The checksum catches a digit changed by hand or by a broken copy, which JSON parsing alone
- * would not. Version 2 covers everything that changes a prediction (see modelChecksum);
- * version 1 files, whose "weights.crc32" covered the weights alone, are still read.
+ * would not (it is not a signature: anyone may recompute it). Version 2 covers the whole
+ * document but the checksum itself and the run's notes (see modelChecksum), so fields a later
+ * descent adds are covered without a new rule; version 1 files, whose "weights.crc32" covered
+ * the weights alone, are still read.
  * Version 2 is also the version the features issue (preprocessing kind "features", label
  * values) and the speed issue extend before the next release, so users see one bump.
  */
@@ -26,14 +28,17 @@ import type { Objective } from '../backend.js';
 import { LOSS_NAMES } from '../backend.js';
 import type { ImageShape } from '../data/dataset.js';
 import { crc32 } from '../data/gzip.js';
-import { preprocessingFromJSON, preprocessingToJSON, type Preprocessing, type PreprocessingJSON } from '../data/preprocess.js';
+import { preprocessingFromJSON, preprocessingToJSON, type Preprocessing } from '../data/preprocess.js';
 import { DataError } from '../errors.js';
 
 export const MODEL_FORMAT = 'descent-model';
 export const MODEL_VERSION = 2;
 
-/** What the version 2 checksum covers, in the order it reads them (written into the file). */
-export const MODEL_CHECKSUM_COVERS = 'classes classNames image preprocessing weights objective';
+/** What the version 2 checksum covers (written into the file, and named by its message). */
+export const MODEL_CHECKSUM_COVERS = 'everything but checksum, training and createdAt';
+
+/** Top-level fields the version 2 checksum leaves out: the checksum, and notes about the run that users may edit. */
+const UNCHECKED = new Set(['checksum', 'training', 'createdAt']);
 
 export interface Model {
   readonly classNames: readonly string[];
@@ -47,11 +52,14 @@ export interface Model {
   readonly createdAt?: string;
 }
 
-/** CRC-32 of the weights as little-endian float64 bytes (version 1's checksum), continuing `crc`. */
+/**
+ * CRC-32 of the weights as little-endian float64 bytes (version 1's checksum), continuing `crc`.
+ * −0 is hashed as +0: JSON writes both as 0, so a −0 weight reads back as +0.
+ */
 export function weightsChecksum(w: Float64Array, crc = 0): number {
   const bytes = new Uint8Array(w.length * 8);
   const view = new DataView(bytes.buffer);
-  for (let i = 0; i < w.length; i++) view.setFloat64(i * 8, w[i]!, true);
+  for (let i = 0; i < w.length; i++) view.setFloat64(i * 8, w[i] === 0 ? 0 : w[i]!, true);
   return crc32(bytes, crc);
 }
 
@@ -67,16 +75,19 @@ function canonicalJSON(v: unknown): string {
 }
 
 /**
- * The version 2 checksum: CRC-32 of the canonical JSON (keys sorted, shortest numbers) of
- * { classes, classNames, image, preprocessing, objective }, a newline, then the weights as
- * little-endian float64 bytes. Everything a prediction or a reported loss depends on; not
- * "training" or "createdAt", which describe the run and may be annotated.
+ * The version 2 checksum: CRC-32 of the canonical JSON (keys sorted, shortest numbers) of the
+ * document without its checksum, training and createdAt and without weights.values, a newline,
+ * then the weights as little-endian float64 bytes (weightsChecksum). Everything a prediction or
+ * a reported loss depends on is covered, and so is any field a later version adds.
  */
-export function modelChecksum(parts: { classNames: readonly string[]; image: ImageShape;
-  preprocessing: PreprocessingJSON; objective: Objective; weights: Float64Array }): number {
-  const head = canonicalJSON({ classes: parts.classNames.length, classNames: parts.classNames, image: parts.image,
-    preprocessing: parts.preprocessing, objective: parts.objective });
-  return weightsChecksum(parts.weights, crc32(new TextEncoder().encode(`${head}\n`)));
+export function modelChecksum(doc: Readonly<Record<string, unknown>>, weights: Float64Array): number {
+  const covered: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!UNCHECKED.has(k)) covered[k] = v;
+  if (isObject(covered.weights)) {
+    const { values: _values, ...shape } = covered.weights;
+    covered.weights = shape;
+  }
+  return weightsChecksum(weights, crc32(new TextEncoder().encode(`${canonicalJSON(covered)}\n`)));
 }
 
 export function encodeModel(model: Model): string {
@@ -85,21 +96,19 @@ export function encodeModel(model: Model): string {
   if (model.weights.length !== d * classes) {
     throw new DataError(`model: weights have ${model.weights.length} values; features ${model.preprocessing.features} + bias and ${classes} classes need ${d * classes}`);
   }
-  const image = { height: model.image.height, width: model.image.width, channels: model.image.channels,
-    layout: model.image.layout };
-  const preprocessing = preprocessingToJSON(model.preprocessing);
-  const objective = objectiveOf(model.objective);
-  const crc = modelChecksum({ classNames: model.classNames, image, preprocessing, objective, weights: model.weights });
-  return `${JSON.stringify({
+  const doc = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     classes,
     classNames: model.classNames,
-    image,
-    preprocessing: { kind: 'pixels', ...preprocessing },
+    image: { height: model.image.height, width: model.image.width, channels: model.image.channels, layout: model.image.layout },
+    preprocessing: { kind: 'pixels', ...preprocessingToJSON(model.preprocessing) },
     weights: { rows: d, cols: classes, values: Array.from(model.weights) },
-    objective,
-    checksum: { crc32: crc, covers: MODEL_CHECKSUM_COVERS },
+    objective: objectiveOf(model.objective),
+  };
+  return `${JSON.stringify({
+    ...doc,
+    checksum: { crc32: modelChecksum(doc, model.weights), covers: MODEL_CHECKSUM_COVERS },
     ...(model.training ? { training: model.training } : {}),
     createdAt: model.createdAt ?? new Date().toISOString(),
   })}\n`;
@@ -115,9 +124,13 @@ function objectiveOf(o: Objective): Objective {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPositiveInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 
-/** A JSON.parse error at the very end of the text: the text is a prefix of a document. */
+/**
+ * A JSON.parse error at the very end of the text: the text is a prefix of a document. Messages
+ * differ by engine: V8 "Unexpected end of JSON input" or "… at position N", Firefox "unexpected
+ * end of data", Safari "Unexpected EOF".
+ */
 function endsInsideJSON(text: string, message: string): boolean {
-  if (/Unexpected end of JSON input/.test(message)) return true;
+  if (/Unexpected end of JSON input|unexpected end of data|Unexpected EOF/i.test(message)) return true;
   const at = /at position (\d+)/.exec(message);
   return at !== null && Number(at[1]) >= text.trimEnd().length;
 }
@@ -185,15 +198,7 @@ export function decodeModel(text: string, source = 'model'): Model {
   } else {
     const c = m.checksum as Json;
     if (!isObject(c) || typeof c.crc32 !== 'number') fail(`no "checksum": { "crc32": n } (it covers ${MODEL_CHECKSUM_COVERS})`);
-    const pj = m.preprocessing as Json;
-    const expected = modelChecksum({
-      classNames: m.classNames as string[],
-      image: { height: image.height, width: image.width, channels: image.channels, layout: image.layout } as ImageShape,
-      preprocessing: { features: pj.features, scale: pj.scale, bias: pj.bias, mean: pj.mean } as PreprocessingJSON,
-      objective: objectiveOf(o as unknown as Objective),
-      weights,
-    });
-    if (c.crc32 !== expected) {
+    if (c.crc32 !== modelChecksum(m, weights)) {
       fail(`the file does not match its checksum (over ${MODEL_CHECKSUM_COVERS}): it is corrupt or was edited; `
         + `a prediction from it could not be trusted`);
     }

@@ -37,6 +37,6 @@ describe('saving and loading models', () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-model-'));
     await expect(loadModel(join(dir, 'none.json'))).rejects.toThrow(/model file not found: .*none\.json/);
     writeFileSync(join(dir, 'bad.json'), '{"format": "descent-model", "version": 1, "classes"');
-    await expect(loadModel(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json is truncated: it ends after 46 characters, inside the JSON/);
+    await expect(loadModel(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json is truncated: it ends after 51 characters, inside the JSON/);
   });
 });
