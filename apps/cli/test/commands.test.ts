@@ -107,6 +107,20 @@ describe('descent backends', () => {
     expect(b.auto).toBe('onnx-cpu');
   });
 
+  it('$DESCENT_THREADS sets onnxruntime\'s intra-op threads; a bad value is exit 2 naming it', () => {
+    const two = descent(['backends', '--json'], { DESCENT_THREADS: '2' });
+    expect(two.code, two.stderr).toBe(0);
+    const cpu = JSON.parse(two.stdout).backends.find((x: { id: string }) => x.id === 'onnx-cpu');
+    expect(cpu.detail).toMatch(/cpu provider, 2 thread\(s\)/);
+    const one = JSON.parse(descent(['backends', '--json']).stdout).backends.find((x: { id: string }) => x.id === 'onnx-cpu');
+    expect(one.detail).toMatch(/cpu provider, 1 thread\(s\)/);
+    for (const bad of ['0', 'two', '1.5', '999']) {
+      const r = descent(['backends'], { DESCENT_THREADS: bad });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`DESCENT_THREADS must be a whole number from 1 to 256, got "${bad}"`);
+    }
+  });
+
   it('--backend takes a list tried in order, and $DESCENT_BACKEND sets the default; each says what ran and what was skipped', () => {
     const quick = ['train', '--limit', '300', '--iterations', '3', '--json'];
     const list = descent([...quick, '--backend', 'tfjs-node, ts-f64, ts']);

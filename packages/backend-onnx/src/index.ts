@@ -59,6 +59,11 @@ export function onnxProviders(options: OnnxBackendOptions = {}): BackendProvider
 /** The ONNX backends with default options (1 thread): what `backendPackage.load()` hands a registry. */
 export const providers: BackendProvider[] = onnxProviders();
 
+/** The ONNX backends with a registry's options (RegistryOptions.threads: onnxruntime's intra-op threads). */
+export function providersFor(options: { readonly threads?: number }): BackendProvider[] {
+  return onnxProviders({ ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+}
+
 /** Browsers: onnxruntime-web fetches its binaries from `${base}ort/` (see backendPackage.assets). */
 export async function setAssetBase(base: string): Promise<void> {
   await setOnnxWasmPaths(`${base}${ORT_WASM_ASSET_DIR}/`);

@@ -31,6 +31,26 @@ function fakePackage(name: string, backends: { id: string; priority: number; dev
 }
 
 describe('BackendRegistry with backend packages', () => {
+  it('threads reach a package that takes options (providersFor), once; a bad count is refused at once', async () => {
+    const a = fakePackage('pkg-a', [{ id: 'a1', priority: 1 }]);
+    const asked: { threads?: number }[] = [];
+    const pkg: BackendPackage = { ...a.pkg, load: async () => {
+      const m = await a.pkg.load();
+      return { ...m, providersFor: (o: { threads?: number }) => { asked.push(o); return m.providers.map((p) => ({ ...p, description: `${p.id} on ${o.threads} threads` })); } };
+    } };
+    const r = new BackendRegistry({ environment: 'node', threads: 3 }).addPackage(pkg);
+    await r.create('a1');
+    await r.probe('a1');
+    expect(asked).toEqual([{ threads: 3 }]);
+    // Without the option the package's own providers serve.
+    const plain = new BackendRegistry({ environment: 'node' }).addPackage(pkg);
+    await plain.create('a1');
+    expect(asked).toHaveLength(1);
+    for (const bad of [0, 1.5, 257, NaN]) {
+      expect(() => new BackendRegistry({ threads: bad })).toThrow(`threads must be an integer from 1 to 256, got ${bad}`);
+    }
+  });
+
   it('loads a package only when one of its backends is probed, once, and tells it the asset base', async () => {
     const a = fakePackage('pkg-a', [{ id: 'a1', priority: 1 }, { id: 'a2', priority: 2 }]);
     const r = new BackendRegistry({ assetBase: 'https://x/assets/', environment: 'browser' }).addPackage(a.pkg);

@@ -45,6 +45,11 @@ export interface BackendAsset {
 /** What a backend package's main entry exports. */
 export interface BackendModule {
   readonly providers: readonly BackendProvider[];
+  /**
+   * The providers with options other than the package's defaults (RegistryOptions.threads):
+   * a package whose runtime has a thread pool implements it; others ignore the options.
+   */
+  providersFor?(options: { readonly threads?: number }): readonly BackendProvider[];
   /** Where this package's assets are served from (a URL ending in '/'); called before first use. */
   setAssetBase?(base: string): Promise<void> | void;
 }
@@ -116,7 +121,16 @@ export interface RegistryOptions {
   readonly assetBase?: string;
   /** The environment to list and probe for; default: where this code runs. */
   readonly environment?: Environment;
+  /**
+   * Threads for runtimes with a thread pool (onnxruntime-node's CPU provider: intra-op
+   * threads), an integer from 1 to MAX_THREADS; default: each package's measured default (1:
+   * two threads measured slower on 2 vCPUs, see docs/environment.md). Others ignore it.
+   */
+  readonly threads?: number;
 }
+
+/** The most threads a registry may ask a runtime for. */
+export const MAX_THREADS = 256;
 
 /**
  * Backends by id, probed once each; a failure is recorded with its reason, never thrown away.
@@ -130,19 +144,24 @@ export class BackendRegistry {
 
   constructor(private readonly options: RegistryOptions = {}) {
     this.environment = options.environment ?? currentEnvironment();
+    const t = options.threads;
+    if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= MAX_THREADS)) {
+      throw new OptionError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${String(t)}`);
+    }
   }
 
   /** Register every backend of a package; its main entry is imported once, on first use. */
   addPackage(pkg: BackendPackage): this {
-    let loading: Promise<BackendModule> | undefined;
+    let loading: Promise<readonly BackendProvider[]> | undefined;
     const load = () => (loading ??= (async () => {
       const module = await pkg.load();
       if (this.options.assetBase !== undefined) await module.setAssetBase?.(this.options.assetBase);
-      return module;
+      const threads = this.options.threads;
+      return threads !== undefined && module.providersFor ? module.providersFor({ threads }) : module.providers;
     })().catch((e: unknown) => { loading = undefined; throw e; }));
     for (const info of pkg.backends) {
       this.add(info, async () => {
-        const provider = (await load()).providers.find((p) => p.id === info.id);
+        const provider = (await load()).find((p) => p.id === info.id);
         if (!provider) throw new BackendError(`package ${pkg.name} does not provide '${info.id}'`);
         return provider;
       });
