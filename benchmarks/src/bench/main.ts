@@ -1,5 +1,7 @@
 /**
- * `pnpm bench [--quick] [--backends ts,onnx-cpu] [--repeats R] [--defaults] [--no-numpy]`
+ * `pnpm bench [--quick] [--backends ts,onnx-cpu] [--repeats R] [--defaults] [--no-numpy] [--threads T]`
+ *
+ * --threads: RegistryOptions.threads (onnxruntime-node's intra-op threads; default 1). numpy stays on one thread.
  *
  * The issue's target table, measured in one run on this machine (a benchmark: nothing
  * asserts). For each workload: the figure (warm, median of repeats where it is a time), its
@@ -134,7 +136,8 @@ async function main(): Promise<void> {
   const quick = args.has('quick');
   const repeats = Number(args.get('repeats') ?? (quick ? 3 : 7));
   // Every Node backend of the catalogue ('ts' first: the baseline), or those named.
-  const registry = createRegistry({ environment: 'node' });
+  const threads = args.has('threads') ? Number(args.get('threads')) : undefined;
+  const registry = createRegistry({ environment: 'node', ...(threads !== undefined ? { threads } : {}) });
   const all = benchBackendIds();
   const wanted = args.get('backends')?.split(',');
   const list = wanted ? all.filter((id) => wanted.includes(id) || id === 'ts') : all;
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
   const log = (s: string) => console.error(`  [${((performance.now() - t00) / 1000).toFixed(0)} s] ${s}`);
 
   const machine = await machineLimits(args.has('defaults'));
-  const host = `${cpus().length} vCPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}`;
+  const host = `${cpus().length} vCPUs (${cpus()[0]?.model.trim() ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.versions.node}${threads !== undefined ? `, ${threads} runtime threads` : ''}`;
   console.log(`descent bench — ${host}\nmachine floor: read ${machine.bandwidthGBs.toFixed(1)} GB/s, peak ${machine.peakGflops.toFixed(0)} GFLOP/s (${machine.source})\n`);
 
   // 1 and 2 on every backend.
