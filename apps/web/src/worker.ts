@@ -173,6 +173,13 @@ async function sessionFor(spec: string): Promise<Session> {
     } catch { /* it probed available but did not start: resolve() tries the next */ }
   }
   const { backend } = await registry.resolve(spec);
+  // resolve() may land on a backend that already has a session: keep that one (its data is
+  // placed), and let the fresh instance go rather than leak it.
+  const cached = sessions.get(backend.id);
+  if (cached) {
+    await backend.dispose();
+    return cached;
+  }
   const session = new Session(backend);
   sessions.set(backend.id, Promise.resolve(session));
   return session;

@@ -48,7 +48,7 @@ import {
   DEFAULT_MACHINE, floorOf, formatMs, formatRatio, landscapeWork, lossGradientWork, numericalGradientWork, verdict,
 } from './floor.js';
 import type { Floor, Machine, Target, Work } from './floor.js';
-import { measure } from './measure.js';
+import { measure, median } from './measure.js';
 import { findNumpy, runNumpy } from './numpy-peer.js';
 import type { NumpyResult, NumpySpec } from './numpy-peer.js';
 import type { Timing } from './measure.js';
@@ -90,12 +90,6 @@ function blasName(blas: string): string {
   const paths = blas.split(', ');
   const pick = paths.find((p) => /openblas.*\.so|mkl|blis/i.test(p.split('/').pop() ?? '')) ?? paths[0] ?? blas;
   return pick.split('/').pop() ?? pick;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The run whose time to the target is the median (never reached counts as slowest). */

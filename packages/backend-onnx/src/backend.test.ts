@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { BackendRegistry, Random, evaluateReference, gatherRows, linearScores } from '@descent/core';
-import type { ComputeBackend, Objective, Rows } from '@descent/core';
+import type { ComputeBackend, Evaluation, Objective, Rows } from '@descent/core';
 import { describeConformance } from '@descent/core/testing';
 import { OnnxBackend } from './backend.js';
 import { backendPackage, createOnnxBackend, providers } from './index.js';
@@ -76,6 +76,26 @@ describe.each(['onnx-cpu', 'onnx-wasm'] as const)('%s', (id) => {
   it.each(['initializer', 'input', 'initializer+xt'] as const)('gives the same results with X resident as %s', async (residency) => {
     const backend = await createOnnxBackend(id, { residency: uniform(residency) });
     await expectMatchesReference(backend);
+    await backend.dispose();
+  });
+});
+
+describe('runs in flight at once', () => {
+  it.each(['onnx-cpu', 'onnx-wasm'] as const)('%s: concurrent evaluations with different W each get their own (the reused W buffer is never shared)', async (id) => {
+    const backend = await createOnnxBackend(id);
+    const p = problem('concurrent', 64, 9, 4);
+    const data = await backend.place(p.data);
+    const ws = [0.1, -0.3, 0.7].map((k) => Float64Array.from(p.w, (v, i) => v * k + (i % 5) * 1e-3));
+    const objective: Objective = { loss: 'softmax', reg: 1e-2 };
+    const rows = { start: 0, count: p.n };
+    const sequential: Evaluation[] = [];
+    for (const w of ws) sequential.push(await backend.evaluate(w, data, rows, objective, true));
+    const together = await Promise.all(ws.map((w) => backend.evaluate(w, data, rows, objective, true)));
+    together.forEach((r, k) => {
+      expect(r.loss, `W ${k}`).toBe(sequential[k]!.loss);
+      expect(Array.from(r.gradient!), `W ${k}`).toEqual(Array.from(sequential[k]!.gradient!));
+    });
+    expect(new Set(together.map((r) => r.loss)).size).toBe(3);
     await backend.dispose();
   });
 });

@@ -207,9 +207,7 @@ export class BackendRegistry {
 
   /** Backends that can run in this registry's environment, highest priority first (the order `auto` tries). */
   candidates(): BackendInfo[] {
-    return [...this.entries.values()].map((e) => e.info)
-      .filter((i) => i.environments.includes(this.environment))
-      .sort((a, b) => b.priority - a.priority);
+    return this.list().sort((a, b) => b.priority - a.priority);
   }
 
   probe(id: string): Promise<ProbeRow> {

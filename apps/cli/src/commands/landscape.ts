@@ -24,7 +24,7 @@ export function landscapeCommand(): Command {
   addStartOptions(cmd);
   cmd.addOption(new Option('--dims <n>', 'one direction or a plane of two').choices(['1', '2']).default('1'))
     .option('--range <from,to>', `coefficient range on each axis (within ±${CAPS.range})`, rangeUpTo(CAPS.range), [-1, 1])
-    .option('--points <n>', `points per axis (at most ${CAPS.points1D} with --dims 1, ${CAPS.points2D} with --dims 2)`, intUpTo(CAPS.points1D), 51)
+    .option('--points <n>', `points per axis (at most ${CAPS.points1D} with --dims 1, ${CAPS.points2D} with --dims 2)`, intUpTo(CAPS.points1D, 2), 51)
     .addOption(new Option('--normalize <how>', "direction scale: 'weights' (‖Wₖ‖ = ‖W‖), 'unit', or 'none' (raw N(0,1))").choices(['weights', 'unit', 'none']).default('weights'))
     .option('--examples <n>', `training rows the loss is averaged over (default: all; at most ${CAPS.examples})`, intUpTo(CAPS.examples))
     .option('--exact', 'evaluate every point on the backend instead of by the linearity of the scores (slow)')
@@ -33,7 +33,7 @@ export function landscapeCommand(): Command {
   cmd.hook('preAction', (c) => {
     const o = c.opts<Options>();
     if (o.dims === '2' && o.points > CAPS.points2D) {
-      c.error(`error: option '--points <n>' argument '${o.points}' is invalid. with --dims 2, expected an integer from 1 to ${CAPS.points2D}.`, { exitCode: 2, code: 'commander.invalidArgument' });
+      c.error(`error: option '--points <n>' argument '${o.points}' is invalid. with --dims 2, expected an integer from 2 to ${CAPS.points2D}.`, { exitCode: 2, code: 'commander.invalidArgument' });
     }
   });
   return cmd.action(async (opts: Options) => {

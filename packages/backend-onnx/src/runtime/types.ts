@@ -11,10 +11,7 @@ export type OrtSession = OrtWeb.InferenceSession;
 export type OrtTensor = OrtWeb.Tensor;
 export type SessionOptions = OrtWeb.InferenceSession.SessionOptions;
 
-import type { ONNX_BACKEND_IDS } from '../ids.js';
-
-export { ONNX_BACKEND_IDS } from '../ids.js';
-export type OnnxBackendId = (typeof ONNX_BACKEND_IDS)[number];
+export { ONNX_BACKEND_IDS, type OnnxBackendId } from '../ids.js';
 
 export interface OnnxBackendOptions {
   /**

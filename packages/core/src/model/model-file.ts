@@ -104,7 +104,7 @@ export function encodeModel(model: Model): string {
     image: { height: model.image.height, width: model.image.width, channels: model.image.channels, layout: model.image.layout },
     preprocessing: { kind: 'pixels', ...preprocessingToJSON(model.preprocessing) },
     weights: { rows: d, cols: classes, values: Array.from(model.weights) },
-    objective: objectiveOf(model.objective),
+    objective: definedObjective(model.objective),
   };
   return `${JSON.stringify({
     ...doc,
@@ -117,7 +117,7 @@ export function encodeModel(model: Model): string {
 type Json = Record<string, unknown>;
 
 /** The objective's defined fields only (a delta of undefined is left out, as JSON would). */
-function objectiveOf(o: Objective): Objective {
+function definedObjective(o: Objective): Objective {
   return { loss: o.loss, reg: o.reg, ...(o.delta !== undefined ? { delta: o.delta } : {}) };
 }
 

@@ -47,15 +47,23 @@ export async function removeStaleTemporaries(dir: string, now = Date.now()): Pro
   return removed;
 }
 
+/** Folders whose stale temporaries this process has already removed. */
+const swept = new Set<string>();
+
 /**
  * Write a file so that a crash never leaves half of it: write a temporary file in the same
  * folder, flush it to disk, then rename it over the target (atomic on POSIX file systems).
- * Temporary files that earlier, killed saves left in that folder are removed first.
+ * Temporary files that earlier, killed saves left in that folder are removed first (at the
+ * first save into it in this process).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  await removeStaleTemporaries(dir);
+  // Once per folder and process: a run writing ten outputs into one folder sweeps it once.
+  if (!swept.has(dir)) {
+    swept.add(dir);
+    await removeStaleTemporaries(dir);
+  }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(tmp, 'w');
   try {
