@@ -66,6 +66,11 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
     expect(all.settings.numerical).toBe('linearity');
     expect(all.rows.length).toBe(all.settings.coordinates);
     expect(['good', 'ok-kinked']).toContain(all.summary.verdict);
+    const cs = json(['gradcheck', ...data, '--examples', '50', '--all', '--loss', 'crammer-singer', '--h', '0.05']);
+    expect(cs.settings).toMatchObject({ loss: 'crammer-singer', delta: 1 });
+    // A step of 0.05 crosses kinks (margins and competitors); the others agree to rounding.
+    expect(cs.summary.kinked).toBeGreaterThan(0);
+    expect(cs.summary.maxRelativeErrorKinkFree).toBeLessThan(1e-9);
   });
 
   it('sweep, landscape (1-D and 2-D) and batches', () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkBackendGradient, prepareData, Random, Session, type ComputeBackend, type GradientCheckReport, type Objective,
+  checkBackendGradient, makeObjective, prepareData, Random, Session, type ComputeBackend, type GradientCheckReport, type Objective,
 } from '@descent/core';
 import { loadDataset } from '@descent/core/node';
 import { createRegistry } from '../src/backends.js';
@@ -51,9 +51,9 @@ describe.each(BACKENDS)('gradcheck on %s', (id) => {
   });
   afterAll(() => session?.close());
 
-  it.each(['softmax', 'svm'] as const)('a correct %s gradient is good by linearity; by backend good on float64, inconclusive with the reason on float32', async (loss) => {
+  it.each(['softmax', 'svm', 'crammer-singer'] as const)('a correct %s gradient is good by linearity; by backend good on float64, inconclusive with the reason on float32', async (loss) => {
     expect(session.backend.id).toBe(id);
-    const objective: Objective = loss === 'svm' ? { loss, reg: 1e-4, delta: 1 } : { loss, reg: 1e-4 };
+    const objective: Objective = makeObjective({ loss, reg: 1e-4 });
     const w = session.randomWeights(1, 1e-3);
     const common = { examples: EXAMPLES, h: 1e-5, method: 'centered' as const, seed: 1 };
     const linearity = await session.gradcheck(w, objective, { ...common, via: 'linearity' });

@@ -44,6 +44,7 @@ describe('descent train', () => {
       ['--strategy', 'random-search', '--iterations', '20'],
       ['--strategy', 'random-local-search', '--iterations', '20'],
       ['--strategy', 'gd', '--iterations', '5', '--loss', 'svm', '--optimizer', 'nesterov'],
+      ['--strategy', 'minibatch', '--epochs', '1', '--loss', 'crammer-singer', '--delta', '2'],
       ['--strategy', 'sgd', '--iterations', '200', '--optimizer', 'adam', '--lr', '1e-3'],
       ['--strategy', 'minibatch', '--epochs', '1', '--optimizer', 'rmsprop', '--lr', '1e-3', '--sampler', 'replacement', '--schedule', 'step'],
       ['--strategy', 'minibatch', '--epochs', '1', '--optimizer', 'adagrad', '--schedule', 'inverse', '--backend', 'ts-f64'],
@@ -123,7 +124,7 @@ describe('bad input gets a clear error, never a stack trace', () => {
   it('an unknown option or command', () => {
     expectUserError(['train', '--learning-rate', '0.1'], /unknown option '--learning-rate'/);
     expectUserError(['trian'], /unknown command 'trian'/);
-    expectUserError(['train', '--loss', 'hinge'], /argument 'hinge' is invalid. Allowed choices are svm, softmax/);
+    expectUserError(['train', '--loss', 'hinge'], /argument 'hinge' is invalid. Allowed choices are svm, softmax, crammer-singer/);
     expectUserError(['train', '--lr', 'fast'], /option '--lr <x>' argument 'fast' is invalid/);
     expectUserError(['train', '--momentum', '1.5', '--limit', '100'], /momentum/);
   });

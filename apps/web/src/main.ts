@@ -3,7 +3,7 @@
  * training, diagnostics) runs in the worker (worker.ts); drawing code (Vega) loads on demand.
  */
 import {
-  isSearchStrategy, LOSS_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, OPTIMIZERS, SAMPLER_LABELS, SAMPLER_NAMES, SCHEDULE_LABELS,
+  hasMargin, isSearchStrategy, LOSS_LABELS, LOSS_NAMES, OPTIMIZER_NAMES, OPTIMIZERS, SAMPLER_LABELS, SAMPLER_NAMES, SCHEDULE_LABELS,
   SCHEDULE_NAMES, STRATEGIES, STRATEGY_NAMES, trainSettings,
 } from '@descent/core';
 import type { BackendChoice, LossName, OptimizerName, SamplerName, ScheduleName, StrategyName } from '@descent/core';
@@ -571,7 +571,7 @@ function updateVisibility(): void {
   const schedule = $<HTMLSelectElement>('schedule').value;
   const gradient = !isSearchStrategy(strategy as StrategyName);
   const show: Record<string, boolean> = {
-    svm: loss === 'svm', gradient, search: !gradient,
+    margin: hasMargin(loss as LossName), gradient, search: !gradient,
     momentum: gradient && (optimizer === 'momentum' || optimizer === 'nesterov'),
     step: gradient && schedule === 'step', decay: gradient && (schedule === 'exponential' || schedule === 'inverse'),
   };

@@ -164,6 +164,27 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, TIMEOUT);
 
+  it('the margin Δ shows for both SVMs and hides for softmax; a Crammer–Singer run lowers its loss', async () => {
+    const { page, errors } = main;
+    await shortRun(page, 'onnx-wasm', { '#loss': 'crammer-singer', '#delta': '2' });
+    expect(await page.isVisible('#delta')).toBe(true);
+    await page.selectOption('#loss', 'softmax');
+    expect(await page.isVisible('#delta')).toBe(false);
+    await page.selectOption('#loss', 'svm');
+    expect(await page.isVisible('#delta')).toBe(true);
+    await page.selectOption('#loss', 'crammer-singer');
+    await startAndWait(page);
+    const s = await page.evaluate(() => (globalThis as unknown as { __descent: { state: PageState } }).__descent.state);
+    expect(s.losses).toHaveLength(30);
+    // W starts near 0, so every row starts at its margin: the loss starts at Δ = 2.
+    expect(s.losses[0]).toBeCloseTo(2, 1);
+    expect(s.losses.at(-1)!).toBeLessThan(0.6 * s.losses[0]!);
+    expect(await page.textContent('#run-status')).toMatch(/Done: 30 iterations .* on onnx-wasm/);
+    await page.fill('#delta', '1');
+    await page.selectOption('#loss', 'softmax');
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('pauses and resumes a run, which then completes', async () => {
     const { page } = main;
     await shortRun(page, 'ts', { '#pace': '100', '#length': '40' });

@@ -5,7 +5,7 @@
  * float32 throughout (W is rounded on the way in); loss and gradient come from the graphs in
  * ./graphs.
  */
-import { BackendError, PlacedSets, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
+import { BackendError, hasMargin, PlacedSets, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows, Vec } from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
 import { objectiveGraph } from './graphs/objective.js';
@@ -115,7 +115,7 @@ export class OnnxBackend implements ComputeBackend {
     const w32 = this.takeW(p, w);
     feeds['W'] = new Tensor('float32', w32, [data.d, data.classes]);
     feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
-    if (objective.loss === 'svm') feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+    if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
     const fetches = ['loss', 'data_loss', 'reg_loss', ...(wantGradient ? ['gradient'] : [])];
     let out: Record<string, OrtTensor>;
     try {

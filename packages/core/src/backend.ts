@@ -19,28 +19,36 @@ export type Vec = Float32Array | Float64Array;
 export type Rows = { readonly start: number; readonly count: number } | Int32Array;
 
 /** Names of the objectives every backend implements. */
-export const LOSS_NAMES = ['svm', 'softmax'] as const;
+export const LOSS_NAMES = ['svm', 'softmax', 'crammer-singer'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** How each loss reads in a menu. */
-export const LOSS_LABELS: Readonly<Record<LossName, string>> = { svm: 'SVM (hinge)', softmax: 'softmax' };
+export const LOSS_LABELS: Readonly<Record<LossName, string>> = {
+  svm: 'SVM (hinge)', softmax: 'softmax', 'crammer-singer': 'SVM (Crammer–Singer)',
+};
+
+/** Losses with a margin Δ (the two hinges); softmax has none. */
+export function hasMargin(loss: LossName): loss is 'svm' | 'crammer-singer' {
+  return loss !== 'softmax';
+}
 
 /**
  * L(W) = (1/B) Σ_i L_i(x_i·W, y_i) + reg·Σ W²
- * svm:     L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + delta)
- * softmax: L_i = −log(e^{s_{y_i}} / Σ_j e^{s_j})
+ * svm:            L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + delta)      (Weston–Watkins)
+ * softmax:        L_i = −log(e^{s_{y_i}} / Σ_j e^{s_j})
+ * crammer-singer: L_i = max(0, delta + max_{j≠y_i} s_j − s_{y_i})
  */
 export interface Objective {
   readonly loss: LossName;
   /** L2 strength: the penalty is reg·ΣW² (no ½), so its gradient is 2·reg·W. */
   readonly reg: number;
-  /** SVM margin Δ (default 1). Ignored by softmax. */
+  /** The hinges' margin Δ (default 1). Ignored by softmax. */
   readonly delta?: number;
 }
 
-/** The Objective for a loss, its L2 strength and (SVM only) its margin. */
+/** The Objective for a loss, its L2 strength and (hinges only) its margin. */
 export function makeObjective(o: { loss: LossName; reg: number; delta?: number }): Objective {
-  return o.loss === 'svm' ? { loss: 'svm', reg: o.reg, delta: o.delta ?? 1 } : { loss: 'softmax', reg: o.reg };
+  return hasMargin(o.loss) ? { loss: o.loss, reg: o.reg, delta: o.delta ?? 1 } : { loss: 'softmax', reg: o.reg };
 }
 
 /** Training data after preprocessing: what a backend places. */

@@ -9,7 +9,7 @@
 // Runs in Node and in browsers.
 
 export {
-  allRows, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
+  allRows, hasMargin, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
   type Evaluation, type LossName, type Objective, type Precision, type Resident, type Rows, type Vec
 } from './backend.js';
 export {
@@ -76,7 +76,7 @@ export {
   checkBackendGradient, type BackendGradientCheckOptions
 } from './gradients/backend-check.js';
 export {
-  gradientCheck, readRelativeError, relativeError, type GradientCheckFloor, type GradientCheckOptions,
+  crammerSingerKinkCounter, gradientCheck, hingeKinkCounter, kinkCounterFor, readRelativeError, relativeError, type GradientCheckFloor, type GradientCheckOptions,
   type GradientCheckPrecision, type GradientCheckReport, type GradientCheckRow, type KinkCounter, type RelativeErrorLabel,
   type RelativeErrorReading
 } from './gradients/check.js';
@@ -94,7 +94,10 @@ export {
   type Matrix, type RowLoss
 } from './losses/linear.js';
 export {
-  evaluateReference, LOSS_DESCRIPTIONS, type ReferenceEvaluation
+  crammerSingerCompetitor, crammerSingerLoss, crammerSingerLossAndGradient, crammerSingerRowLoss, type CrammerSingerOptions
+} from './losses/crammer-singer.js';
+export {
+  evaluateReference, LOSS_DESCRIPTIONS, rowLossOf, type ReferenceEvaluation
 } from './losses/reference.js';
 export {
   softmaxLoss, softmaxLossAndGradient, softmaxRowLoss, type SoftmaxOptions

@@ -44,7 +44,7 @@ export async function runGradcheck(opts: Options) {
     return {
       command: 'gradcheck' as const,
       settings: { data: opts.data, backend: s.backend.id, precision: s.backend.precision, loss: objective.loss,
-        reg: objective.reg, method: opts.method, h: opts.h, examples: n, coordinates: report.rows.length,
+        reg: objective.reg, ...(objective.delta !== undefined ? { delta: objective.delta } : {}), method: opts.method, h: opts.h, examples: n, coordinates: report.rows.length,
         numerical: opts.via, at: startLabel(opts), seed: opts.seed },
       backendChoice: s.choice,
       summary: {

@@ -3,8 +3,8 @@
  *
  *   dL/dW = Xᵀ·(dS / B) + 2·reg·W
  *
- * with the row loss and dS = ∂L_i/∂s from svm.ts or softmax.ts. Inputs: W [D, C] float32,
- * reg [] float32, delta [] (svm), rows [batch] int32 (when selecting rows). Outputs: loss,
+ * with the row loss and dS = ∂L_i/∂s from svm.ts, softmax.ts or crammer-singer.ts. Inputs:
+ * W [D, C] float32, reg [] float32, delta [] (the hinges), rows [batch] int32 (when selecting rows). Outputs: loss,
  * data_loss, reg_loss (scalars) and gradient [D, C]. reg and Δ are inputs, so one session
  * serves every value of them.
  */
@@ -12,6 +12,7 @@ import type { LossName } from '@descent/core';
 import { GraphBuilder } from '../onnx/builder.js';
 import { addBatch } from './batch.js';
 import type { GraphData, Residency, Selection } from './batch.js';
+import { crammerSingerRows } from './crammer-singer.js';
 import { softmaxRows } from './softmax.js';
 import { svmRows } from './svm.js';
 
@@ -19,6 +20,8 @@ import { svmRows } from './svm.js';
 export interface Constants {
   /** int64 [1] holding axis 1 (ReduceSum takes its axes as an input since opset 13). */
   readonly axis1: string;
+  /** int32 [C]: 0 … C−1, to compare class indices against. */
+  readonly classIds: string;
 }
 
 /**
@@ -28,7 +31,9 @@ export interface Constants {
 export type RowObjective = (g: GraphBuilder, s: string, label: string, isLabel: string, k: Constants,
   wantGradient: boolean) => { dataLoss: string; dS?: string };
 
-const ROW_OBJECTIVES: Readonly<Record<LossName, RowObjective>> = { svm: svmRows, softmax: softmaxRows };
+const ROW_OBJECTIVES: Readonly<Record<LossName, RowObjective>> = {
+  svm: svmRows, softmax: softmaxRows, 'crammer-singer': crammerSingerRows,
+};
 
 export interface ObjectiveGraphSpec {
   readonly loss: LossName;
@@ -46,8 +51,8 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   const residency = spec.residency === 'initializer+xt' && !spec.wantGradient ? 'initializer' : spec.residency;
   const batch = addBatch(g, data, residency, spec.selection);
   const reg = g.input('reg', 'float32', []);
-  const k: Constants = { axis1: g.constInt64('axis_1', [1]) };
   const classIds = g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j));
+  const k: Constants = { axis1: g.constInt64('axis_1', [1]), classIds };
 
   const s = g.op('MatMul', [batch.x, w], {}, 'scores');
   const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');

@@ -10,10 +10,12 @@
  *
  * 'autodiff': tf.valueAndGrad of the loss written as a plain forward pass, an independent second
  * gradient for gradient checks (relu's gradient at 0 is 0: the same kink convention).
+ * Row losses: svm.ts, softmax.ts, crammer-singer.ts.
  */
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Objective } from '@descent/core';
 import type { Tf } from '../engine.js';
+import { crammerSingerDScores, crammerSingerForward, crammerSingerPair } from './crammer-singer.js';
 import { ensureGradients } from './gradients.js';
 import { softmaxDScores, softmaxForward } from './softmax.js';
 import { svmDScores, svmForward } from './svm.js';
@@ -45,34 +47,47 @@ export function objectiveTensors(tf: Tf, batch: Batch, w: Tensor2D, objective: O
   const dataLoss = tf.div(parts.lossSum, count) as Scalar;
   const regLoss = regLossOf(w);
   if (gradient === undefined) return { dataLoss, regLoss };
-  const ds = tf.div(parts.svm ? svmDScores(tf, parts.svm, onehot) : softmaxDScores(tf, parts.softmax!, onehot), count);
+  const ds = tf.div(parts.dScores(), count);
   const dataGrad = tf.transpose(tf.matMul(tf.transpose(ds), batch.x)) as Tensor2D;
   return { dataLoss, regLoss, gradient: tf.add(dataGrad, tf.mul(w, 2 * objective.reg)) as Tensor2D };
 }
 
-function forward(tf: Tf, s: Tensor2D, onehot: Tensor2D, objective: Objective) {
-  if (objective.loss === 'svm') {
-    const svm = svmForward(tf, s, onehot, objective.delta ?? 1);
-    return { lossSum: svm.lossSum, svm, softmax: undefined };
+/** The summed row losses, and dS (B×C, not yet /B) from what the forward pass kept. */
+function forward(tf: Tf, s: Tensor2D, onehot: Tensor2D, objective: Objective): { lossSum: Scalar; dScores: () => Tensor2D } {
+  switch (objective.loss) {
+    case 'svm': {
+      const parts = svmForward(tf, s, onehot, objective.delta ?? 1);
+      return { lossSum: parts.lossSum, dScores: () => svmDScores(tf, parts, onehot) };
+    }
+    case 'crammer-singer': {
+      const parts = crammerSingerForward(tf, s, onehot, objective.delta ?? 1);
+      return { lossSum: parts.lossSum, dScores: () => crammerSingerDScores(tf, parts) };
+    }
+    case 'softmax': {
+      const parts = softmaxForward(tf, s, onehot);
+      return { lossSum: parts.lossSum, dScores: () => softmaxDScores(tf, parts, onehot) };
+    }
   }
-  const softmax = softmaxForward(tf, s, onehot);
-  return { lossSum: softmax.lossSum, svm: undefined, softmax };
 }
 
 /**
  * The loss as a function of W alone, differentiated by tfjs's tape. The softmax shift m (each
  * row's max score) is taken at the current W and held constant: the loss does not depend on
- * it, so neither does its gradient, and the tape needs no rule for Max.
+ * it, so neither does its gradient, and the tape needs no rule for Max. Likewise the
+ * Crammer–Singer competitor (an index, piecewise constant in W) is chosen at the current W.
  */
 function autodiff(tf: Tf, x: Tensor2D, onehot: Tensor2D, w: Tensor2D, objective: Objective,
   regLossOf: (v: Tensor2D) => Scalar): ObjectiveTensors {
   ensureGradients(tf);
   const count = x.shape[0];
   const m = objective.loss === 'softmax' ? tf.max(tf.matMul(x, w), 1, true) : undefined;
+  const pair = objective.loss === 'crammer-singer' ? crammerSingerPair(tf, tf.matMul(x, w), onehot) : undefined;
   const dataLossOf = (v: Tensor2D): Scalar => {
     const s = tf.matMul(x, v);
     let perRow: Tensor2D;
-    if (m) {
+    if (pair) {
+      perRow = tf.relu(tf.add(tf.sum(tf.mul(s, pair), 1, true), objective.delta ?? 1)) as Tensor2D;
+    } else if (m) {
       const z = tf.sub(s, m);
       perRow = tf.sub(tf.log(tf.sum(tf.exp(z), 1, true)), tf.sum(tf.mul(z, onehot), 1, true));
     } else {

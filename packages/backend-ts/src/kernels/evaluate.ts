@@ -11,7 +11,7 @@
  */
 import { accumulate4, axpy } from './accumulate.js';
 import { rowScores, rowScores4 } from './scores.js';
-import { softmaxRowLoss, svmRowLoss } from '@descent/core';
+import { crammerSingerRowLoss, softmaxRowLoss, svmRowLoss, type LossName } from '@descent/core';
 import type { Store } from './types.js';
 
 export interface FusedArgs {
@@ -25,7 +25,7 @@ export interface FusedArgs {
   readonly start: number;
   readonly count: number;
   readonly indices: Int32Array | undefined;
-  readonly loss: 'svm' | 'softmax';
+  readonly loss: LossName;
   readonly delta: number;
   /** C×D accumulator, zeroed by the caller; undefined for loss only. */
   readonly g: Store | undefined;
@@ -34,7 +34,7 @@ export interface FusedArgs {
 /** Σ_i L_i over the rows (not yet averaged); accumulates Σ_i dS_i ⊗ x_i into g when given. */
 export function fusedEvaluate(a: FusedArgs): number {
   const { x, y, d, c, wt, start, count, indices, delta, g } = a;
-  const isSvm = a.loss === 'svm';
+  const loss = a.loss;
   const s = new Float64Array(4 * c);
   const ds = g ? new Float64Array(4 * c) : undefined;
   let total = 0;
@@ -45,17 +45,17 @@ export function fusedEvaluate(a: FusedArgs): number {
     const r2 = indices ? indices[i + 2]! : start + i + 2;
     const r3 = indices ? indices[i + 3]! : start + i + 3;
     rowScores4(x, r0 * d, r1 * d, r2 * d, r3 * d, wt, d, c, s);
-    total += rowLoss(isSvm, s, 0, y[r0]!, c, delta, ds);
-    total += rowLoss(isSvm, s, c, y[r1]!, c, delta, ds);
-    total += rowLoss(isSvm, s, 2 * c, y[r2]!, c, delta, ds);
-    total += rowLoss(isSvm, s, 3 * c, y[r3]!, c, delta, ds);
+    total += rowLoss(loss, s, 0, y[r0]!, c, delta, ds);
+    total += rowLoss(loss, s, c, y[r1]!, c, delta, ds);
+    total += rowLoss(loss, s, 2 * c, y[r2]!, c, delta, ds);
+    total += rowLoss(loss, s, 3 * c, y[r3]!, c, delta, ds);
     if (g && ds) accumulate4(g, x, r0 * d, r1 * d, r2 * d, r3 * d, ds, d, c);
   }
   for (; i < count; i++) {
     const row = indices ? indices[i]! : start + i;
     const xOff = row * d;
     rowScores(x, xOff, wt, d, c, s, 0);
-    total += rowLoss(isSvm, s, 0, y[row]!, c, delta, ds);
+    total += rowLoss(loss, s, 0, y[row]!, c, delta, ds);
     if (g && ds) {
       for (let j = 0; j < c; j++) {
         const dsj = ds[j]!;
@@ -66,8 +66,12 @@ export function fusedEvaluate(a: FusedArgs): number {
   return total;
 }
 
-function rowLoss(isSvm: boolean, s: Float64Array, off: number, label: number, c: number, delta: number,
+function rowLoss(loss: LossName, s: Float64Array, off: number, label: number, c: number, delta: number,
   ds: Float64Array | undefined): number {
-  // The reference row losses themselves: every backend's kink rule and stable softmax are core's.
-  return isSvm ? svmRowLoss(s, off, label, c, delta, ds) : softmaxRowLoss(s, off, label, c, ds);
+  // The reference row losses themselves: every backend's kink rules and stable softmax are core's.
+  switch (loss) {
+    case 'svm': return svmRowLoss(s, off, label, c, delta, ds);
+    case 'crammer-singer': return crammerSingerRowLoss(s, off, label, c, delta, ds);
+    case 'softmax': return softmaxRowLoss(s, off, label, c, ds);
+  }
 }

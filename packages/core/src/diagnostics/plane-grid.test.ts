@@ -29,6 +29,8 @@ describe('planeGridLossSums', () => {
     ['softmax, ordinary scores', { loss: 'softmax', reg: 0 }, 1],
     ['softmax, scores of ±1e3 (renormalisation and underflowed terms that grow back)', { loss: 'softmax', reg: 0 }, 1e3],
     ['svm', { loss: 'svm', reg: 0, delta: 1 }, 1],
+    ['crammer-singer', { loss: 'crammer-singer', reg: 0, delta: 1 }, 1],
+    ['crammer-singer, Δ 2', { loss: 'crammer-singer', reg: 0, delta: 2 }, 1],
   ] as [string, Objective, number][])('equals evaluating each point by its definition: %s', (_name, objective, scale) => {
     const { s0, s1, s2, y } = scores(40, 7, 3, scale);
     const alphas = axis(-2, 2, 13), betas = axis(-3, 3, 41);

@@ -8,6 +8,8 @@ import type { Objective } from '../backend.js';
  *
  * svm: along b the margins are linear, m_k(b) = m_k(a) + b·q_k, so each point is C fused
  *      multiply-adds and max(0, ·).
+ * crammer-singer: the same margins; each point takes their largest (lowest index on ties,
+ *      which cannot change the value) and max(0, ·).
  * softmax: along an evenly spaced b axis, e^{s_k(b_{j+1})} = e^{s_k(b_j)}·e^{Δb·q_k}, so each
  *      point needs C multiplications and one log instead of C exponentials. The running
  *      products are renormalised when their sum leaves [1e-100, 1e100], and recomputed
@@ -54,6 +56,20 @@ export function planeGridLossSums(s0: Float64Array, s1: Float64Array, s2: Float6
             if (m > 0) l += m;
           }
           sums[row + j]! += l;
+        }
+        continue;
+      }
+      if (objective.loss === 'crammer-singer') {
+        const ty = t[y]!, qy = q[y]!;
+        for (let j = 0; j < Q; j++) {
+          const b = betas[j]!;
+          let top = -Infinity;
+          for (let k = 0; k < C; k++) {
+            if (k === y) continue;
+            const m = t[k]! - ty + b * (q[k]! - qy) + delta;
+            if (m > top) top = m;
+          }
+          if (top > 0) sums[row + j]! += top;
         }
         continue;
       }

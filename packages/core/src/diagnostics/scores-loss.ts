@@ -1,6 +1,5 @@
 import type { Objective, Vec } from '../backend.js';
-import { softmaxRowLoss } from '../losses/softmax.js';
-import { svmRowLoss } from '../losses/svm.js';
+import { rowLossOf } from '../losses/reference.js';
 
 /**
  * Mean data loss computed from precomputed scores (count×C row-major) and labels.
@@ -8,19 +7,16 @@ import { svmRowLoss } from '../losses/svm.js';
  * each point of a landscape or sweep costs O(N·C) instead of O(N·D·C), while still being an
  * honest evaluation of the loss at the perturbed point.
  *
- * svm:     (1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + Δ)
- * softmax: (1/N) Σ_i (log Σ_j e^{s_ij} − s_iy_i), with the row max subtracted first
+ * svm:            (1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + Δ)
+ * softmax:        (1/N) Σ_i (log Σ_j e^{s_ij} − s_iy_i), with the row max subtracted first
+ * crammer-singer: (1/N) Σ_i max(0, Δ + max_{j≠y_i} s_ij − s_iy_i)
  */
 export function meanDataLossFromScores(scores: Float64Array, labels: ArrayLike<number>, classes: number,
   objective: Objective): number {
   const n = labels.length;
-  const delta = objective.delta ?? 1;
+  const rowLoss = rowLossOf(objective);
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    total += objective.loss === 'svm'
-      ? svmRowLoss(scores, i * classes, labels[i]!, classes, delta)
-      : softmaxRowLoss(scores, i * classes, labels[i]!, classes);
-  }
+  for (let i = 0; i < n; i++) total += rowLoss(scores, i * classes, labels[i]!, classes, undefined);
   return total / n;
 }
 

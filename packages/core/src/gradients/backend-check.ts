@@ -3,13 +3,13 @@
  * rows of a placed data set, against finite differences taken either from the loss's
  * definition on the host rows ('linearity': float64, O(N) per probe, no cancellation) or by
  * re-evaluating the backend's own loss at every probe ('backend': the textbook way), with
- * hinge kinks counted for the SVM. The error floor (floor.ts) comes from the backend's
+ * hinge kinks counted for the two SVMs. The error floor (floor.ts) comes from the backend's
  * precision: its analytic gradient's rounding relative to the magnitudes each entry sums
  * (roundingScale, from the host rows), and for 'backend' the rounding of its loss over h.
  */
 import type { ComputeBackend, DesignMatrix, Objective, Resident } from '../backend.js';
 import type { Random } from '../random.js';
-import { gradientCheck, hingeKinkCounter, type GradientCheckReport } from './check.js';
+import { gradientCheck, kinkCounterFor, type GradientCheckReport } from './check.js';
 import { roundingScale } from './floor.js';
 import { linearFiniteDifferences } from './linear-differences.js';
 import type { FiniteDifference } from './numerical.js';
@@ -40,6 +40,7 @@ export async function checkBackendGradient(o: BackendGradientCheckOptions): Prom
   const analytic = (await o.backend.evaluate(o.w, o.data, rows, o.objective, true)).gradient!;
   const precision = o.backend.precision;
   const { scale, rows: summed, perCoordinate } = roundingScale(x, y, o.w, n, d, classes, o.objective, precision);
+  const kinks = kinkCounterFor(x, y, o.w, n, d, classes, o.objective);
   return gradientCheck({
     w: o.w, analytic, cols: classes, h: o.h, method: o.method,
     precision: { analytic: precision, scale, rows: summed, perCoordinate, objective: precision },
@@ -47,6 +48,6 @@ export async function checkBackendGradient(o: BackendGradientCheckOptions): Prom
     ...(o.via === 'linearity'
       ? { numerical: linearFiniteDifferences(x, y, o.w, n, d, classes, o.objective) }
       : { f: async (v: Float64Array) => (await o.backend.evaluate(v, o.data, rows, o.objective, false)).loss }),
-    ...(o.objective.loss === 'svm' ? { kinks: hingeKinkCounter(x, y, o.w, n, d, classes, o.objective.delta ?? 1) } : {}),
+    ...(kinks ? { kinks } : {}),
   });
 }

@@ -12,7 +12,8 @@
  * differentiable (an SVM margin crossing 0) measures a mix of two slopes and can
  * legitimately disagree with the analytic subgradient. `hingeKinkCounter` counts, for each
  * probed coordinate, the hinge terms whose margin changes sign between the probe points, so
- * such coordinates are reported as kinked rather than as failures.
+ * such coordinates are reported as kinked rather than as failures; `crammerSingerKinkCounter`
+ * does the same for the Crammer–Singer hinge, whose competitor can change too.
  *
  * Precision: those thresholds assume both gradients are exact to float64's 1e-16. A float32
  * backend's are not, so each coordinate also has an absolute error floor (floor.ts): the
@@ -23,12 +24,11 @@
  * ('suspect'), else 'inconclusive', with the reason — typically finite differences of a float32
  * loss at h = 1e-5, which move it by less than its rounding.
  */
-import type { Precision } from '../backend.js';
+import type { Objective, Precision } from '../backend.js';
 import { OptionError } from '../errors.js';
 import type { Random } from '../random.js';
-import { scoresOfValidated } from '../losses/linear.js';
+import { scoresOfValidated, validateLossArguments } from '../losses/linear.js';
 import type { Matrix } from '../losses/linear.js';
-import { validateLossArguments } from '../losses/linear.js';
 import { FLOOR_ROUNDOFFS, floorRoundoffs, unitRoundoff } from './floor.js';
 import { numericalGradient } from './numerical.js';
 import type { FiniteDifference, ScalarFunction } from './numerical.js';
@@ -116,6 +116,67 @@ export function hingeKinkCounter(x: Matrix, y: Int32Array, w: Float64Array, n: n
   };
 }
 
+/**
+ * A kink counter for the Crammer–Singer SVM at W on (x, y), scores computed once in float64.
+ *
+ * Row r's loss max(0, max_{k≠y} m_rk) (margins m_rk = s_rk − s_ry + Δ) has two kinds of kink:
+ * the largest margin crossing 0, and the competitor (the largest wrong class, lowest index on
+ * ties) changing. Probing W + t·E_ij moves every margin by −t·x_ri when j = y_r, else margin j
+ * alone by +t·x_ri. A row counts when its subgradient (active or not, and which competitor)
+ * differs between the two probe points: t ∈ {−h, +h} centered, {0, +h} forward.
+ */
+export function crammerSingerKinkCounter(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number, c: number,
+  delta = 1): KinkCounter {
+  validateLossArguments(x, y, w, n, d, c, 0, delta);
+  const s = scoresOfValidated(x, w, n, d, c);
+  // Per row: the competitor k1 and the runner-up k2 among the wrong classes (−1 when absent).
+  const k1 = new Int32Array(n).fill(-1), k2 = new Int32Array(n).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const o = r * c;
+    for (let k = 0; k < c; k++) {
+      if (k === y[r]) continue;
+      if (k1[r]! < 0 || s[o + k]! > s[o + k1[r]!]!) { k2[r] = k1[r]!; k1[r] = k; }
+      else if (k2[r]! < 0 || s[o + k]! > s[o + k2[r]!]!) k2[r] = k;
+    }
+  }
+  return (coordinate, h, method) => {
+    if (!(Number.isInteger(coordinate) && coordinate >= 0 && coordinate < d * c)) {
+      throw new OptionError(`coordinate ${coordinate} is outside [0, ${d * c})`);
+    }
+    const i = Math.floor(coordinate / c);
+    const j = coordinate - i * c;
+    const probes = method === 'forward' ? [0, h] : [-h, h];
+    let kinks = 0;
+    for (let r = 0; r < n; r++) {
+      const xi = x[r * d + i]!;
+      if (xi === 0 || k1[r]! < 0) continue;
+      const o = r * c;
+      const label = y[r]!;
+      // The subgradient's pattern at t: competitor index, or −1 when the hinge is inactive.
+      const pattern = (t: number): number => {
+        if (j === label) return s[o + k1[r]!]! - (s[o + label]! + t * xi) + delta > 0 ? k1[r]! : -1;
+        const rival = k1[r] === j ? k2[r]! : k1[r]!;
+        const sj = s[o + j]! + t * xi;
+        const k = rival < 0 || sj > s[o + rival]! || (sj === s[o + rival]! && j < rival) ? j : rival;
+        return (k === j ? sj : s[o + k]!) - s[o + label]! + delta > 0 ? k : -1;
+      };
+      if (pattern(probes[0]!) !== pattern(probes[1]!)) kinks++;
+    }
+    return kinks;
+  };
+}
+
+/** The kink counter of an objective's hinge; undefined for softmax, which has none. */
+export function kinkCounterFor(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number, c: number,
+  objective: Objective): KinkCounter | undefined {
+  const delta = objective.delta ?? 1;
+  switch (objective.loss) {
+    case 'svm': return hingeKinkCounter(x, y, w, n, d, c, delta);
+    case 'crammer-singer': return crammerSingerKinkCounter(x, y, w, n, d, c, delta);
+    case 'softmax': return undefined;
+  }
+}
+
 /** Kinks crossed by the probes of one coordinate of W for the SVM (see hingeKinkCounter). */
 export function countHingeKinks(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number, c: number,
   delta: number, coordinate: number, h: number, method: FiniteDifference): number {
@@ -143,7 +204,7 @@ export interface GradientCheckOptions {
   readonly h?: number;
   /** Default 'centered'. */
   readonly method?: FiniteDifference;
-  /** Kinks crossed per coordinate (e.g. hingeKinkCounter); coordinates with kinks may disagree. */
+  /** Kinks crossed per coordinate (kinkCounterFor); coordinates with kinks may disagree. */
   readonly kinks?: KinkCounter;
   /** The precision each side was computed in, for the error floor; default float64 throughout. */
   readonly precision?: GradientCheckPrecision;

@@ -9,7 +9,7 @@
  *   floor = R·u_a·S                        the analytic gradient's rounding
  *         + R·u_f·|L|/h    (×2 forward)    finite differences of a loss rounded in precision u_f
  *           (R·u₆₄·S instead for float64 differences that do not cancel: linearFiniteDifferences)
- *         + hinge(i, j)                    SVM: hinge terms within rounding of their kink
+ *         + hinge(i, j)                    SVMs: hinge terms within rounding of their kink
  *   R = K + N/8                            roundoffs allowed: K = 64, N the rows summed
  *
  * u: the unit roundoff, 2⁻²⁴ for float32 and 2⁻⁵³ for float64; |L| the loss at W; h the step.
@@ -29,7 +29,10 @@
  * For the SVM, a margin within the scores' rounding of 0 may sit on either side of its kink
  * in the backend, which moves entry (i, j) by |x_ri|/N in column j and in the label's column:
  * those amounts, for margins with |m_rj| ≤ K·u·(A_rj + A_ry + Δ), A_rk = Σ_i |x_ri|·|w_ik| (what
- * score s_rk adds up), are added per coordinate.
+ * score s_rk adds up), are added per coordinate. The Crammer–Singer hinge has the same kink
+ * for its one margin (competitor k against the label) and a second one: two wrong classes
+ * whose scores tie within rounding, |s_rk − s_rk'| ≤ K·u·(A_rk + A_rk'), may swap roles, which
+ * moves entries (i, k) and (i, k') by |x_ri|/N while the hinge is active.
  *
  * Measured (float32 backends ts, onnx-cpu, onnx-wasm, tfjs-cpu, tfjs-wasm against float64
  * differences; softmax and SVM; random W at scales 1e-3 … 1 and a trained W; 50 to 9000 rows;
@@ -64,12 +67,12 @@ export interface RoundingScale {
   readonly scale: number;
   /** N: the rows each entry sums. */
   readonly rows: number;
-  /** Per entry of W (D×C): SVM hinge terms within rounding of their kink; zeros for softmax. */
+  /** Per entry of W (D×C): hinge terms within rounding of their kink; zeros for softmax. */
   readonly perCoordinate: Float64Array;
 }
 
 /**
- * S and the SVM's per-coordinate allowance for an analytic gradient computed in `precision`
+ * S and the hinges' per-coordinate allowance for an analytic gradient computed in `precision`
  * from x (N×D), y, W (D×C): one float64 pass over the rows, O(N·D·C).
  */
 export function roundingScale(x: Matrix, y: Int32Array, w: Float64Array, n: number, d: number, c: number,
@@ -81,7 +84,7 @@ export function roundingScale(x: Matrix, y: Int32Array, w: Float64Array, n: numb
   const perCoordinate = new Float64Array(d * c);
   const s = new Float64Array(c), a = new Float64Array(c), weight = new Float64Array(c);
   const absW = w.map(Math.abs);
-  const hinge = objective.loss === 'svm';
+  const hinge = objective.loss !== 'softmax';
   for (let r = 0; r < n; r++) {
     s.fill(0);
     a.fill(0);
@@ -96,7 +99,25 @@ export function roundingScale(x: Matrix, y: Int32Array, w: Float64Array, n: numb
       }
     }
     const label = y[r]!;
-    if (objective.loss === 'softmax') {
+    const allow = (k: number) => {
+      for (let i = 0; i < d; i++) perCoordinate[i * c + k]! += Math.abs(x[xo + i]!) / n;
+    };
+    const near = (v: number, magnitude: number) => Math.abs(v) <= FLOOR_ROUNDOFFS * u * magnitude;
+    if (objective.loss === 'crammer-singer') {
+      weight.fill(0);
+      let k1 = -1, k2 = -1;
+      for (let k = 0; k < c; k++) {
+        if (k === label) continue;
+        if (k1 < 0 || s[k]! > s[k1]!) { k2 = k1; k1 = k; } else if (k2 < 0 || s[k]! > s[k2]!) k2 = k;
+      }
+      if (k1 >= 0) {
+        const margin = s[k1]! - s[label]! + delta;
+        if (margin > 0) weight[k1] = weight[label] = 1;
+        if (near(margin, a[k1]! + a[label]! + Math.abs(delta))) { allow(k1); allow(label); }
+        if (k2 >= 0 && margin > -FLOOR_ROUNDOFFS * u * (a[k1]! + a[label]! + Math.abs(delta))
+          && near(s[k1]! - s[k2]!, a[k1]! + a[k2]!)) { allow(k1); allow(k2); }
+      }
+    } else if (objective.loss === 'softmax') {
       let max = -Infinity;
       for (let k = 0; k < c; k++) max = Math.max(max, s[k]!);
       let sum = 0;
@@ -109,13 +130,7 @@ export function roundingScale(x: Matrix, y: Int32Array, w: Float64Array, n: numb
         const margin = s[k]! - s[label]! + delta;
         weight[k] = margin > 0 ? 1 : 0;
         if (margin > 0) active++;
-        if (Math.abs(margin) <= FLOOR_ROUNDOFFS * u * (a[k]! + a[label]! + Math.abs(delta))) {
-          for (let i = 0; i < d; i++) {
-            const ax = Math.abs(x[xo + i]!) / n;
-            perCoordinate[i * c + k]! += ax;
-            perCoordinate[i * c + label]! += ax;
-          }
-        }
+        if (near(margin, a[k]! + a[label]! + Math.abs(delta))) { allow(k); allow(label); }
       }
       weight[label] = active;
     }

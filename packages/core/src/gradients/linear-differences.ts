@@ -8,6 +8,11 @@
  *   softmax: L_r(t) − L_r(0) = log1p(p_rj · expm1(t·x_ri)) − [j = y_r]·t·x_ri
  *   svm, j ≠ y_r: max(0, m_rj + t·x_ri) − max(0, m_rj),          m_rj = s_rj − s_ry + Δ
  *   svm, j = y_r: Σ_{k≠y_r} max(0, m_rk − t·x_ri) − max(0, m_rk)
+ *   crammer-singer, with m_r = the largest margin over k ≠ y_r (class k_r, lowest index on ties)
+ *     and m'_r the largest over k ∉ {y_r, k_r}:
+ *     j = y_r:  max(0, m_r − t·x_ri) − max(0, m_r)
+ *     j = k_r:  max(0, max(m_r + t·x_ri, m'_r)) − max(0, m_r)
+ *     else:     max(0, max(m_rj + t·x_ri, m_r)) − max(0, m_r)
  *   (each hinge difference taken without cancellation: see hingeChange)
  *   penalty: reg·((w + t)² − w²) = reg·(2wt + t²)
  *
@@ -36,8 +41,12 @@ export function linearFiniteDifferences(x: Matrix, y: Int32Array, w: Float64Arra
   validateLossArguments(x, y, w, n, d, c, objective.reg, objective.delta);
   const s = scoresOfValidated(x, w, n, d, c);
   const delta = objective.delta ?? 1;
-  // softmax: p[r, j]; svm: margins m[r, k] = s_rk − s_ry + Δ.
+  // softmax: p[r, j]; the hinges: margins m[r, k] = s_rk − s_ry + Δ.
   const aux = new Float64Array(n * c);
+  // crammer-singer: per row the competitor k_r (−1 when C = 1) and the runner-up margin m'_r.
+  const cs = objective.loss === 'crammer-singer';
+  const top = cs ? new Int32Array(n).fill(-1) : undefined;
+  const second = cs ? new Float64Array(n).fill(-Infinity) : undefined;
   for (let r = 0; r < n; r++) {
     const o = r * c;
     if (objective.loss === 'softmax') {
@@ -49,6 +58,17 @@ export function linearFiniteDifferences(x: Matrix, y: Int32Array, w: Float64Arra
     } else {
       const sy = s[o + y[r]!]!;
       for (let k = 0; k < c; k++) aux[o + k] = s[o + k]! - sy + delta;
+      if (cs) {
+        const label = y[r]!;
+        for (let k = 0; k < c; k++) {
+          if (k === label) continue;
+          const best = top![r]!;
+          if (best < 0 || aux[o + k]! > aux[o + best]!) {
+            if (best >= 0) second![r] = aux[o + best]!;
+            top![r] = k;
+          } else if (aux[o + k]! > second![r]!) second![r] = aux[o + k]!;
+        }
+      }
     }
   }
 
@@ -62,6 +82,13 @@ export function linearFiniteDifferences(x: Matrix, y: Int32Array, w: Float64Arra
       const label = y[r]!;
       if (objective.loss === 'softmax') {
         total += Math.log1p(aux[o + j]! * Math.expm1(dx)) - (j === label ? dx : 0);
+      } else if (cs) {
+        const k = top![r]!;
+        if (k < 0) continue;
+        const m = aux[o + k]!;
+        if (j === label) total += hingeChange(m, -dx);
+        else if (j === k) total += m + dx >= second![r]! ? hingeChange(m, dx) : hingeChange(m, second![r]! - m);
+        else if (aux[o + j]! + dx > m) total += hingeChange(m, aux[o + j]! - m + dx);
       } else if (j !== label) {
         total += hingeChange(aux[o + j]!, dx);
       } else {

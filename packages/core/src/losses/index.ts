@@ -1,3 +1,4 @@
+export * from './crammer-singer.js';
 export * from './linear.js';
 export * from './reference.js';
 export * from './softmax.js';

@@ -31,6 +31,16 @@ describe('model file', () => {
     expect(JSON.parse(encodeModel(m)).version).toBe(MODEL_VERSION);
   });
 
+  it('records each loss, its margin included, and refuses an unknown one by the names it knows', () => {
+    for (const objective of [{ loss: 'svm', reg: 0, delta: 2 }, { loss: 'crammer-singer', reg: 1e-3, delta: 1 }] as const) {
+      expect(decodeModel(encodeModel({ ...tinyModel(), objective }), 'm.json').objective).toEqual(objective);
+    }
+    const doc = JSON.parse(encodeModel(tinyModel()));
+    doc.objective.loss = 'hinge';
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json'))
+      .toThrow(/"objective" must give loss \(one of svm, softmax, crammer-singer\), reg and optionally delta/);
+  });
+
   it('refuses a file from a newer version with a message saying so', () => {
     const doc = JSON.parse(encodeModel(tinyModel()));
     doc.version = MODEL_VERSION + 1;

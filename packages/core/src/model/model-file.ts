@@ -190,7 +190,7 @@ export function decodeModel(text: string, source = 'model'): Model {
   const o = m.objective as Json;
   if (!isObject(o) || !(LOSS_NAMES as readonly unknown[]).includes(o.loss) || typeof o.reg !== 'number'
     || (o.delta !== undefined && typeof o.delta !== 'number')) {
-    fail(`"objective" must give loss (${LOSS_NAMES.join(' or ')}), reg and optionally delta, as numbers`);
+    fail(`"objective" must give loss (one of ${LOSS_NAMES.join(', ')}), reg and optionally delta, as numbers`);
   }
   if (version === 1) {
     if (typeof w.crc32 !== 'number') fail(`"weights" has no "crc32" (the CRC-32 of the values as little-endian float64)`);

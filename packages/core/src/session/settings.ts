@@ -18,7 +18,7 @@ export interface TrainSettings {
   readonly loss: LossName;
   /** L2 strength: penalty reg·ΣW². */
   readonly reg: number;
-  /** SVM margin Δ. */
+  /** The hinges' margin Δ (svm, crammer-singer; ignored by softmax). */
   readonly delta: number;
   readonly strategy: StrategyName;
   readonly optimizer: OptimizerName;

@@ -4,7 +4,7 @@
  * so adding a case never changes another.
  */
 import { Random } from '../random.js';
-import type { DesignMatrix, Objective, Rows } from '../backend.js';
+import { hasMargin, type DesignMatrix, type Objective, type Rows } from '../backend.js';
 import type { OptimizerName } from '../optimizers/index.js';
 
 export interface ConformanceCase {
@@ -24,7 +24,7 @@ export interface ConformanceCase {
 }
 
 export function objectiveLabel(o: Objective): string {
-  return `${o.loss} reg ${o.reg}${o.loss === 'svm' ? ` Δ ${o.delta ?? 1}` : ''}`;
+  return `${o.loss} reg ${o.reg}${hasMargin(o.loss) ? ` Δ ${o.delta ?? 1}` : ''}`;
 }
 
 function labels(rng: Random, n: number, classes: number): Int32Array {
@@ -51,6 +51,8 @@ const ALL_OBJECTIVES: readonly Objective[] = [
   { loss: 'svm', reg: 0.5, delta: 1 },
   { loss: 'softmax', reg: 0 },
   { loss: 'softmax', reg: 0.5 },
+  { loss: 'crammer-singer', reg: 0 },
+  { loss: 'crammer-singer', reg: 0.5, delta: 1 },
 ];
 
 export function conformanceCases(): ConformanceCase[] {
@@ -64,7 +66,7 @@ export function conformanceCases(): ConformanceCase[] {
     w: new Float64Array([3.2, 5.1, -1.7, 1.3, 4.9, 2.0, 2.2, 2.5, -3.1]),
     objectives: ALL_OBJECTIVES,
     rows: [{ start: 0, count: 3 }, { start: 0, count: 1 }],
-    known: { 'svm reg 0 Δ 1': (2.9 + 0 + 12.9) / 3 },
+    known: { 'svm reg 0 Δ 1': (2.9 + 0 + 12.9) / 3, 'crammer-singer reg 0 Δ 1': (2.9 + 0 + 6.6) / 3 },
   });
 
   {
@@ -73,7 +75,7 @@ export function conformanceCases(): ConformanceCase[] {
     cases.push({
       name: 'CIFAR-10-shaped 64×3073×10', x: pixelRows(rng, n, d), y: labels(rng, n, c), n, d, c,
       w: normals(rng, new Float64Array(d * c), 1e-3),
-      objectives: [...ALL_OBJECTIVES, { loss: 'softmax', reg: 1e4 }, { loss: 'svm', reg: 1e4 }],
+      objectives: [...ALL_OBJECTIVES, { loss: 'softmax', reg: 1e4 }, { loss: 'svm', reg: 1e4 }, { loss: 'crammer-singer', reg: 1e4 }],
       rows: [{ start: 0, count: n }, { start: 13, count: 17 }],
     });
   }
@@ -89,7 +91,8 @@ export function conformanceCases(): ConformanceCase[] {
   }
   {
     // Integer data and weights: every score and margin is an exact integer in any precision,
-    // so many margins sit exactly at 0 (the kink) and exactly at Δ (s_j = s_y).
+    // so many margins sit exactly at 0 (the kink) and exactly at Δ (s_j = s_y), and wrong
+    // classes tie for the Crammer–Singer competitor (the lowest index wins).
     const rng = root.fork('ties');
     const n = 48, d = 6, c = 5;
     const x = Float32Array.from({ length: n * d }, () => rng.int(5) - 2);
@@ -97,7 +100,8 @@ export function conformanceCases(): ConformanceCase[] {
     cases.push({
       name: 'hinge ties (integer data, margins exactly 0 and Δ)', x, y: labels(rng, n, c), n, d, c, w,
       objectives: [{ loss: 'svm', reg: 0 }, { loss: 'svm', reg: 0.25, delta: 1 }, { loss: 'svm', reg: 0, delta: 2 },
-        { loss: 'softmax', reg: 0 }],
+        { loss: 'softmax', reg: 0 }, { loss: 'crammer-singer', reg: 0 }, { loss: 'crammer-singer', reg: 0.25, delta: 1 },
+        { loss: 'crammer-singer', reg: 0, delta: 2 }],
       rows: [{ start: 0, count: n }],
     });
   }
@@ -110,7 +114,8 @@ export function conformanceCases(): ConformanceCase[] {
     const w = Float64Array.from({ length: d * c }, () => (rng.int(3) - 1) * 1e4);
     cases.push({
       name: 'softmax scores ±1e4', x, y: labels(rng, n, c), n, d, c, w,
-      objectives: [{ loss: 'softmax', reg: 0 }, { loss: 'softmax', reg: 1e-6 }, { loss: 'svm', reg: 0 }],
+      objectives: [{ loss: 'softmax', reg: 0 }, { loss: 'softmax', reg: 1e-6 }, { loss: 'svm', reg: 0 },
+        { loss: 'crammer-singer', reg: 0 }],
       rows: [{ start: 0, count: n }],
     });
   }
@@ -135,7 +140,7 @@ export function conformanceCases(): ConformanceCase[] {
     cases.push({
       name: 'Int32Array rows with repeats, and a batch of one', x, y: labels(rng, n, c), n, d, c,
       w: normals(rng, new Float64Array(d * c), 0.2),
-      objectives: [...ALL_OBJECTIVES, { loss: 'svm', reg: 1e3 }, { loss: 'softmax', reg: 1e3 }],
+      objectives: [...ALL_OBJECTIVES, { loss: 'svm', reg: 1e3 }, { loss: 'softmax', reg: 1e3 }, { loss: 'crammer-singer', reg: 1e3 }],
       rows: [rows, new Int32Array([7, 7, 7, 0, 39]), { start: 39, count: 1 }, new Int32Array([5])],
     });
   }

@@ -38,6 +38,13 @@ interface Faults {
   readonly leak?: { count: number };
   /** Throw on a second dispose. */
   readonly strictDispose?: boolean;
+  /** Crammer–Singer: let the highest index win a tie for the competitor, not the lowest. */
+  readonly lastTie?: boolean;
+}
+
+/** W (D×C) or a gradient with its class columns in reverse order. */
+function reverseColumns(v: Float64Array, c: number): Float64Array {
+  return v.map((_, k) => v[k - (k % c) + (c - 1 - (k % c))]!);
 }
 
 /** A float64 backend on core's reference math, with the faults asked for. */
@@ -69,7 +76,13 @@ function faulty(faults: Faults, id = 'faulty'): ComputeBackend {
       const g = gather(w, data, rows);
       if (!faults.noValidation) validateObjective(objective);
       if (faults.writesW) for (let k = 0; k < w.length; k++) w[k] = w[k]! * (1 + 2 ** -52);
-      const e = evaluateReference(g.x, g.y, w, g.n, data.d, data.classes, objective, wantGradient);
+      const c = data.classes;
+      if (faults.lastTie && objective.loss === 'crammer-singer') {
+        // With the classes numbered backwards, the reference's lowest index is the highest.
+        const e = evaluateReference(g.x, g.y.map((label) => c - 1 - label), reverseColumns(w, c), g.n, data.d, c, objective, wantGradient);
+        return e.gradient ? { ...e, gradient: reverseColumns(e.gradient, c) } : e;
+      }
+      const e = evaluateReference(g.x, g.y, w, g.n, data.d, c, objective, wantGradient);
       if (!e.gradient) return e;
       const gradient = faults.reuseGradient ? (shared ??= new Float64Array(e.gradient.length)) : e.gradient;
       gradient.set(e.gradient);
@@ -99,8 +112,8 @@ describe('the kit finds what a broken backend gets wrong', () => {
     const results = await runConformance(target({}));
     expect(failedSpecs(results)).toEqual([]);
     const count = (suite: string) => results.filter((r) => r.suite === suite).length;
-    expect([count('agreement'), count('training'), count('contract')]).toEqual([76, 2, 19]);
-    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 97, failed: 0, backends: ['faulty'], skipped: [] });
+    expect([count('agreement'), count('training'), count('contract')]).toEqual([108, 2, 19]);
+    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 129, failed: 0, backends: ['faulty'], skipped: [] });
   });
 
   it('a gradient without the L2 term fails agreement, naming the element and the bound', async () => {
@@ -111,6 +124,19 @@ describe('the kit finds what a broken backend gets wrong', () => {
     expect(failed.every((r) => !/reg 0(?![.\d])/.test(r.spec))).toBe(true);
     expect(failed[0]!.message).toMatch(/^faulty \/ lecture 3×3 \(hand-checkable\) \/ loss and gradient: svm reg 0\.5 .*: gradient at index \d+: got .*, expected .*bound/);
     expect(failed[0]!.worst).toBeGreaterThan(1);
+  });
+
+  it('Crammer–Singer ties broken the other way fail on the cases with tied wrong classes alone', async () => {
+    const results = await runConformance(target({ lastTie: true }), { suites: ['agreement'] });
+    const failed = results.filter((r) => !r.ok);
+    // The integer case (48 rows) and the ±1e4 one-hot case (12 rows) have exact ties.
+    expect(failed.map((r) => r.spec)).toEqual([
+      'loss and gradient: crammer-singer reg 0 Δ 1, rows [0, 48)',
+      'loss and gradient: crammer-singer reg 0.25 Δ 1, rows [0, 48)',
+      'loss and gradient: crammer-singer reg 0 Δ 2, rows [0, 48)',
+      'loss and gradient: crammer-singer reg 0 Δ 1, rows [0, 12)',
+    ]);
+    expect(failed[0]!.message).toMatch(/^faulty \/ hinge ties .*: gradient at index \d+: got/);
   });
 
   it('keeping the caller\'s arrays fails the copy checks', async () => {
