@@ -93,19 +93,28 @@ export function addObjectiveOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--loss <name>', 'objective').choices(LOSS_NAMES).default('softmax'))
     .option('--reg <x>', 'L2 regularization strength (penalty reg·ΣW²)', nonNegative, 1e-4)
-    .option('--delta <x>', 'SVM margin Δ', positive, 1);
+    .option('--delta <x>', 'margin Δ of the SVMs (svm, crammer-singer)', positive, 1);
 }
 
-export function addTrainingOptions(cmd: Command): Command {
+/** The learning-rate schedule and momentum, shared by train and tune. */
+export function addScheduleOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--strategy <name>', 'optimization strategy').choices(STRATEGY_NAMES).default('minibatch'))
-    .addOption(new Option('--optimizer <name>', 'update rule for gradient strategies').choices(OPTIMIZER_NAMES).default('momentum'))
-    .option('--lr <x>', 'learning rate (step size)', positive, DEFAULT_LEARNING_RATE)
     .addOption(new Option('--schedule <name>', 'learning-rate schedule over epochs').choices(SCHEDULE_NAMES).default('constant'))
     .option('--step-every <epochs>', "'step' schedule: epochs between drops", positive, 10)
     .option('--step-factor <x>', "'step' schedule: multiplier at each drop", positive, 0.5)
     .option('--decay <k>', "'exponential' and 'inverse' (1/t) schedules: rate k", nonNegative, 0.1)
-    .option('--momentum <mu>', 'momentum / Nesterov coefficient', nonNegative, 0.9)
+    .option('--momentum <mu>', 'momentum / Nesterov coefficient', nonNegative, 0.9);
+}
+
+export interface ScheduleOptions { schedule: string; stepEvery: number; stepFactor: number; decay: number; momentum: number }
+
+export function addTrainingOptions(cmd: Command): Command {
+  cmd
+    .addOption(new Option('--strategy <name>', 'optimization strategy').choices(STRATEGY_NAMES).default('minibatch'))
+    .addOption(new Option('--optimizer <name>', 'update rule for gradient strategies').choices(OPTIMIZER_NAMES).default('momentum'))
+    .option('--lr <x>', 'learning rate (step size)', positive, DEFAULT_LEARNING_RATE);
+  addScheduleOptions(cmd);
+  return cmd
     .option('--batch-size <n>', `rows per step (default: whole set for gd and searches, 256 for minibatch, 1 for sgd; at most ${CAPS.batchSize})`, intUpTo(CAPS.batchSize))
     .addOption(new Option('--sampler <name>', 'minibatch selection (default: shuffle for minibatches, sequential for full batch)').choices(SAMPLER_NAMES))
     .option('--iterations <n>', `number of iterations (updates, or search proposals; at most ${CAPS.iterations}); 0 with --resume: evaluate and save the resumed model without a step`, intUpTo(CAPS.iterations, 0))
@@ -156,9 +165,8 @@ export interface CommonOptions {
   backend: string; seed: number; json?: boolean; quiet?: boolean;
 }
 export interface ObjectiveOptions { loss: (typeof LOSS_NAMES)[number]; reg: number; delta: number }
-export interface TrainingOptions {
+export interface TrainingOptions extends ScheduleOptions {
   strategy: (typeof STRATEGY_NAMES)[number]; optimizer: (typeof OPTIMIZER_NAMES)[number]; lr: number;
-  schedule: string; stepEvery: number; stepFactor: number; decay: number; momentum: number;
   batchSize?: number; sampler?: (typeof SAMPLER_NAMES)[number]; iterations?: number; epochs?: number;
   initScale: number; searchScale: number; searchStep: number; evalEvery?: number;
 }

@@ -97,6 +97,16 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
     expect(t.best.validationAccuracy).toBe(Math.max(...t.trials.map((x: { validationAccuracy: number }) => x.validationAccuracy)));
     expect(typeof t.best.onBorder.learningRate).toBe('boolean');
   });
+
+  it('tune trains each trial as train would, with the loss and schedule asked for', () => {
+    const common = ['--loss', 'crammer-singer', '--schedule', 'step', '--step-every', '1', '--step-factor', '0.1', '--epochs', '2', '--batch-size', '64'];
+    const t = json(['tune', ...data, ...common, '--trials', '1', '--rounds', '1']);
+    expect(t.settings).toMatchObject({ loss: 'crammer-singer', schedule: 'step', stepEvery: 1, stepFactor: 0.1 });
+    const [trial] = t.trials;
+    const r = json(['train', ...data, ...common, '--lr', String(trial.learningRate), '--reg', String(trial.reg)]);
+    expect(r.accuracy.validation).toBe(trial.validationAccuracy);
+    expect(r.finalLoss).toBe(trial.finalLoss);
+  });
 });
 
 describe('descent backends', () => {

@@ -1,15 +1,15 @@
 import { Command, Option } from 'commander';
-import { objectiveOf, OPTIMIZER_NAMES } from '@descent/core';
+import { objectiveOf, OPTIMIZER_NAMES, type TrainSettings } from '@descent/core';
 import {
-  addCommonOptions, addObjectiveOptions, intUpTo, positiveUpTo, range,
-  type CommonOptions, type ObjectiveOptions,
+  addCommonOptions, addObjectiveOptions, addScheduleOptions, intUpTo, positiveUpTo, range,
+  type CommonOptions, type ObjectiveOptions, type ScheduleOptions,
 } from '../options.js';
 import { CAPS } from '../caps.js';
 import { outputMode, printJson, table } from '../output.js';
 import { createCountProgress } from '../progress.js';
 import { withSession } from '../session.js';
 
-type Options = CommonOptions & ObjectiveOptions & {
+type Options = CommonOptions & ObjectiveOptions & ScheduleOptions & {
   trials: number; rounds: number; lrRange: [number, number]; regRange: [number, number]; epochs: number;
   optimizer: (typeof OPTIMIZER_NAMES)[number]; batchSize: number; keep: number;
 };
@@ -28,6 +28,8 @@ export function tuneCommand(): Command {
     .option('--epochs <n>', `epochs of minibatch training per trial (at most ${CAPS.epochs})`, positiveUpTo(CAPS.epochs), 3)
     .option('--batch-size <n>', `minibatch size (at most ${CAPS.batchSize})`, intUpTo(CAPS.batchSize), 256)
     .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZER_NAMES).default('momentum'));
+  // Each trial trains as `descent train` would with these: a schedule tuned for is the one trained with.
+  addScheduleOptions(cmd);
   return cmd.action(async (opts: Options) => {
     const r = await runTune(opts);
     if (opts.json) { printJson(r); return; }
@@ -47,13 +49,15 @@ export async function runTune(opts: Options) {
     try {
       const r = await s.tune({ trials: opts.trials, rounds: opts.rounds, keep: opts.keep, lrRange: opts.lrRange, regRange: opts.regRange,
         epochs: opts.epochs, batchSize: opts.batchSize, optimizer: opts.optimizer,
-        base: { loss: opts.loss, reg: opts.reg, delta: opts.delta, seed: opts.seed } },
+        base: { loss: opts.loss, reg: opts.reg, delta: opts.delta, seed: opts.seed, schedule: opts.schedule as TrainSettings['schedule'],
+          stepEvery: opts.stepEvery, stepFactor: opts.stepFactor, decay: opts.decay, momentum: opts.momentum } },
       (t, best) => progress.tick(`round ${t.round}, lr ${t.learningRate.toExponential(2)}, reg ${t.reg.toExponential(2)}: val acc ${t.validationAccuracy.toFixed(4)} (best ${best.validationAccuracy.toFixed(4)})`));
       return {
         command: 'tune' as const,
         settings: { data: opts.data, backend: s.backend.id, loss: objective.loss, trials: opts.trials, rounds: opts.rounds,
           keep: opts.keep, lrRange: opts.lrRange, regRange: opts.regRange, epochs: opts.epochs, batchSize: opts.batchSize,
-          optimizer: opts.optimizer, seed: opts.seed },
+          optimizer: opts.optimizer, schedule: opts.schedule, stepEvery: opts.stepEvery, stepFactor: opts.stepFactor, decay: opts.decay,
+          momentum: opts.momentum, seed: opts.seed },
         backendChoice: s.choice,
         trials: r.trials,
         best: r.best,
