@@ -95,14 +95,14 @@ function dataInfo(): DataInfo {
   const r = raw!;
   const p = prepared!.value;
   // Training rows after the validation split, before the limit.
-  const available = r.train.n - p.validation.n;
+  const available = r.train.n - p.pixels.validation.n;
   const suggested = defaultLimit(r);
   return {
     name: r.name, source: r.source, classNames: r.train.classNames, image: r.train.image,
-    train: p.train.n, available, validation: p.validation.n, test: p.test.n, features: r.train.features,
+    train: p.pixels.train.n, available, validation: p.pixels.validation.n, test: p.pixels.test.n, features: r.train.features,
     ...(p.limit !== undefined ? { limit: p.limit } : {}), ...(suggested !== undefined ? { defaultLimit: suggested } : {}),
-    notes: [...r.notes, ...(p.train.n < available
-      ? [`training on the first ${count(p.train.n, 'training row')} of ${available}`
+    notes: [...r.notes, ...(p.pixels.train.n < available
+      ? [`training on the first ${count(p.pixels.train.n, 'training row')} of ${available}`
         + `${p.limit === suggested ? ', the default for a data set this large' : ''} (“Training rows” under More settings: empty it to use all)`]
       : [])],
     samples: sampleRows(r.test, SAMPLE_COUNT).map((index) => ({ index, label: r.test.labels[index]!, pixels: imageAt(r.test, index).slice() })),
@@ -307,7 +307,7 @@ async function startRun(r: RunRequest) {
         testAccuracy, backend: backendId, losses: result.losses, evaluations: result.evaluations,
       };
       const settings = reportedSettings(training.settings, { data: data.name, validation: r.validation,
-        ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.train.n);
+        ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.pixels.train.n);
       model = {
         ...session.model(result.weights, objective), origin: `trained on ${backendId}`,
         training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
@@ -353,7 +353,7 @@ interface DiagnosticSetup {
 
 function setupOn(session: Session, w: Float64Array, at: string, o: DiagnosticOptions): DiagnosticSetup {
   const p = session.data.prepared as Prepared;
-  const n = Math.min(o.examples ?? p.train.n, p.train.n);
+  const n = Math.min(o.examples ?? p.pixels.train.n, p.pixels.train.n);
   return { session, p, w, at, n, objective: objectiveOf(o), label: `${count(n, 'training row')}, ${session.backend.id}` };
 }
 

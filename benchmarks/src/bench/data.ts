@@ -1,6 +1,6 @@
 /** The benchmark's data set: CIFAR-10's shape with seeded pixel-like values (no download). */
 import { Random } from '@descent/core';
-import type { DesignMatrix } from '@descent/core';
+import type { DesignMatrix, PixelMatrix } from '@descent/core';
 
 /** N rows of D−1 centred "pixels" (integers −128…127) plus the bias 1, labels 0…C−1. */
 export function cifarShaped(n: number, d = 3073, classes = 10, seed = 'descent-bench'): DesignMatrix {
@@ -13,4 +13,18 @@ export function cifarShaped(n: number, d = 3073, classes = 10, seed = 'descent-b
   }
   const y = Int32Array.from({ length: n }, () => rng.int(classes));
   return { x, y, n, d, classes };
+}
+
+/**
+ * The same data as cifarShaped, kept as bytes: the same draws as bytes 0…255, scale 1 and a
+ * mean of 128 in every column, so it stands for exactly cifarShaped's float32 X (what a backend
+ * with placePixels holds instead).
+ */
+export function cifarShapedPixels(n: number, d = 3073, classes = 10, seed = 'descent-bench'): PixelMatrix {
+  const rng = new Random(seed);
+  const f = d - 1;
+  const pixels = new Uint8Array(n * f);
+  for (let i = 0; i < n * f; i++) pixels[i] = rng.int(256);
+  const y = Int32Array.from({ length: n }, () => rng.int(classes));
+  return { pixels, features: f, scale: 1, mean: new Float32Array(f).fill(128), y, n, d, classes };
 }

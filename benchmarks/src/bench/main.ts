@@ -44,7 +44,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegistry } from '@descent/backends';
 import { benchBackendIds } from '../targets.js';
-import { cifarShaped } from './data.js';
+import { cifarShaped, cifarShapedPixels } from './data.js';
 import {
   DEFAULT_MACHINE, floorOf, formatMs, formatRatio, landscapeWork, lossGradientWork, numericalGradientWork, verdict,
 } from './floor.js';
@@ -169,6 +169,18 @@ async function main(): Promise<void> {
     backends.set(id, backend);
     log(`${id}: full batch ${formatMs(timing.fullBatchMs)} (${timing.fullRepeats} repeats), step ${formatMs(timing.stepMs)}`);
   }
+  // The same workloads with X kept as bytes (placePixels), on the backends that offer it.
+  const pixelData = cifarShapedPixels(CIFAR.n);
+  const pixelTimings = new Map<string, Timing>();
+  for (const [id, backend] of backends) {
+    if (!backend.placePixels || !['ts', 'onnx-cpu'].includes(id)) continue;
+    const resident = await backend.placePixels(pixelData);
+    const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: id === 'ts' ? 3 : repeats,
+      stepRepeats: repeats, stepsPerRepeat: 20 });
+    await backend.release(resident);
+    pixelTimings.set(id, timing);
+    log(`${id}, X as bytes: full batch ${formatMs(timing.fullBatchMs)}, step ${formatMs(timing.stepMs)}`);
+  }
   notes.push(autoOrderCheck(registry, timings));
   const ts = backends.get('ts');
   if (!ts) throw new Error("the pure-TS backend 'ts' must run: it is the baseline");
@@ -248,6 +260,18 @@ async function main(): Promise<void> {
       target: id === fastestId ? (numpy ? { kind: 'numpy', value: 0.5 } : { kind: 'max', value: 0.6 }) : undefined,
       note: `${repeats} blocks of 20 steps${id === fastestId && numpy ? `; numpy: X[idx], softmax_loss_vectorized, momentum update (${numpyPer})` : ''}`,
       why: STEP_WHY });
+  }
+  for (const [id, t] of pixelTimings) {
+    const dense = timings.get(id)!;
+    // X read as bytes: rows·(D−1) bytes instead of 4·rows·D; W as before.
+    const asBytes = (rows: number): Work => ({ bytes: rows * (CIFAR.d - 1) + 4 * CIFAR.d * CIFAR.c, flops: 4 * rows * CIFAR.d * CIFAR.c });
+    const pixelFull = asBytes(CIFAR.n), pixelStep = asBytes(CIFAR.batch);
+    rows.push({ workload: 'full-batch loss + gradient, CIFAR shape N=50000, X as bytes (placePixels)', backend: id, value: t.fullBatchMs, unit: 'ms',
+      tsValue: tsT.fullBatchMs, numpyValue: numpy?.full?.softmax, work: pixelFull, floor: floorOf(pixelFull, machine),
+      note: `${t.fullRepeats} repeats; ${formatRatio(t.fullBatchMs / dense.fullBatchMs)} its float32 X's time; X 154 MB instead of 614 MB` });
+    rows.push({ workload: 'minibatch SGD step, batch 200, X as bytes (placePixels)', backend: id, value: t.stepMs, unit: 'ms',
+      tsValue: tsT.stepMs, numpyValue: numpy?.steps[0], work: pixelStep, floor: floorOf(pixelStep, machine),
+      note: `${repeats} blocks of 20 steps; ${formatRatio(t.stepMs / dense.stepMs)} its float32 X's time` });
   }
   const fmStepWork = stepWorkOf(fmTrain, FAST.batchSize);
   rows.push({ workload: `minibatch SGD step, Fashion-MNIST shape, batch ${FAST.batchSize}`, backend: fastestId, value: fmStep.stepMs, unit: 'ms',
@@ -332,7 +356,7 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const date = new Date().toISOString();
   await writeFile(join(dir, 'bench.json'), JSON.stringify({ date, host, machine, quick, repeats, objective: OBJECTIVE, seconds,
-    timings: Object.fromEntries(timings), rows: rows.map((r) => ({ ...r, ratioToTs: ratioTs(r), ratioToFloor: ratioFloor(r),
+    timings: Object.fromEntries(timings), pixelTimings: Object.fromEntries(pixelTimings), rows: rows.map((r) => ({ ...r, ratioToTs: ratioTs(r), ratioToFloor: ratioFloor(r),
       ratioToNumpy: ratioNumpy(r), verdict: r.target ? verdict(r.value, r.target, r.numpyValue).text : undefined })), notes, numpy: numpyRuns.length ? numpyRuns : { missing: numpyMissing },
     fashion: { fast: { settings: FAST, seeds: SEEDS, runs: fmRuns, ts: fmTs, step: fmStep }, best: { settings: { ...BEST, epochs }, run: best },
       crammerSinger: { settings: { ...CS_BEST, epochs }, seeds: quick ? [1] : CS_SEEDS, runs: csRuns } } }, null, 1) + '\n');

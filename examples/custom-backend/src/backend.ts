@@ -1,11 +1,11 @@
 /**
- * A complete ComputeBackend in plain JavaScript loops, float64: scores S = X·W, the SVM or
- * softmax loss averaged over the selected rows plus reg·ΣW², and its analytic gradient
+ * A complete ComputeBackend in plain JavaScript loops, float64: scores S = X·W, each of core's
+ * losses (the SVM, softmax, the Crammer–Singer SVM) averaged over the selected rows plus reg·ΣW², and its analytic gradient
  * (1/B)·Xᵀ·dS + 2·reg·W. core's validators check every argument (errors that say where), and
  * core's PlacedSets keeps the placed data sets (refusing released, foreign and post-dispose ones).
  */
 import {
-  PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights,
+  OptionError, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validateRows, validateWeights,
 } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows } from '@descent/core';
 
@@ -43,20 +43,35 @@ export class JsBackend implements ComputeBackend {
       const r = rowAt(rows, i), label = y[r]!;
       scoreRow(x, r * d, w, d, c, s);
       ds.fill(0);
-      if (objective.loss === 'svm') {
-        for (let j = 0; j < c; j++) {
-          const margin = s[j]! - s[label]! + delta;
-          if (j !== label && margin > 0) { total += margin; ds[j] = 1; ds[label]! -= 1; }
+      switch (objective.loss) {
+        case 'svm':
+          for (let j = 0; j < c; j++) {
+            const margin = s[j]! - s[label]! + delta;
+            if (j !== label && margin > 0) { total += margin; ds[j] = 1; ds[label]! -= 1; }
+          }
+          break;
+        case 'crammer-singer': {
+          // Only the strongest wrong class counts; the lowest index wins a tie (core's rule).
+          let k = -1;
+          for (let j = 0; j < c; j++) if (j !== label && (k < 0 || s[j]! > s[k]!)) k = j;
+          const margin = k < 0 ? 0 : s[k]! - s[label]! + delta;
+          if (margin > 0) { total += margin; ds[k] = 1; ds[label] = -1; }
+          break;
         }
-      } else {
-        let max = -Infinity;
-        for (let j = 0; j < c; j++) max = Math.max(max, s[j]!);
-        let sum = 0;
-        for (let j = 0; j < c; j++) sum += Math.exp(s[j]! - max);
-        const logSum = max + Math.log(sum);
-        total += logSum - s[label]!;
-        for (let j = 0; j < c; j++) ds[j] = Math.exp(s[j]! - logSum);
-        ds[label]! -= 1;
+        case 'softmax': {
+          let max = -Infinity;
+          for (let j = 0; j < c; j++) max = Math.max(max, s[j]!);
+          let sum = 0;
+          for (let j = 0; j < c; j++) sum += Math.exp(s[j]! - max);
+          const logSum = max + Math.log(sum);
+          total += logSum - s[label]!;
+          for (let j = 0; j < c; j++) ds[j] = Math.exp(s[j]! - logSum);
+          ds[label]! -= 1;
+          break;
+        }
+        default:
+          // A loss this backend was not written for: refuse it rather than compute another.
+          throw new OptionError(`backend '${this.id}' does not implement the loss '${(objective as Objective).loss}'`);
       }
       if (gradient) {
         for (let k = 0; k < d; k++) {

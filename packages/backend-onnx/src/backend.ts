@@ -5,8 +5,11 @@
  * float32 throughout (W is rounded on the way in); loss and gradient come from the graphs in
  * ./graphs.
  */
-import { BackendError, hasMargin, PlacedSets, validateDesignMatrix, validateObjective, validateRows, validateWeights } from '@descent/core';
-import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows, Vec } from '@descent/core';
+import {
+  BackendError, hasMargin, l2Penalty, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
+  validateRows, validateWeights,
+} from '@descent/core';
+import type { ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, Resident, Rows, Vec } from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
 import { objectiveGraph } from './graphs/objective.js';
 import { scoresGraph } from './graphs/scores.js';
@@ -15,12 +18,18 @@ import type { ResidencyPlan } from './residency.js';
 import { messageOf } from './runtime/errors.js';
 import type { LoadedRuntime, OrtSession, OrtTensor } from './runtime/types.js';
 
+/**
+ * Rows per run when a pixel data set is evaluated over many rows: each run decodes its rows to
+ * float32 (CHUNK×D×4 bytes, 25 MB at CIFAR-10's D), so no N×D float32 X is ever built.
+ */
+export const PIXEL_CHUNK_ROWS = 2048;
+
 interface Placed {
-  readonly data: GraphData & { readonly x: Float32Array; readonly y: Int32Array };
+  readonly data: GraphData & { readonly y: Int32Array };
   /** Session per graph key, created on first use. */
   readonly sessions: Map<string, Promise<OrtSession>>;
-  /** X and Y as runtime tensors when a graph takes them as inputs (fed to every run). */
-  readonly fed?: { readonly X: OrtTensor; readonly Y: OrtTensor };
+  /** X (or P, for pixels) and Y as runtime tensors when a graph takes them as inputs (fed to every run). */
+  readonly fed?: { readonly name: 'X' | 'P'; readonly data: OrtTensor; readonly Y: OrtTensor };
   /**
    * A float32 W buffer to reuse (converting W into a fresh array every step cost ~0.2 ms of a
    * ~1 ms minibatch step: Float32Array.from). Taken for a run and put back after it, so runs
@@ -53,9 +62,28 @@ export class OnnxBackend implements ComputeBackend {
     const { n, d, classes: c } = data;
     const { Tensor } = this.runtime.ort;
     const fed = this.residency.all === 'input' || this.residency.rows === 'input'
-      ? { X: new Tensor('float32', x, [n, d]), Y: new Tensor('int32', y, [n]) } : undefined;
+      ? { name: 'X' as const, data: new Tensor('float32', x, [n, d]), Y: new Tensor('int32', y, [n]) } : undefined;
     const resident: Resident = Object.freeze({ backendId: this.id, n, d, classes: c, y: Int32Array.from(y) });
     this.placed.add(resident, { data: { n, d, c, x, y }, sessions: new Map(), fed });
+    return resident;
+  }
+
+  /**
+   * Keeps the bytes (a quarter of float32 X): graphs gather the rows they need and decode them
+   * (batch.ts), within float32 rounding of the float32 path (x = fround(fround(p·scale) − mean)).
+   */
+  async placePixels(data: PixelMatrix): Promise<Resident> {
+    this.live();
+    validatePixelMatrix(data);
+    const values = Uint8Array.from(data.pixels);
+    const y = Int32Array.from(data.y);
+    const { n, d, classes: c, features } = data;
+    const { Tensor } = this.runtime.ort;
+    const fed = this.residency.rows === 'input'
+      ? { name: 'P' as const, data: new Tensor('uint8', values, [n, features]), Y: new Tensor('int32', y, [n]) } : undefined;
+    const resident: Resident = Object.freeze({ backendId: this.id, n, d, classes: c, y: Int32Array.from(y) });
+    const pixels = { values, features, scale: data.scale, mean: Float32Array.from(data.mean) };
+    this.placed.add(resident, { data: { n, d, c, y, pixels }, sessions: new Map(), fed });
     return resident;
   }
 
@@ -81,9 +109,10 @@ export class OnnxBackend implements ComputeBackend {
   private selection(p: Placed, rows: Rows, labels: boolean): { selection: Selection; feeds: Record<string, OrtTensor> } {
     const { Tensor } = this.runtime.ort;
     const feeds: Record<string, OrtTensor> = {};
-    const selection: Selection = !(rows instanceof Int32Array) && rows.start === 0 && rows.count === p.data.n ? 'all' : 'rows';
+    const every = !(rows instanceof Int32Array) && rows.start === 0 && rows.count === p.data.n;
+    const selection: Selection = every && !p.data.pixels ? 'all' : 'rows';
     if (p.fed && this.residency[selection] === 'input') {
-      feeds['X'] = p.fed.X;
+      feeds[p.fed.name] = p.fed.data;
       if (labels) feeds['Y'] = p.fed.Y;
     }
     if (selection === 'all') return { selection, feeds };
@@ -107,6 +136,7 @@ export class OnnxBackend implements ComputeBackend {
     validateWeights(w, data.d, data.classes);
     validateRows(rows, data.n);
     validateObjective(objective);
+    if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) return this.evaluateInChunks(p, w, data, rows, objective, wantGradient);
     const { Tensor } = this.runtime.ort;
     const { selection, feeds } = this.selection(p, rows, true);
     const spec = { loss: objective.loss, wantGradient, residency: this.residency[selection], selection };
@@ -129,10 +159,44 @@ export class OnnxBackend implements ComputeBackend {
     return { ...result, gradient: out['gradient']!.data as Float32Array };
   }
 
+  /**
+   * A pixel data set over many rows: the data loss and its gradient per chunk of rows (reg 0),
+   * weighted by the chunk's rows and summed in float64; the penalty added once, on the host.
+   */
+  private async evaluateInChunks(p: Placed, w: Float64Array, data: Resident, rows: Rows, objective: Objective,
+    wantGradient: boolean): Promise<Evaluation> {
+    const count = rowCount(rows);
+    const part = { ...objective, reg: 0 };
+    let lossSum = 0;
+    const gradient = wantGradient ? new Float64Array(w.length) : undefined;
+    for (const chunk of chunksOf(rows, count)) {
+      const e = await this.evaluate(w, data, chunk, part, wantGradient);
+      const k = chunk.length;
+      lossSum += e.dataLoss * k;
+      if (gradient) for (let i = 0; i < gradient.length; i++) gradient[i]! += e.gradient![i]! * k;
+    }
+    const dataLoss = lossSum / count;
+    const regLoss = l2Penalty(w, objective.reg);
+    const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
+    if (!gradient) return result;
+    for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / count + 2 * objective.reg * w[i]!;
+    return { ...result, gradient };
+  }
+
   async scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec> {
     const p = this.lookup(data);
     validateWeights(w, data.d, data.classes);
     validateRows(rows, data.n);
+    const count = rowCount(rows);
+    if (p.data.pixels && count > PIXEL_CHUNK_ROWS) {
+      const out = new Float32Array(count * data.classes);
+      let at = 0;
+      for (const chunk of chunksOf(rows, count)) {
+        out.set(await this.scores(w, data, chunk), at);
+        at += chunk.length * data.classes;
+      }
+      return out;
+    }
     const { selection, feeds } = this.selection(p, rows, false);
     const session = await this.session(p, `scores-${selection}`, () => scoresGraph(this.residency[selection], selection, p.data));
     const w32 = this.takeW(p, w);
@@ -162,12 +226,20 @@ export class OnnxBackend implements ComputeBackend {
   private async free(p: Placed): Promise<void> {
     const sessions = await Promise.allSettled(p.sessions.values());
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
-    p.fed?.X.dispose();
+    p.fed?.data.dispose();
     p.fed?.Y.dispose();
   }
 
   async dispose(): Promise<void> {
     if (this.placed.isDisposed) return;
     for (const p of this.placed.dispose()) await this.free(p);
+  }
+}
+
+/** The selection in consecutive pieces of at most PIXEL_CHUNK_ROWS rows, as index lists. */
+function* chunksOf(rows: Rows, count: number): Generator<Int32Array> {
+  for (let start = 0; start < count; start += PIXEL_CHUNK_ROWS) {
+    const k = Math.min(PIXEL_CHUNK_ROWS, count - start);
+    yield Int32Array.from({ length: k }, (_, i) => rowAt(rows, start + i));
   }
 }

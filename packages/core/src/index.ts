@@ -10,7 +10,7 @@
 
 export {
   allRows, hasMargin, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
-  type Evaluation, type LossName, type Objective, type Precision, type Resident, type Rows, type Vec
+  type Evaluation, type LossName, type Objective, type PixelMatrix, type Precision, type Resident, type Rows, type Vec
 } from './backend.js';
 export {
   BackendError, DataError, DescentError, OptionError, ShapeError
@@ -50,8 +50,8 @@ export {
   prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {
-  checkDesignMatrix, fitPreprocessing, preprocessImage, preprocessingFromJSON, preprocessingToJSON,
-  toDesignMatrix, type Preprocessing, type PreprocessingJSON, type PreprocessingOptions
+  checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, pixelPrefix, preprocessImage, preprocessingFromJSON,
+  preprocessingToJSON, scaledBytes, toDesignMatrix, toPixelMatrix, type Preprocessing, type PreprocessingJSON, type PreprocessingOptions
 } from './data/preprocess.js';
 export {
   HELD_OUT_TEST_FRACTION, recognizeDataset, type NamedBytes, type RecognizedDataset, type RecognizedFile,
@@ -106,7 +106,7 @@ export {
   svmLoss, svmLossAndGradient, svmRowLoss, type SvmOptions
 } from './losses/svm.js';
 export {
-  isLossName, validateDesignMatrix, validateObjective, validateRows, validateWeights
+  isLossName, validateDesignMatrix, validateObjective, validatePixelMatrix, validateRows, validateWeights
 } from './losses/validate.js';
 export {
   decodeModel, encodeModel, MODEL_CHECKSUM_COVERS, MODEL_FORMAT, MODEL_VERSION, modelChecksum, weightsChecksum, type Model

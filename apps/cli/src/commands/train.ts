@@ -77,8 +77,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const resumed: Model | undefined = opts.resume ? await loadModel(opts.resume) : undefined;
   // A resumed run keeps the model's preprocessing: its weights only mean something on data prepared that way.
   return withSession(opts, async (s, loadSeconds) => {
-    if (resumed && resumed.classNames.length !== s.data.prepared.train.classes) {
-      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.prepared.name} has ${s.data.prepared.train.classes}`);
+    if (resumed && resumed.classNames.length !== s.data.prepared.pixels.train.classes) {
+      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.prepared.name} has ${s.data.prepared.pixels.train.classes}`);
     }
     const settings = settingsFrom(opts);
     const { result, testAccuracy } = resumed && opts.iterations === 0
@@ -87,7 +87,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     const t2 = performance.now();
     const reported = reportedSettings(settings, { data: opts.data, validation: opts.validation,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
-    s.backend.id, s.data.prepared.train.n);
+    s.backend.id, s.data.prepared.pixels.train.n);
     const record = trainingRecord({ settings: reported, result, testAccuracy, data: s.summary, app: 'descent cli' });
     const summary: TrainSummary = {
       command: 'train',

@@ -57,7 +57,8 @@ export interface Prepared extends PreparedData {
 export function prepare(raw: RawData, options: { seed: number; validation: number; limit?: number;
   preprocessing?: Preprocessing }): Prepared {
   const p = prepareData(raw, options);
-  return { ...p, raw, seed: options.seed, validationSpec: options.validation, limit: options.limit };
+  // Added, not spread: spreading would build the float32 design matrices (core's prepareSplits).
+  return Object.assign(p, { raw, seed: options.seed, validationSpec: options.validation, limit: options.limit });
 }
 
 /** Test rows shown as sample images: the first `count` (spread over the classes when possible). */

@@ -3,6 +3,10 @@
  * float32) and Y (N int32 labels); a graph either stores them as initializers (resident in
  * the session, copied in once) or takes them as inputs on every run; see residency.ts for
  * which the backends use and why.
+ *
+ * A data set placed as pixels is P (N×F uint8) instead of X, and a graph decodes the rows it
+ * selects: x = Cast(p)·scale − mean, with the bias column padded on as 1s. Pixel graphs always
+ * select rows (the backend takes all rows in chunks), so no N×D float32 X ever exists.
  */
 import type { GraphBuilder } from '../onnx/builder.js';
 
@@ -15,9 +19,20 @@ export interface GraphData {
   readonly n: number;
   readonly d: number;
   readonly c: number;
-  /** Needed unless residency is 'input'. */
+  /** Needed unless residency is 'input' (absent for pixels). */
   readonly x?: Float32Array;
   readonly y?: Int32Array;
+  /** The data set as bytes and preprocessing, instead of X. */
+  readonly pixels?: PixelData;
+}
+
+export interface PixelData {
+  /** N×F bytes; needed unless residency is 'input'. */
+  readonly values?: Uint8Array;
+  readonly features: number;
+  readonly scale: number;
+  /** F values. */
+  readonly mean: Float32Array;
 }
 
 export interface Batch {
@@ -32,6 +47,7 @@ export interface Batch {
 /** Names the graph's data inputs/initializers (Y only with `labels`) and selects the batch. */
 export function addBatch(g: GraphBuilder, data: GraphData, residency: Residency, selection: Selection,
   labels = true): Batch {
+  if (data.pixels) return addPixelBatch(g, data, data.pixels, residency, selection, labels);
   const { n, d } = data;
   let x: string, y = '', xt: string | undefined;
   if (residency === 'input') {
@@ -50,6 +66,29 @@ export function addBatch(g: GraphBuilder, data: GraphData, residency: Residency,
     y: labels ? g.op('Gather', [y, rows], { axis: 0 }, 'Y_batch') : '',
     xt: xt === undefined ? undefined : g.op('Gather', [xt, rows], { axis: 1 }, 'XT_batch'),
   };
+}
+
+/** The selected rows of a pixel data set, decoded to float32 with the bias column (see above). */
+function addPixelBatch(g: GraphBuilder, data: GraphData, px: PixelData, residency: Residency, selection: Selection,
+  labels: boolean): Batch {
+  if (selection !== 'rows') throw new Error('pixel graphs select rows: the backend takes all rows in chunks');
+  const { n } = data;
+  const f = px.features;
+  let p: string, y = '';
+  if (residency === 'input') {
+    p = g.input('P', 'uint8', [n, f]);
+    if (labels) y = g.input('Y', 'int32', [n]);
+  } else {
+    if (!px.values || !data.y) throw new Error(`residency '${residency}' needs P and Y to store in the model`);
+    p = g.initializer('P', 'uint8', [n, f], px.values);
+    if (labels) y = g.initializer('Y', 'int32', [n], data.y);
+  }
+  const rows = g.input('rows', 'int32', ['batch']);
+  const bytes = g.op('Gather', [p, rows], { axis: 0 }, 'P_batch');
+  const scaled = g.op('Mul', [g.op('Cast', [bytes], { to: 1 }), g.constFloat('pixel_scale', px.scale)], {}, 'scaled_batch');
+  const centred = g.op('Sub', [scaled, g.initializer('pixel_mean', 'float32', [f], px.mean)], {}, 'centred_batch');
+  const x = g.op('Pad', [centred, g.constInt64('bias_pads', [0, 0, 0, 1]), g.constFloat('one', 1)], { mode: 'constant' }, 'X_batch');
+  return { x, y: labels ? g.op('Gather', [y, rows], { axis: 0 }, 'Y_batch') : '' };
 }
 
 /** N×D row-major → D×N row-major, in cache-sized tiles. */

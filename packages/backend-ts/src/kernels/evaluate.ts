@@ -12,10 +12,12 @@
 import { accumulate4, axpy } from './accumulate.js';
 import { rowScores, rowScores4 } from './scores.js';
 import { crammerSingerRowLoss, softmaxRowLoss, svmRowLoss, type LossName } from '@descent/core';
+import type { RowReader } from './rows.js';
 import type { Store } from './types.js';
 
 export interface FusedArgs {
-  readonly x: Store;
+  /** Rows of X (float32, placed as is or decoded from bytes). */
+  readonly rows: RowReader;
   readonly y: Int32Array;
   readonly d: number;
   readonly c: number;
@@ -33,7 +35,8 @@ export interface FusedArgs {
 
 /** Σ_i L_i over the rows (not yet averaged); accumulates Σ_i dS_i ⊗ x_i into g when given. */
 export function fusedEvaluate(a: FusedArgs): number {
-  const { x, y, d, c, wt, start, count, indices, delta, g } = a;
+  const { rows, y, d, c, wt, start, count, indices, delta, g } = a;
+  const x = rows.store;
   const loss = a.loss;
   const s = new Float64Array(4 * c);
   const ds = g ? new Float64Array(4 * c) : undefined;
@@ -44,16 +47,17 @@ export function fusedEvaluate(a: FusedArgs): number {
     const r1 = indices ? indices[i + 1]! : start + i + 1;
     const r2 = indices ? indices[i + 2]! : start + i + 2;
     const r3 = indices ? indices[i + 3]! : start + i + 3;
-    rowScores4(x, r0 * d, r1 * d, r2 * d, r3 * d, wt, d, c, s);
+    const o0 = rows.at(r0, 0), o1 = rows.at(r1, 1), o2 = rows.at(r2, 2), o3 = rows.at(r3, 3);
+    rowScores4(x, o0, o1, o2, o3, wt, d, c, s);
     total += rowLoss(loss, s, 0, y[r0]!, c, delta, ds);
     total += rowLoss(loss, s, c, y[r1]!, c, delta, ds);
     total += rowLoss(loss, s, 2 * c, y[r2]!, c, delta, ds);
     total += rowLoss(loss, s, 3 * c, y[r3]!, c, delta, ds);
-    if (g && ds) accumulate4(g, x, r0 * d, r1 * d, r2 * d, r3 * d, ds, d, c);
+    if (g && ds) accumulate4(g, x, o0, o1, o2, o3, ds, d, c);
   }
   for (; i < count; i++) {
     const row = indices ? indices[i]! : start + i;
-    const xOff = row * d;
+    const xOff = rows.at(row, 0);
     rowScores(x, xOff, wt, d, c, s, 0);
     total += rowLoss(loss, s, 0, y[row]!, c, delta, ds);
     if (g && ds) {

@@ -3,6 +3,7 @@
  * Every score is summed in float64, k = 0 … D−1 in order, whether its row goes alone or in a
  * block of four: a row's scores do not depend on where it sits in a batch.
  */
+import type { RowReader } from './rows.js';
 import type { Store } from './types.js';
 
 /** s[sOff + j] = x[xOff ..] · Wᵀ_j for every class j: one row's C scores. */
@@ -40,20 +41,21 @@ export function rowScores4(x: Store, o0: number, o1: number, o2: number, o3: num
 }
 
 /** Scores of the selected rows (a range, or indices when given) into out, count×C row-major. */
-export function scoresKernel(x: Store, wt: Store, d: number, c: number, start: number, count: number,
+export function scoresKernel(rows: RowReader, wt: Store, d: number, c: number, start: number, count: number,
   indices: Int32Array | undefined, out: Store): void {
   const s = new Float64Array(4 * c);
+  const x = rows.store;
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const r0 = indices ? indices[i]! : start + i;
     const r1 = indices ? indices[i + 1]! : start + i + 1;
     const r2 = indices ? indices[i + 2]! : start + i + 2;
     const r3 = indices ? indices[i + 3]! : start + i + 3;
-    rowScores4(x, r0 * d, r1 * d, r2 * d, r3 * d, wt, d, c, s);
+    rowScores4(x, rows.at(r0, 0), rows.at(r1, 1), rows.at(r2, 2), rows.at(r3, 3), wt, d, c, s);
     out.set(s, i * c);
   }
   for (; i < count; i++) {
-    rowScores(x, (indices ? indices[i]! : start + i) * d, wt, d, c, s, 0);
+    rowScores(x, rows.at(indices ? indices[i]! : start + i, 0), wt, d, c, s, 0);
     for (let j = 0; j < c; j++) out[i * c + j] = s[j]!;
   }
 }

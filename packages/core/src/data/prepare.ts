@@ -1,7 +1,7 @@
-import type { DesignMatrix } from '../backend.js';
+import type { DesignMatrix, PixelMatrix } from '../backend.js';
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
-import { fitPreprocessing, toDesignMatrix, type Preprocessing } from './preprocess.js';
+import { fitPreprocessing, toDesignMatrix, toPixelMatrix, type Preprocessing } from './preprocess.js';
 import { splitTrainValidation, take } from './split.js';
 
 export interface PrepareOptions {
@@ -22,6 +22,15 @@ export interface PreparedSplits {
   readonly trainSet: Dataset;
   readonly validationSet: Dataset;
   readonly preprocessing: Preprocessing;
+  /**
+   * The three splits as bytes and preprocessing (sharing the data sets' bytes): what a
+   * backend with placePixels keeps, and what sizes and labels are read from.
+   */
+  readonly pixels: { readonly train: PixelMatrix; readonly validation: PixelMatrix; readonly test: PixelMatrix };
+  /**
+   * The float32 design matrices, each built on first use: a session whose backend keeps
+   * pixels never builds them (CIFAR-10's training split is 614 MB as float32, 154 MB as bytes).
+   */
   readonly train: DesignMatrix;
   readonly validation: DesignMatrix;
   readonly test: DesignMatrix;
@@ -30,8 +39,10 @@ export interface PreparedSplits {
 /**
  * The one recipe every app uses from raw splits to what a backend places: split validation
  * rows off the training set (seeded), optionally keep the first `limit` training rows, fit the
- * preprocessing on those training rows only (mean image, scale), and build the three design
- * matrices with the bias column.
+ * preprocessing on those training rows only (mean image, scale), and check the three splits
+ * (sizes, labels, every value finite) as pixel matrices; their float32 design matrices, with the
+ * bias column, are built when first read. (Spreading the result reads them: add properties to
+ * it instead, as prepareData does.)
  */
 export function prepareSplits(train: Dataset, test: Dataset, options: PrepareOptions): PreparedSplits {
   const rng = new Random(options.seed).fork('split');
@@ -43,10 +54,16 @@ export function prepareSplits(train: Dataset, test: Dataset, options: PrepareOpt
     ...(options.scale !== undefined ? { scale: options.scale } : {}),
     ...(options.subtractMean !== undefined ? { subtractMean: options.subtractMean } : {}),
   });
-  return {
-    trainSet, validationSet: split.validation, preprocessing,
-    train: toDesignMatrix(trainSet, preprocessing),
-    validation: toDesignMatrix(split.validation, preprocessing),
-    test: toDesignMatrix(test, preprocessing),
+  const sets = { train: trainSet, validation: split.validation, test };
+  const pixels = {
+    train: toPixelMatrix(trainSet, preprocessing),
+    validation: toPixelMatrix(split.validation, preprocessing),
+    test: toPixelMatrix(test, preprocessing),
   };
+  const prepared = { trainSet, validationSet: split.validation, preprocessing, pixels } as PreparedSplits;
+  for (const key of ['train', 'validation', 'test'] as const) {
+    let dense: DesignMatrix | undefined;
+    Object.defineProperty(prepared, key, { enumerable: true, configurable: true, get: () => (dense ??= toDesignMatrix(sets[key], preprocessing)) });
+  }
+  return prepared;
 }

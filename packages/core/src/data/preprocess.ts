@@ -7,10 +7,10 @@
  *
  * Each value is computed in float64 and rounded once to float32.
  */
-import type { DesignMatrix } from '../backend.js';
+import type { DesignMatrix, PixelMatrix } from '../backend.js';
 import { DataError, OptionError, ShapeError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { validateDesignMatrix } from '../losses/validate.js';
+import { validateDesignMatrix, validatePixelMatrix } from '../losses/validate.js';
 
 /** What was learned from the training split; apply the same to validation, test and new images. */
 export interface Preprocessing {
@@ -60,6 +60,18 @@ export function fitPreprocessing(train: Dataset, options: PreprocessingOptions =
  * int32 labels, classes = classNames.length. The result is validated (finite values).
  */
 export function toDesignMatrix(ds: Dataset, prep: Preprocessing): DesignMatrix {
+  const m = toPixelMatrix(ds, prep);
+  const dense: DesignMatrix = { x: decodePixelRows(m, 0, m.n), y: m.y, n: m.n, d: m.d, classes: m.classes };
+  checkDesignMatrix(dense, { name: ds.name, bias: true });
+  return dense;
+}
+
+/**
+ * The same data as toDesignMatrix, kept as bytes: the data set's pixels (not copied), the
+ * preprocessing and int32 labels. Checked as toDesignMatrix would be (every value it stands
+ * for finite, every label in range), without building the float32 rows.
+ */
+export function toPixelMatrix(ds: Dataset, prep: Preprocessing): PixelMatrix {
   checkPreprocessing(prep);
   if (ds.features !== prep.features) {
     throw new ShapeError(`${ds.name} has ${ds.features} features per image but the ` +
@@ -69,23 +81,53 @@ export function toDesignMatrix(ds: Dataset, prep: Preprocessing): DesignMatrix {
     throw new ShapeError(`${ds.name} has ${ds.images.length} pixel bytes and ` +
       `${ds.labels.length} labels for n = ${ds.n} images of ${ds.features} values`);
   }
-  const f = prep.features;
-  const d = f + 1;
-  const x = new Float32Array(ds.n * d);
-  const img = ds.images;
-  const { mean, scale } = prep;
-  // Scaled values of the 256 possible bytes, in float64.
+  const m: PixelMatrix = { pixels: ds.images, features: prep.features, scale: prep.scale, mean: prep.mean,
+    y: new Int32Array(ds.labels), n: ds.n, d: prep.features + 1, classes: ds.classNames.length };
+  if (m.n === 0) return m; // an empty split is allowed
+  try {
+    validatePixelMatrix(m);
+  } catch (e) {
+    if (e instanceof DataError) throw new DataError(`${ds.name}: ${e.message}`);
+    if (e instanceof ShapeError) throw new ShapeError(`${ds.name}: ${e.message}`);
+    throw e;
+  }
+  return m;
+}
+
+/**
+ * Rows [start, start + count) of the design matrix a PixelMatrix stands for, count×d float32
+ * with the bias column: x = fround(byte·scale − mean), each byte's scaled value taken in
+ * float64 from a 256-entry table (so every backend that decodes bytes gets these exact values).
+ */
+export function decodePixelRows(m: PixelMatrix, start: number, count: number, out = new Float32Array(count * m.d)): Float32Array {
+  const table = scaledBytes(m.scale);
+  for (let i = 0; i < count; i++) decodePixelRow(m, table, start + i, out, i * m.d);
+  return out;
+}
+
+/** Row `row` of the design matrix a PixelMatrix stands for into out[offset .. offset + d), table = scaledBytes(m.scale). */
+export function decodePixelRow(m: PixelMatrix, table: Float64Array, row: number, out: Float32Array | Float64Array, offset: number): void {
+  const f = m.features, o = row * f;
+  const { pixels, mean } = m;
+  if (out instanceof Float32Array) {
+    for (let j = 0; j < f; j++) out[offset + j] = table[pixels[o + j]!]! - mean[j]!;
+  } else {
+    for (let j = 0; j < f; j++) out[offset + j] = Math.fround(table[pixels[o + j]!]! - mean[j]!);
+  }
+  out[offset + f] = 1;
+}
+
+/** byte·scale for the 256 bytes, in float64: the one place a byte's scaled value is computed. */
+export function scaledBytes(scale: number): Float64Array {
   const table = new Float64Array(256);
   for (let p = 0; p < 256; p++) table[p] = p * scale;
-  for (let i = 0; i < ds.n; i++) {
-    const o = i * f, r = i * d;
-    for (let j = 0; j < f; j++) x[r + j] = table[img[o + j]!]! - mean[j]!;
-    x[r + f] = 1;
-  }
-  const y = new Int32Array(ds.labels);
-  const m: DesignMatrix = { x, y, n: ds.n, d, classes: ds.classNames.length };
-  checkDesignMatrix(m, { name: ds.name, bias: true });
-  return m;
+  return table;
+}
+
+/** The first `count` rows of a PixelMatrix as a DesignMatrix (what host-side checks read). */
+export function pixelPrefix(m: PixelMatrix, count: number): DesignMatrix {
+  const n = Math.max(0, Math.min(count, m.n));
+  return { x: decodePixelRows(m, 0, n), y: m.y.subarray(0, n), n, d: m.d, classes: m.classes };
 }
 
 /** Preprocesses one image (features pixel bytes) into a row of features + 1 float32 values. */

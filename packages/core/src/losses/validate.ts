@@ -3,7 +3,7 @@
  * wrong and where (row, column, position), so a person can find it in their data.
  */
 import { LOSS_NAMES } from '../backend.js';
-import type { DesignMatrix, LossName, Objective, Rows } from '../backend.js';
+import type { DesignMatrix, LossName, Objective, PixelMatrix, Rows } from '../backend.js';
 import { DataError, OptionError, ShapeError } from '../errors.js';
 
 /** A dimension (rows, features, classes): a positive integer. */
@@ -53,6 +53,38 @@ export function validateDesignMatrix(data: DesignMatrix): void {
   validateDimension(data.d, 'd (features)');
   validateDimension(data.classes, 'classes');
   validateMatrix(data.x, data.n, data.d, 'x');
+  validateLabels(data.y, data.n, data.classes);
+}
+
+/**
+ * Shape, labels and preprocessing of a pixel matrix: d = features + 1, n·features bytes, a
+ * finite scale > 0, finite means, and every value it stands for finite in float32, the first
+ * bad one named by row and column as validateMatrix names it in x (x is monotone in the byte,
+ * so columns whose bytes 0 and 255 both give finite values need no scan).
+ */
+export function validatePixelMatrix(data: PixelMatrix): void {
+  validateDimension(data.n, 'n (rows)');
+  validateDimension(data.features, 'features');
+  validateDimension(data.classes, 'classes');
+  if (!(data.pixels instanceof Uint8Array)) throw new ShapeError('pixels must be a Uint8Array');
+  if (!(data.mean instanceof Float32Array)) throw new ShapeError('mean must be a Float32Array');
+  const f = data.features;
+  if (data.d !== f + 1) throw new ShapeError(`d must be features + 1 = ${f + 1} (the bias column), got ${data.d}`);
+  if (data.pixels.length !== data.n * f) {
+    throw new ShapeError(`pixels: expected ${data.n}×${f} = ${data.n * f} bytes, got ${data.pixels.length}`);
+  }
+  if (data.mean.length !== f) throw new ShapeError(`mean: expected ${f} values (one per feature), got ${data.mean.length}`);
+  if (!(Number.isFinite(data.scale) && data.scale > 0)) throw new OptionError(`scale must be a finite number > 0, got ${data.scale}`);
+  const top = 255 * data.scale;
+  for (let j = 0; j < f; j++) {
+    const m = data.mean[j]!;
+    if (!Number.isFinite(m)) throw new DataError(`mean ${m} at column ${j} is not finite`);
+    if (Number.isFinite(Math.fround(top - m)) && Number.isFinite(Math.fround(-m))) continue;
+    for (let i = 0; i < data.n; i++) {
+      const v = Math.fround(data.pixels[i * f + j]! * data.scale - m);
+      if (!Number.isFinite(v)) throw new DataError(`x has ${v} at row ${i}, column ${j}`);
+    }
+  }
   validateLabels(data.y, data.n, data.classes);
 }
 

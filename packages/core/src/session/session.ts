@@ -9,6 +9,7 @@
 import { allRows, type ComputeBackend, type Objective, type Resident, type Rows } from '../backend.js';
 import type { Dataset } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
+import { pixelPrefix } from '../data/preprocess.js';
 import { accuracy, confusionMatrix, labelsOf, predict, type ConfusionMatrix } from '../diagnostics/accuracy.js';
 import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
 import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
@@ -34,10 +35,11 @@ export interface PreparedData extends PreparedSplits {
   readonly name: string;
 }
 
-/** Split, fit the preprocessing on the training rows, and build the design matrices. */
+/** Split, fit the preprocessing on the training rows, and check the splits (prepareSplits). */
 export function prepareData(dataset: { readonly name: string; readonly train: Dataset; readonly test: Dataset },
   options: PrepareOptions): PreparedData {
-  return { name: dataset.name, ...prepareSplits(dataset.train, dataset.test, options) };
+  // Added, not spread: spreading would build the float32 design matrices (see prepareSplits).
+  return Object.assign(prepareSplits(dataset.train, dataset.test, options), { name: dataset.name });
 }
 
 /** The prepared data and its splits placed on the session's backend. */
@@ -47,6 +49,8 @@ export interface PlacedData {
   /** Absent when no validation rows were held out. */
   readonly validation?: Resident;
   readonly test: Resident;
+  /** How the backend holds X: bytes and the preprocessing (placePixels), or float32 rows. */
+  readonly form: 'pixels' | 'float32';
 }
 
 export interface TrainOutcome {
@@ -103,18 +107,24 @@ export class Session {
 
   /** Sizes of the splits, as reports print them. */
   get summary(): DataSummary {
-    const p = this.data.prepared;
-    return { name: p.name, train: p.train.n, validation: p.validation.n, test: p.test.n, features: p.train.d, classes: p.train.classes };
+    const p = this.data.prepared, px = p.pixels;
+    return { name: p.name, train: px.train.n, validation: px.validation.n, test: px.test.n, features: px.train.d, classes: px.train.classes };
   }
 
-  /** Place prepared data on the backend (train, validation when there is any, test), releasing what was placed before. */
+  /**
+   * Place prepared data on the backend (train, validation when there is any, test), releasing
+   * what was placed before: as bytes when the backend keeps pixels (placePixels), else as
+   * float32 design matrices.
+   */
   async place(prepared: PreparedData): Promise<PlacedData> {
     if (this.placed?.prepared === prepared) return this.placed;
     await this.release();
-    const trainR = await this.backend.place(prepared.train);
-    const validation = prepared.validation.n > 0 ? await this.backend.place(prepared.validation) : undefined;
-    const test = await this.backend.place(prepared.test);
-    this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test };
+    const b = this.backend;
+    const one = (key: 'train' | 'validation' | 'test') => (b.placePixels ? b.placePixels(prepared.pixels[key]) : b.place(prepared[key]));
+    const trainR = await one('train');
+    const validation = prepared.pixels.validation.n > 0 ? await one('validation') : undefined;
+    const test = await one('test');
+    this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test, form: b.placePixels ? 'pixels' : 'float32' };
     return this.placed;
   }
 
@@ -133,13 +143,13 @@ export class Session {
 
   /** A random W = scale·N(0,1) of the placed data's shape, from the seed's 'init' stream (as train() draws it). */
   randomWeights(seed: number, scale: number): Float64Array {
-    const { d, classes } = this.data.prepared.train;
+    const { d, classes } = this.data.prepared.pixels.train;
     return initialWeights(d, classes, new Random(seed), scale);
   }
 
   /** Check that w fits the placed data (D×C). */
   checkWeights(w: Float64Array, what = 'the weights'): Float64Array {
-    const { d, classes } = this.data.prepared.train;
+    const { d, classes } = this.data.prepared.pixels.train;
     if (w.length !== d * classes) {
       throw new OptionError(`${what} have ${w.length} values; ${this.data.prepared.name} needs ${d}×${classes} = ${d * classes}`);
     }
@@ -219,8 +229,10 @@ export class Session {
    */
   gradcheck(w: Float64Array, objective: Objective, o: { examples: number; h: number; method: FiniteDifference;
     via: 'linearity' | 'backend'; samples?: number; seed: number }): Promise<GradientCheckReport> {
-    return checkBackendGradient({ backend: this.backend, data: this.data.train, host: this.data.prepared.train,
-      examples: Math.min(o.examples, this.data.train.n), objective, w, h: o.h, method: o.method, via: o.via,
+    const examples = Math.min(o.examples, this.data.train.n);
+    // Only the checked rows on the host, decoded from the bytes: not the whole float32 split.
+    return checkBackendGradient({ backend: this.backend, data: this.data.train, host: pixelPrefix(this.data.prepared.pixels.train, examples),
+      examples, objective, w, h: o.h, method: o.method, via: o.via,
       ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}) });
   }
 

@@ -4,7 +4,8 @@
  * so adding a case never changes another.
  */
 import { Random } from '../random.js';
-import { hasMargin, type DesignMatrix, type Objective, type Rows } from '../backend.js';
+import { hasMargin, type DesignMatrix, type Objective, type PixelMatrix, type Rows } from '../backend.js';
+import { decodePixelRows } from '../data/preprocess.js';
 import type { OptimizerName } from '../optimizers/index.js';
 
 export interface ConformanceCase {
@@ -21,6 +22,26 @@ export interface ConformanceCase {
   readonly rows: readonly Rows[];
   /** Reference values a person can check by hand, per objective label (data loss). */
   readonly known?: Readonly<Record<string, number>>;
+  /**
+   * The same data as bytes and preprocessing (x is what they stand for): a backend that keeps
+   * pixels (placePixels) is given these, any other the float32 x.
+   */
+  readonly pixels?: PixelMatrix;
+}
+
+/** Random bytes, scale 1/255 minus the columns' mean (as fitPreprocessing takes it), as a case's pixels and x. */
+function pixelData(rng: Random, n: number, features: number, classes: number): { pixels: PixelMatrix; x: Float32Array; y: Int32Array } {
+  const bytes = Uint8Array.from({ length: n * features }, () => rng.int(256));
+  const scale = 1 / 255;
+  const mean = new Float32Array(features);
+  for (let j = 0; j < features; j++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += bytes[i * features + j]!;
+    mean[j] = (sum / n) * scale;
+  }
+  const y = labels(rng, n, classes);
+  const pixels: PixelMatrix = { pixels: bytes, features, scale, mean, y, n, d: features + 1, classes };
+  return { pixels, x: decodePixelRows(pixels, 0, n), y };
 }
 
 export function objectiveLabel(o: Objective): string {
@@ -142,6 +163,29 @@ export function conformanceCases(): ConformanceCase[] {
       w: normals(rng, new Float64Array(d * c), 0.2),
       objectives: [...ALL_OBJECTIVES, { loss: 'svm', reg: 1e3 }, { loss: 'softmax', reg: 1e3 }, { loss: 'crammer-singer', reg: 1e3 }],
       rows: [rows, new Int32Array([7, 7, 7, 0, 39]), { start: 39, count: 1 }, new Int32Array([5])],
+    });
+  }
+  {
+    const rng = root.fork('pixels-cifar');
+    const n = 40, f = 3072, c = 10;
+    const { pixels, x, y } = pixelData(rng, n, f, c);
+    cases.push({
+      name: 'pixels: CIFAR-10-shaped bytes 40×3072, scale 1/255 minus the mean', x, y, n, d: f + 1, c, pixels,
+      w: normals(rng, new Float64Array((f + 1) * c), 1e-2),
+      objectives: ALL_OBJECTIVES,
+      rows: [{ start: 0, count: n }, { start: 5, count: 9 }, Int32Array.of(3, 3, 39, 0, 17, 3)],
+    });
+  }
+  {
+    // More rows than a backend may take in one go from bytes (onnx: PIXEL_CHUNK_ROWS = 2048).
+    const rng = root.fork('pixels-many');
+    const n = 4500, f = 12, c = 4;
+    const { pixels, x, y } = pixelData(rng, n, f, c);
+    cases.push({
+      name: 'pixels: 4500 rows of 12 bytes (all rows in chunks)', x, y, n, d: f + 1, c, pixels,
+      w: normals(rng, new Float64Array((f + 1) * c), 0.5),
+      objectives: [{ loss: 'softmax', reg: 0.1 }, { loss: 'svm', reg: 0 }, { loss: 'crammer-singer', reg: 0.1 }],
+      rows: [{ start: 0, count: n }, { start: 100, count: 4300 }, Int32Array.from({ length: 2500 }, (_, i) => (i * 7919) % n)],
     });
   }
   return cases;

@@ -112,8 +112,8 @@ describe('the kit finds what a broken backend gets wrong', () => {
     const results = await runConformance(target({}));
     expect(failedSpecs(results)).toEqual([]);
     const count = (suite: string) => results.filter((r) => r.suite === suite).length;
-    expect([count('agreement'), count('training'), count('contract')]).toEqual([108, 2, 19]);
-    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 129, failed: 0, backends: ['faulty'], skipped: [] });
+    expect([count('agreement'), count('training'), count('contract')]).toEqual([141, 2, 20]);
+    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 163, failed: 0, backends: ['faulty'], skipped: [] });
   });
 
   it('a gradient without the L2 term fails agreement, naming the element and the bound', async () => {
@@ -225,11 +225,11 @@ describe('a BackendPackage: every backend that runs here, the others skipped wit
   it('runConformance', async () => {
     const results = await runConformance(pkg, { environment: 'node', suites: ['contract'] });
     const s = summarizeConformance(results);
-    expect(s).toMatchObject({ ok: true, passed: 19, failed: 0, backends: ['reference-f64'] });
+    expect(s).toMatchObject({ ok: true, passed: 20, failed: 0, backends: ['reference-f64'] });
     expect(s.skipped).toEqual([{ id: 'needs-gpu', reason: 'no GPU adapter here' },
       { id: 'browser-only', reason: 'runs only in browser, not in node' }]);
     const text = formatConformance(results);
-    expect(text).toMatch(/^reference-f64: 19\/19 specs passed \(\d+\.\d s\)\nneeds-gpu: skipped, no GPU adapter here\nbrowser-only: skipped, runs only in browser, not in node$/);
+    expect(text).toMatch(/^reference-f64: 20\/20 specs passed \(\d+\.\d s\)\nneeds-gpu: skipped, no GPU adapter here\nbrowser-only: skipped, runs only in browser, not in node$/);
   });
 
   it('describeConformance declares a block per backend that runs, one test per spec, and skipped tests naming the others', async () => {

@@ -20,7 +20,7 @@
  * validateWeights, validateRows, validateObjective) and keep their data sets in core's
  * PlacedSets pass the wording checks as they are.
  */
-import type { ComputeBackend, DesignMatrix, LossName, Objective, Resident, Rows } from '../backend.js';
+import type { ComputeBackend, DesignMatrix, LossName, Objective, PixelMatrix, Resident, Rows } from '../backend.js';
 import { BackendError, DataError, OptionError, ShapeError } from '../errors.js';
 import { linearScores } from '../losses/linear.js';
 import { evaluateReference } from '../losses/reference.js';
@@ -188,6 +188,27 @@ function badInputSpecs(): Spec[] {
         ['classes 0', { ...p.data, classes: 0 }],
       ];
       for (const [what, data] of bad) await refuses(check, `place with ${what}`, () => placeRefused(session.backend, data), 'ShapeError');
+    }),
+    spec(name, 'placePixels, where offered, refuses what place refuses: wrong sizes, labels out of range, values not finite', async (session, check) => {
+      const b = session.backend;
+      if (b.placePixels === undefined) return; // optional: nothing to check where it is not offered
+      check.that(typeof b.placePixels === 'function', `placePixels is ${typeof b.placePixels}, not a function`);
+      const good = (): PixelMatrix => ({ pixels: Uint8Array.from({ length: N * (D - 1) }, (_, k) => (k * 37) % 256), features: D - 1,
+        scale: 1 / 255, mean: new Float32Array(D - 1).fill(0.5), y: Int32Array.from({ length: N }, (_, i) => i % C), n: N, d: D, classes: C });
+      const bad: [string, PixelMatrix, string, string[]][] = [
+        ['a byte short', { ...good(), pixels: good().pixels.subarray(1) }, 'ShapeError', [String(N * (D - 1))]],
+        [`d ${D + 1} for ${D - 1} features`, { ...good(), d: D + 1 }, 'ShapeError', ['features + 1']],
+        ['a mean short', { ...good(), mean: new Float32Array(D - 2) }, 'ShapeError', ['mean']],
+        [`label ${C} at row 2`, { ...good(), y: Int32Array.from({ length: N }, (_, i) => (i === 2 ? C : 0)) }, 'DataError', [String(C), 'row 2']],
+        ['a NaN in the mean', { ...good(), mean: Float32Array.of(0, Number.NaN, 0) }, 'DataError', ['column 1']],
+        ['scale 1e37 (255·scale overflows float32)', { ...good(), scale: 1e37 }, 'DataError', ['Infinity', 'row']],
+      ];
+      for (const [what, data, kind, says] of bad) {
+        await refuses(check, `placePixels with ${what}`, async () => {
+          const r = await b.placePixels!(data);
+          await b.release(r).catch(() => undefined);
+        }, kind as Kind, says);
+      }
     }),
     spec(name, 'evaluate and scores refuse W of the wrong length: ShapeError naming both lengths', async (session, check) => {
       const p = problem();

@@ -141,11 +141,12 @@ export class ConformanceSession {
     }
   }
 
-  /** The case's data placed on the backend (once per session). */
+  /** The case's data placed on the backend (once per session): as bytes where the case has them and the backend keeps them. */
   async place(cs: ConformanceCase): Promise<Resident> {
     let r = this.residents.get(cs.name);
     if (!r) {
-      r = await this.backend.place({ x: cs.x, y: cs.y, n: cs.n, d: cs.d, classes: cs.c });
+      const b = this.backend;
+      r = cs.pixels && b.placePixels ? await b.placePixels(cs.pixels) : await b.place({ x: cs.x, y: cs.y, n: cs.n, d: cs.d, classes: cs.c });
       this.residents.set(cs.name, r);
     }
     return r;
