@@ -5,7 +5,7 @@
  * decode to the same float32 values), within float32 rounding on onnx-cpu.
  */
 import {
-  decodePixelRows, makeDataset, prepareData, Random, Session, type ComputeBackend, type ImageShape, type PreparedData,
+  BYTES_ABOVE, chooseXForm, decodePixelRows, makeDataset, prepareData, Random, Session, type ComputeBackend, type ImageShape, type PreparedData,
 } from '@descent/core';
 import { createRegistry } from '@descent/backends';
 import { describe, expect, it } from 'vitest';
@@ -67,8 +67,8 @@ describe('pixels stay bytes', () => {
     const pixels = new Session(await registry.create(id));
     const dense = new Session(denseOnly(await registry.create(id)));
     try {
-      expect((await pixels.place(prepared)).form).toBe('pixels');
-      expect((await dense.place(prepare())).form).toBe('float32');
+      expect((await pixels.place(prepared, { x: 'bytes' })).form).toBe('bytes');
+      expect((await dense.place(prepare(), { x: 'bytes' })).form).toBe('float32'); // it cannot keep bytes
       expect(pixels.summary).toEqual(dense.summary);
       const a = await everything(pixels);
       const b = await everything(dense);
@@ -91,5 +91,16 @@ describe('pixels stay bytes', () => {
       await pixels.close();
       await dense.close();
     }
+  });
+
+  it("'auto' keeps bytes where float32 X would pass 512 MiB, on backends that can", () => {
+    const shaped = (n: number, d: number) => ({ pixels: { train: { n, d }, validation: { n: 0, d }, test: { n: 10000, d } } }) as unknown as PreparedData;
+    const keeps = { placePixels: async () => { throw new Error('not called'); } };
+    expect(BYTES_ABOVE).toBe(512 * 2 ** 20);
+    expect(chooseXForm(shaped(50000, 3073), keeps)).toBe('bytes'); // CIFAR-10: 737 MB as float32
+    expect(chooseXForm(shaped(60000, 785), keeps)).toBe('float32'); // Fashion-MNIST: 220 MB
+    expect(chooseXForm(shaped(60000, 785), keeps, 'bytes')).toBe('bytes');
+    expect(chooseXForm(shaped(50000, 3073), keeps, 'float32')).toBe('float32');
+    expect(chooseXForm(shaped(50000, 3073), {})).toBe('float32');
   });
 });

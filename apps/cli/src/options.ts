@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES,
+  DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES, X_FORMS, type XForm,
 } from '@descent/core';
 import { defaultBackendSpec } from './backends.js';
 import { CAPS } from './caps.js';
@@ -83,6 +83,7 @@ export function addCommonOptions(cmd: Command, defaults: { backend?: string } = 
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
     .option('--backend <id>', "compute backend: 'auto' (the fastest that runs here), an id, or a list tried in order, e.g. onnx-cuda,onnx-cpu,ts (see 'descent backends')", defaults.backend ?? defaultBackendSpec())
+    .addOption(new Option('--x-as <form>', "how the backend holds the data: 'bytes' (the pixels plus scale and mean image, 4× smaller, decoded as rows are read; ts and onnx backends), 'float32', or 'auto' (bytes when float32 would pass 512 MiB)").choices(X_FORMS).default('auto'))
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
     .option('--json', 'print one JSON object on stdout and no progress')
     .option('-q, --quiet', 'no progress output');
@@ -162,7 +163,7 @@ export const range = rangeUpTo(Infinity);
 
 export interface CommonOptions {
   data: string; validation: number; limit?: number; scale: number; mean: boolean;
-  backend: string; seed: number; json?: boolean; quiet?: boolean;
+  backend: string; xAs: XForm; seed: number; json?: boolean; quiet?: boolean;
 }
 export interface ObjectiveOptions { loss: (typeof LOSS_NAMES)[number]; reg: number; delta: number }
 export interface TrainingOptions extends ScheduleOptions {

@@ -29,7 +29,7 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
       seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
       ...(extra.preprocessing ? { preprocessing: extra.preprocessing } : {}),
-    }));
+    }), { x: opts.xAs });
     return { session, loadSeconds: (performance.now() - t0) / 1000 };
   } catch (e) {
     await session.close();

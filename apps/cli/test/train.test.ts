@@ -39,6 +39,20 @@ describe('descent train', () => {
     expect(again.accuracy).toEqual(s.accuracy);
   });
 
+  it('--x-as bytes and float32 train to the same result: bit for bit on ts, within rounding on onnx-cpu', () => {
+    const run = (backend: string, x: string) => {
+      const r = descent(['train', ...quick, '--json', '--backend', backend, '--x-as', x]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const [a, b] = [run('ts', 'bytes'), run('ts', 'float32')];
+    expect(a.finalLoss).toBe(b.finalLoss);
+    expect(a.accuracy).toEqual(b.accuracy);
+    const [c, d] = [run('onnx-cpu', 'bytes'), run('onnx-cpu', 'float32')];
+    expect(c.finalLoss).toBeCloseTo(d.finalLoss, 4);
+    expect(Math.abs(c.accuracy.test - d.accuracy.test)).toBeLessThanOrEqual(0.002);
+  });
+
   it('runs every strategy, objective and optimizer from the command line', () => {
     for (const args of [
       ['--strategy', 'random-search', '--iterations', '20'],
@@ -124,6 +138,7 @@ describe('bad input gets a clear error, never a stack trace', () => {
   it('an unknown option or command', () => {
     expectUserError(['train', '--learning-rate', '0.1'], /unknown option '--learning-rate'/);
     expectUserError(['trian'], /unknown command 'trian'/);
+    expectUserError(['train', '--x-as', 'uint8'], /argument 'uint8' is invalid. Allowed choices are auto, bytes, float32/);
     expectUserError(['train', '--loss', 'hinge'], /argument 'hinge' is invalid. Allowed choices are svm, softmax, crammer-singer/);
     expectUserError(['train', '--lr', 'fast'], /option '--lr <x>' argument 'fast' is invalid/);
     expectUserError(['train', '--momentum', '1.5', '--limit', '100'], /momentum/);

@@ -147,7 +147,7 @@ export {
   createSampler, isSamplerName, SAMPLER_LABELS, SAMPLER_NAMES, type Sampler, type SamplerName
 } from './samplers.js';
 export {
-  prepareData, Session, type DiagnosticRows, type PlacedData, type PreparedData, type TrainHooks,
+  BYTES_ABOVE, chooseXForm, prepareData, Session, X_FORMS, type XForm, type DiagnosticRows, type PlacedData, type PreparedData, type TrainHooks,
   type TrainingRun, type TrainOutcome
 } from './session/session.js';
 export {
