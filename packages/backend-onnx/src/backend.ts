@@ -19,8 +19,8 @@ import { messageOf } from './runtime/errors.js';
 import type { LoadedRuntime, OrtSession, OrtTensor } from './runtime/types.js';
 
 /**
- * Rows per run when a pixel data set is evaluated over many rows: each run decodes its rows to
- * float32 (CHUNK×D×4 bytes, 25 MB at CIFAR-10's D), so no N×D float32 X is ever built.
+ * Rows per run when a pixel data set is evaluated over many rows: each run casts its rows to
+ * float32 (CHUNK×F×4 bytes, 25 MB at CIFAR-10's F), so no N×D float32 X is ever built.
  */
 export const PIXEL_CHUNK_ROWS = 2048;
 
@@ -69,8 +69,8 @@ export class OnnxBackend implements ComputeBackend {
   }
 
   /**
-   * Keeps the bytes (a quarter of float32 X): graphs gather the rows they need and decode them
-   * (batch.ts), within float32 rounding of the float32 path (x = fround(fround(p·scale) − mean)).
+   * Keeps the bytes (a quarter of float32 X): graphs gather the rows they need and fold scale,
+   * mean and bias into their products (batch.ts), within float32 rounding of the float32 path.
    */
   async placePixels(data: PixelMatrix): Promise<Resident> {
     this.live();

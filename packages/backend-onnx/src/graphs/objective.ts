@@ -10,7 +10,7 @@
  */
 import type { LossName } from '@descent/core';
 import { GraphBuilder } from '../onnx/builder.js';
-import { addBatch } from './batch.js';
+import { addBatch, batchGradient, batchScores } from './batch.js';
 import type { GraphData, Residency, Selection } from './batch.js';
 import { crammerSingerRows } from './crammer-singer.js';
 import { softmaxRows } from './softmax.js';
@@ -54,7 +54,7 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   const classIds = g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j));
   const k: Constants = { axis1: g.constInt64('axis_1', [1]), classIds };
 
-  const s = g.op('MatMul', [batch.x, w], {}, 'scores');
+  const s = batchScores(g, batch, w, d);
   const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
   const isLabel = g.op('Equal', [label, classIds], {}, 'is_label');
   const { dataLoss, dS } = ROW_OBJECTIVES[spec.loss](g, s, label, isLabel, k, spec.wantGradient);
@@ -72,8 +72,7 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   if (batch.xt === undefined) {
     // Xᵀ·dS computed as (dSᵀ·X)ᵀ: X is then MatMul's right operand, which ONNX Runtime
     // pre-packs once when X is an initializer; see residency.ts for the measurements.
-    const product = g.op('MatMul', [g.op('Transpose', [dSmean], { perm: [1, 0] }), batch.x], {}, 'dscores_t_x');
-    g.op('Add', [g.op('Transpose', [product], { perm: [1, 0] }), regGrad], {}, 'gradient');
+    g.op('Add', [batchGradient(g, batch, dSmean), regGrad], {}, 'gradient');
   } else {
     g.op('Add', [g.op('MatMul', [batch.xt, dSmean]), regGrad], {}, 'gradient');
   }

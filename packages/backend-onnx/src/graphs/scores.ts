@@ -1,6 +1,6 @@
 /** The scores graph: S = X[rows]·W, [batch, C] float32 (inputs W and, when selecting, rows). */
 import { GraphBuilder } from '../onnx/builder.js';
-import { addBatch } from './batch.js';
+import { addBatch, batchScores } from './batch.js';
 import type { GraphData, Residency, Selection } from './batch.js';
 
 export function scoresGraph(residency: Residency, selection: Selection, data: GraphData): GraphBuilder {
@@ -8,7 +8,7 @@ export function scoresGraph(residency: Residency, selection: Selection, data: Gr
   const w = g.input('W', 'float32', [data.d, data.c]);
   // Xᵀ never helps here; store only X.
   const batch = addBatch(g, data, residency === 'input' ? 'input' : 'initializer', selection, false);
-  g.op('MatMul', [batch.x, w], {}, 'scores');
+  batchScores(g, batch, w, data.d);
   g.output('scores', 'float32', [selection === 'all' ? data.n : 'batch', data.c]);
   return g;
 }

@@ -46,7 +46,6 @@ export const OPSET_17: Readonly<Record<string, OpSchema>> = {
   OneHot: { inputs: [3, 3], outputs: [1, 1], attrs: ['axis'] },
   Range: { inputs: [3, 3], outputs: [1, 1], attrs: [] },
   Clip: { inputs: [1, 3], outputs: [1, 1], attrs: [] },
-  Pad: { inputs: [2, 3], outputs: [1, 1], attrs: ['mode'] },
   Constant: { inputs: [0, 0], outputs: [1, 1],
     attrs: ['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'value_string', 'value_strings', 'sparse_value'] },
 };

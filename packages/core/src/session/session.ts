@@ -47,12 +47,12 @@ export const X_FORMS = ['auto', 'bytes', 'float32'] as const;
 export type XForm = (typeof X_FORMS)[number];
 
 /**
- * 'auto' holds X as bytes when its float32 form (all three splits) would exceed this: bytes
- * cost time where X is small and memory is not the limit (measured on onnx-cpu, CIFAR shape:
- * a full pass 3.5× and a batch-200 step 1.2× its float32 time, the bytes decoded in the graph;
- * ts 1.5× and 1.1×), and save 3/4 of it where it is large (CIFAR-10, 737 MB as float32, is over
- * this: an epoch on onnx-cpu peaks at 0.95 GB instead of 3.34 GB and takes 2.5 s instead of 6.3,
- * no 614 MB copies into the runtime; Fashion-MNIST's 220 MB stays float32).
+ * 'auto' holds X as bytes when its float32 form (all three splits) would exceed this. Bytes save
+ * 3/4 of X's memory (CIFAR-10, 737 MB as float32, is over this: an epoch on onnx-cpu peaks at
+ * 0.95 GB instead of 3.34 GB and takes 2.5 s instead of 6.3, no 614 MB copies into the runtime)
+ * but full passes cost more where X is small and memory is not the limit (measured, CIFAR shape:
+ * onnx-cpu full pass 1.6× float32's time, taken in chunks, while a batch-200 step is 0.8×; ts
+ * 1.06× and 1.07×), so Fashion-MNIST's 220 MB stays float32.
  */
 export const BYTES_ABOVE = 512 * 2 ** 20;
 
