@@ -50,9 +50,9 @@ export type XForm = (typeof X_FORMS)[number];
  * 'auto' holds X as bytes when its float32 form (all three splits) would exceed this. Bytes save
  * 3/4 of X's memory (CIFAR-10, 737 MB as float32, is over this: an epoch on onnx-cpu peaks at
  * 0.95 GB instead of 3.34 GB and takes 2.5 s instead of 6.3, no 614 MB copies into the runtime)
- * but full passes cost more where X is small and memory is not the limit (measured, CIFAR shape:
- * onnx-cpu full pass 1.6× float32's time, taken in chunks, while a batch-200 step is 0.8×; ts
- * 1.06× and 1.07×), so Fashion-MNIST's 220 MB stays float32.
+ * but cost time where X is small and memory is not the limit (`pnpm bench`, CIFAR shape, paired
+ * with float32 X in two runs: onnx-cpu full pass 1.8–2.0× float32's time, taken in chunks, a
+ * batch-200 step 0.95–1.09×; ts 1.1× and 1.2×), so Fashion-MNIST's 220 MB stays float32.
  */
 export const BYTES_ABOVE = 512 * 2 ** 20;
 
