@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue, createRegistry } from '@descent/backends';
 import { decodeModel } from '@descent/core';
 import { FASHION_MNIST_DEBIAN_PATH } from '@descent/core/node';
-import { writeCifarBinFolder } from './fixtures.js';
+import { writeCifarBinFolder, writeNpyFolder } from './fixtures.js';
 import { buildCli, descent } from './run-cli.js';
 
 beforeAll(() => buildCli());
@@ -20,9 +20,11 @@ function json(args: string[]): Record<string, any> {
 
 const fullFashion = existsSync(join(FASHION_MNIST_DEBIAN_PATH, 'train-images-idx3-ubyte.gz'));
 const cifar = writeCifarBinFolder();
+const npy = writeNpyFolder();
 const dataSets: [string, string[]][] = [
   ['embedded', ['--data', 'embedded', '--limit', '1500']],
   ['a CIFAR-10 binary folder', ['--data', cifar, '--validation', '40']],
+  ['a folder of numpy arrays', ['--data', npy, '--validation', '40']],
   ...(fullFashion ? [['the full Fashion-MNIST folder', ['--data', FASHION_MNIST_DEBIAN_PATH, '--limit', '1500']] as [string, string[]]] : []),
 ];
 
@@ -37,7 +39,8 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
     }
     expect(readFileSync(join(out, 'templates.svg'), 'utf8')).toMatch(/^<svg/);
     const model = decodeModel(readFileSync(join(out, 'model.json'), 'utf8'));
-    expect(model.classNames).toHaveLength(10);
+    expect(model.classNames).toHaveLength(t.data.classes);
+    expect(t.data.classes).toBe(data.includes(npy) ? 4 : 10);
     const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
     expect(history.losses).toHaveLength(t.iterations);
 
@@ -66,11 +69,12 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
     expect(all.settings.numerical).toBe('linearity');
     expect(all.rows.length).toBe(all.settings.coordinates);
     expect(['good', 'ok-kinked']).toContain(all.summary.verdict);
-    const cs = json(['gradcheck', ...data, '--examples', '50', '--all', '--loss', 'crammer-singer', '--h', '0.05']);
+    const cs = json(['gradcheck', ...data, '--examples', '50', '--all', '--loss', 'crammer-singer']);
     expect(cs.settings).toMatchObject({ loss: 'crammer-singer', delta: 1 });
-    // A step of 0.05 crosses kinks (margins and competitors); the others agree to rounding.
-    expect(cs.summary.kinked).toBeGreaterThan(0);
-    expect(cs.summary.maxRelativeErrorKinkFree).toBeLessThan(1e-9);
+    expect(['good', 'ok-kinked']).toContain(cs.summary.verdict);
+    expect(cs.summary.maxRelativeErrorKinkFree).toBeLessThan(1e-6);
+    // A step of 0.05 crosses kinks (margins, and wrong classes trading places), and they are counted.
+    expect(json(['gradcheck', ...data, '--examples', '50', '--all', '--loss', 'crammer-singer', '--h', '0.05']).summary.kinked).toBeGreaterThan(0);
   });
 
   it('sweep, landscape (1-D and 2-D) and batches', () => {

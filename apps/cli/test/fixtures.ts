@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CIFAR10_CLASS_NAMES, CIFAR10_IMAGE, makeDataset, Random } from '@descent/core';
-import { encodeCifar10Batch } from '@descent/core/testing';
+import { encodeCifar10Batch, encodeNpy } from '@descent/core/testing';
 
 /**
  * A small CIFAR-10 binary folder (data_batch_1..5.bin, test_batch.bin, batches.meta.txt) in
@@ -28,5 +28,27 @@ export function writeCifarBinFolder(perBatch = 40, seed = 1): string {
   for (let b = 1; b <= 5; b++) batch(`data_batch_${b}.bin`);
   batch('test_batch.bin');
   writeFileSync(join(dir, 'batches.meta.txt'), `${CIFAR10_CLASS_NAMES.join('\n')}\n`);
+  return dir;
+}
+
+/**
+ * A folder of numpy arrays as np.save writes them (x_train.npy uint8 N×8×8×3, y_train.npy int64,
+ * x_test.npy, y_test.npy) with a classes.txt; each of 4 classes brightens its own channel.
+ */
+export function writeNpyFolder(train = 400, test = 100, seed = 1): string {
+  const rng = new Random(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'descent-npy-'));
+  const write = (n: number, x: string, y: string) => {
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+    const images = new Uint8Array(n * 192);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < 192; p++) images[i * 192 + p] = Math.max(0, Math.min(255, (p % 3 === labels[i]! % 3 ? 150 : 60) + (labels[i] === 3 ? 40 : 0) + Math.round(25 * rng.normal())));
+    }
+    writeFileSync(join(dir, x), encodeNpy(images, [n, 8, 8, 3]));
+    writeFileSync(join(dir, y), encodeNpy(BigInt64Array.from(labels, BigInt)));
+  };
+  write(train, 'x_train.npy', 'y_train.npy');
+  write(test, 'x_test.npy', 'y_test.npy');
+  writeFileSync(join(dir, 'classes.txt'), 'red\ngreen\nblue\nbright red\n');
   return dir;
 }

@@ -9,7 +9,7 @@ export {
   EMBEDDED_DATA_DIR, EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, embeddedDataPath,
 } from './node/embedded.js';
 export {
-  FASHION_MNIST_DEBIAN_PATH, loadCifar10Archive, loadCifar10Folder, loadDataset, loadIdxFolder,
+  FASHION_MNIST_DEBIAN_PATH, loadCifar10Archive, loadCifar10Folder, loadDataset, loadIdxFolder, loadNpyFolder,
   type LoadOptions, type LoadedDataset,
 } from './node/load.js';
 export { writeFileAtomic } from './node/atomic-write.js';

@@ -31,6 +31,7 @@ import { Gunzip, Inflate } from 'fflate';
 import { gunzipChecked, MAX_INFLATED_BYTES } from './gzip.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
 import { npyIntegers, readNpy } from './npy.js';
+import { recognizeDataset } from './recognize.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 150);
@@ -126,6 +127,7 @@ function mutate(src: Uint8Array, r: R): Uint8Array {
 const img = makeDataset({ name: 'f', images: Uint8Array.from({ length: 3 * 3072 }, (_, i) => i % 251),
   labels: Uint8Array.from([0, 1, 2]), image: { height: 32, width: 32, channels: 3, layout: 'chw' },
   classNames: ['a', 'b', 'c'] });
+const npyLabels5 = encodeNpy(BigInt64Array.of(0n, 1n, 2n, 1n, 0n));
 const idxImages = encodeIdx(Uint8Array.from({ length: 5 * 16 }, (_, i) => i), [5, 4, 4]);
 const tar = encodeTar([{ path: 'd/data_batch_1', bytes: encodeCifar10PythonBatch(img) }, { path: 'd/x.txt', bytes: Uint8Array.from([1, 2]) }]);
 const model = new TextEncoder().encode(encodeModel({
@@ -155,6 +157,8 @@ const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unkno
   { name: 'gzip', valid: gzipSync(Uint8Array.from({ length: 1000 }, (_, i) => i % 7), { mtime: 0 }), read: (b) => gunzipChecked(b, 'g.gz'), payload: gzipped },
   { name: 'npy', valid: encodeNpy(Float32Array.from({ length: 20 }, (_, i) => i / 3), [5, 4]), read: (b) => readNpy(b, 'x.npy'), payload: asIs },
   { name: 'npy labels', valid: encodeNpy(BigInt64Array.of(1n, 2n, 0n)), read: (b) => npyIntegers(readNpy(b, 'y.npy'), 'labels', 0, 9), payload: asIs },
+  { name: 'npy data set', valid: encodeNpy(Uint8Array.from({ length: 5 * 16 }, (_, i) => i), [5, 4, 4]),
+    read: (b) => recognizeDataset([{ name: 'x_train.npy', bytes: b }, { name: 'y_train.npy', bytes: npyLabels5 }], { seed: 1 }), payload: asIs },
   { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
 ];
 

@@ -23,6 +23,11 @@
  * - Class names not given by a file: CIFAR-10's for CIFAR-10; for IDX, Fashion-MNIST's when
  *   'fashion' is in the data set's name, the file names or the source, MNIST's digits when 'mnist'
  *   is, else Fashion-MNIST's; a note says which was assumed.
+ * - numpy arrays (.npy, told by their magic string) are named by the Keras convention: x_train
+ *   and y_train (images and labels), optionally x_test and y_test; or X and y, one set of rows.
+ *   Images are uint8 N×H×W×C (channels last), N×H×W or N×F; labels integers, N or N×1. Class
+ *   names not given by classes.txt are the label values '0' … 'k−1' (k = the largest label + 1),
+ *   with a note.
  * - Training and test images of different sizes are refused.
  * Every problem is a DataError: about one file, it starts with that file's name as given (or
  * 'member in archive'); about the set as a whole, with `options.source` when given.
@@ -36,6 +41,8 @@ import { isPickle, readCifar10PythonBatch, readCifar10PythonMeta } from './cifar
 import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, type Dataset } from './dataset.js';
 import { gunzipChecked, isGzip } from './gzip.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset } from './idx.js';
+import { isNpy, readNpy } from './npy.js';
+import { npyDataset, npyImageShape, npyLabels } from './npy-dataset.js';
 import { splitTrainValidation } from './split.js';
 
 /** A file's name (a bare name or a path: only its last part is looked at) and its bytes. */
@@ -65,7 +72,7 @@ export interface RecognizedFile {
 /** A data set recognized from files: training and test splits, and how the files were read. */
 export interface RecognizedDataset {
   readonly name: string;
-  readonly format: 'idx' | 'cifar-10';
+  readonly format: 'idx' | 'cifar-10' | 'npy';
   /** `options.source`, else the names of the files given. */
   readonly source: string;
   readonly train: Dataset;
@@ -79,7 +86,7 @@ export interface RecognizedDataset {
 /** Fraction of the rows held out as the test split when the files hold one set of rows only. */
 export const HELD_OUT_TEST_FRACTION = 0.2;
 
-type Kind = 'images' | 'labels' | 'cifar-binary' | 'cifar-python' | 'classes' | 'meta' | 'unknown';
+type Kind = 'images' | 'labels' | 'cifar-binary' | 'cifar-python' | 'npy' | 'classes' | 'meta' | 'unknown';
 
 interface Item {
   /** The last part of the name: what the rules look at. */
@@ -134,6 +141,7 @@ function u32(b: Uint8Array): number {
 function kindOf(base: string, head: Uint8Array): Kind {
   const stem = base.replace(/\.gz$/i, '');
   if (isPickle(head)) return 'cifar-python';
+  if (isNpy(head)) return 'npy';
   if (/\.bin$/i.test(stem)) return 'cifar-binary';
   const magic = u32(head);
   if (magic === IDX_IMAGES_MAGIC) return 'images';
@@ -186,12 +194,13 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   const idx = items.filter((i) => i.kind === 'images' || i.kind === 'labels');
   const binary = items.filter((i) => i.kind === 'cifar-binary');
   const python = items.filter((i) => i.kind === 'cifar-python');
+  const npy = items.filter((i) => i.kind === 'npy');
   const unknown = items.filter((i) => i.kind === 'unknown');
   const source = at ? options.source! : [...new Set(files.map((f) => baseName(f.name)))].join(', ');
   const unknownText = (u: readonly Item[]) => {
     const zip = u.find((i) => /\.zip$/i.test(i.base));
     return `${list(u)}: not an IDX images or labels file (no IDX magic number 0x00000803 or 0x00000801, gzipped or ` +
-      'not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle) or a .tar / .tar.gz ' +
+      'not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy .npy array or a .tar / .tar.gz ' +
       `archive of them${zip ? `; .zip archives are not read: extract ${zip.short} first` : ''}`;
   };
 
@@ -199,6 +208,10 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
     throw new DataError(`${at}the files hold both IDX files (${list(idx)}) and CIFAR-10 batches ` +
       `(${list([...binary, ...python])}): read one data set at a time`);
   }
+  if (npy.length > 0 && idx.length + binary.length + python.length > 0) {
+    throw new DataError(`${at}the files hold both numpy arrays (${list(npy)}) and ${idx.length > 0 ? 'IDX files' : 'CIFAR-10 batches'}: read one data set at a time`);
+  }
+  if (npy.length > 0) return recognizeNpy(npy, items, unknown, options, at, files);
   if (idx.length === 0 && binary.length + python.length === 0) {
     if (unknown.length > 0) throw new DataError(`${at}no data set found: ${unknownText(unknown)}`);
     throw new DataError(`${at}no data set found: no IDX files or CIFAR-10 batches among the files` +
@@ -347,4 +360,89 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   }
   if (trains.length > 0) return result(holdOut(concatDatasets(trains.map((i) => readBatch(i)), name), false));
   return result(holdOut(readBatch(test!, name), true));
+}
+
+/** The .npy names read, by the Keras convention, and one set of rows as X and y. */
+const NPY_SLOTS = { xTrain: 'x_train', yTrain: 'y_train', xTest: 'x_test', yTest: 'y_test', x: 'x', y: 'y' } as const;
+
+/** A data set of numpy arrays (see the module comment); `npy` are the .npy files found. */
+function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: readonly Item[], options: RecognizeOptions, at: string,
+  files: readonly NamedBytes[]): RecognizedDataset {
+  const stemOf = (i: Item) => i.base.replace(/\.gz$/i, '').replace(/\.npy$/i, '').toLowerCase();
+  const slot = (stem: string): Item | undefined => {
+    const found = npy.filter((i) => stemOf(i) === stem);
+    if (found.length > 1) throw new DataError(`${at}more than one ${stem}.npy: ${list(found)}`);
+    return found[0];
+  };
+  const [xTrain, yTrain, xTest, yTest, x, y] = Object.values(NPY_SLOTS).map(slot);
+  const named = new Set<Item>([xTrain, yTrain, xTest, yTest, x, y].filter((i): i is Item => i !== undefined));
+  const others = npy.filter((i) => !named.has(i));
+  const expected = 'x_train.npy and y_train.npy (images and labels; optionally x_test.npy and y_test.npy), or X.npy and y.npy';
+  if (others.length > 0) throw new DataError(`${at}numpy arrays named ${list(others)}: expected ${expected}`);
+  const pairs: [Item | undefined, Item | undefined, string][] = [[xTrain, yTrain, 'training'], [xTest, yTest, 'test'], [x, y, 'X/y']];
+  for (const [a, b, what] of pairs) {
+    if ((a === undefined) !== (b === undefined)) {
+      throw new DataError(`${at}incomplete numpy data set: ${(a ?? b)!.short} without its ${a ? 'labels' : 'images'} (${what}): expected ${expected}`);
+    }
+  }
+  if ((xTrain || xTest) && x) throw new DataError(`${at}both ${x.short} and ${(xTrain ?? xTest)!.short}: give x_train/y_train (and x_test/y_test), or X/y, not both`);
+  if (!xTrain && !x) throw new DataError(`${at}no training arrays among ${list(npy)}: expected ${expected}`);
+
+  const notes: string[] = [];
+  const used: Item[] = [];
+  const name = options.name ?? 'npy';
+  const source = at ? options.source! : [...new Set(files.map((f) => baseName(f.name)))].join(', ');
+  const read = (i: Item) => {
+    used.push(i);
+    return readNpy(i.gzipped ? gunzipChecked(i.bytes, i.label) : i.bytes, i.label);
+  };
+  const load = (img: Item, lab: Item) => {
+    const images = read(img);
+    const { n } = npyImageShape(images);
+    return { images, labels: npyLabels(read(lab), n, img.label) };
+  };
+  const sets = (x ? [load(x, y!)] : [load(xTrain!, yTrain!), ...(xTest ? [load(xTest, yTest!)] : [])]);
+
+  const classesFiles = items.filter((i) => i.kind === 'classes');
+  if (classesFiles.length > 1) throw new DataError(`${at}more than one classes.txt: ${list(classesFiles)}`);
+  let classNames = options.classNames;
+  if (!classNames && classesFiles[0]) {
+    classNames = parseCifar10Meta(new TextDecoder().decode(classesFiles[0].bytes), classesFiles[0].label);
+    used.push(classesFiles[0]);
+  }
+  if (!classNames) {
+    const k = Math.max(1, ...sets.map((s) => s.labels.reduce((m, v) => Math.max(m, v + 1), 0)));
+    classNames = Array.from({ length: k }, (_, j) => String(j));
+    notes.push(`class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them`);
+  }
+  const names = classNames;
+  const dataset = (s: (typeof sets)[number], dsName: string) => {
+    try {
+      return npyDataset(dsName, s.images, s.labels, names);
+    } catch (e) {
+      if (e instanceof DataError) throw new DataError(`${s.images.source.replace(/\.npy$/i, '')} labels: ${e.message}`);
+      throw e;
+    }
+  };
+  let train: Dataset, test: Dataset;
+  if (sets.length === 2) {
+    train = dataset(sets[0]!, `${name}/train`);
+    test = dataset(sets[1]!, `${name}/test`);
+    const a = train.image, b = test.image;
+    if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
+      throw new DataError(`${at}training images are ${a.height}×${a.width}×${a.channels} but test images are ${b.height}×${b.width}×${b.channels}: ` +
+        'training and test images must be the same size');
+    }
+  } else {
+    const all = dataset(sets[0]!, name);
+    if (all.n < 3) throw new DataError(`${at}only ${all.n} row${all.n === 1 ? '' : 's'} and no test arrays: too few to hold out ${HELD_OUT_TEST_FRACTION * 100} % as the test split`);
+    const split = splitTrainValidation(all, { validation: HELD_OUT_TEST_FRACTION, rng: new Random(options.seed).fork('test-split') });
+    notes.push(`no test arrays: ${split.validation.n} of ${all.n} rows (${HELD_OUT_TEST_FRACTION * 100} %) held out as the test split`);
+    train = { ...split.train, name: `${name}/train` };
+    test = { ...split.validation, name: `${name}/test` };
+  }
+  if (unknown.length > 0) {
+    notes.push(`ignored ${unknown.length === 1 ? 'a file that is' : `${unknown.length} files that are`} not part of the data set: ${list(unknown)}`);
+  }
+  return { name, format: 'npy', source, train, test, notes, files: used.map((i) => i.file) };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { DataError } from '../errors.js';
 import { Random } from '../random.js';
 import {
   EMBEDDED_DATA_ENV, EMBEDDED_DATA_FILES, FASHION_MNIST_DEBIAN_PATH, embeddedDataPath, loadCifar10Folder,
-  loadDataset, loadIdxFolder,
+  loadDataset, loadIdxFolder, loadNpyFolder,
 } from '../node.js';
 import { loadCifar10Archive } from './load.js';
 import {
@@ -463,5 +464,40 @@ describe('folder errors', () => {
     const dir = await folder('afile', { 'x.bin': new Uint8Array(1) });
     await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(DataError);
     await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder or a CIFAR-10 archive/);
+  });
+});
+
+describe('a folder of numpy arrays', () => {
+  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { timeout: 20_000 }).status === 0);
+  it.skipIf(!python)(`reads what numpy's np.save writes, found by loadDataset (${python ?? 'no python3 with numpy: skipped'})`, async () => {
+    const dir = join(tmp, 'npy-numpy');
+    await mkdir(dir, { recursive: true });
+    // Images N×H×W×C uint8 and int64 labels, as Keras's datasets are saved; values from a formula both sides know.
+    const script = [
+      'import numpy as np, sys', 'd = sys.argv[1]',
+      'def imgs(n, o): return ((np.arange(n * 5 * 4 * 3).reshape(n, 5, 4, 3) * 7 + o) % 256).astype(np.uint8)',
+      "np.save(d + '/x_train.npy', imgs(30, 0)); np.save(d + '/y_train.npy', np.arange(30) % 3)",
+      "np.save(d + '/x_test.npy', imgs(9, 1)); np.save(d + '/y_test.npy', (np.arange(9) + 1) % 3)",
+    ].join('\n');
+    const r = spawnSync(python!, ['-c', script, dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    for (const loaded of [await loadNpyFolder(dir), await loadDataset(dir)]) {
+      expect(loaded.format).toBe('npy');
+      expect(loaded.train.n).toBe(30);
+      expect(loaded.test.n).toBe(9);
+      expect(loaded.train.image).toEqual({ height: 5, width: 4, channels: 3, layout: 'hwc' });
+      expect(Array.from(loaded.train.images.subarray(0, 5))).toEqual([0, 7, 14, 21, 28]);
+      expect(loaded.train.images[100]).toBe((100 * 7) % 256);
+      expect(loaded.test.images[3]).toBe((3 * 7 + 1) % 256);
+      expect(Array.from(loaded.train.labels.subarray(0, 4))).toEqual([0, 1, 2, 0]);
+      expect(Array.from(loaded.test.labels.subarray(0, 3))).toEqual([1, 2, 0]);
+      expect(loaded.train.classNames).toEqual(['0', '1', '2']);
+    }
+  });
+
+  it('a folder with an .npy that is not x_train/y_train says what it looked for', async () => {
+    const dir = await folder('npy-wrong', { 'features.npy': new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]) });
+    await expect(loadDataset(dir)).rejects.toThrow(/numpy arrays \(x_train\.npy and y_train\.npy, or X\.npy and y\.npy\)/);
+    await expect(loadNpyFolder(dir)).rejects.toThrow(/no numpy training arrays found: looked for x_train\.npy and y_train\.npy, or X\.npy and y\.npy/);
   });
 });

@@ -22,7 +22,7 @@ export const FASHION_MNIST_DEBIAN_PATH = '/usr/share/datasets/fashion-mnist';
 export interface LoadedDataset {
   /** 'fashion-mnist-subset' (embedded), 'cifar-10', or an IDX folder's name (e.g. 'fashion-mnist'). */
   readonly name: string;
-  readonly format: 'idx' | 'cifar-10';
+  readonly format: 'idx' | 'cifar-10' | 'npy';
   /** Absolute path of the folder the files came from; for an archive, the archive's path joined
    *  with the folder inside it (e.g. /data/cifar-10-python.tar.gz/cifar-10-batches-py). */
   readonly folder: string;
@@ -55,6 +55,8 @@ const DEFAULT_SEED = 1;
  *   test_batch.bin, optional batches.meta.txt), or python batches (data_batch_1 … data_batch_5,
  *   test_batch, optional batches.meta: pickles), or the folder above 'cifar-10-batches-bin' /
  *   'cifar-10-batches-py', or a folder holding cifar-10-binary.tar.gz / cifar-10-python.tar.gz;
+ * - a folder of numpy arrays: x_train.npy, y_train.npy and optionally x_test.npy, y_test.npy
+ *   (or X.npy and y.npy), with an optional classes.txt (see loadNpyFolder);
  * - a CIFAR-10 archive (.tar.gz or .tar, recognized by its bytes, whatever its name), read
  *   without unpacking it on disk (see loadCifar10Archive).
  * The files found are read by core's recognizeDataset, the web page's rules: without a test
@@ -172,6 +174,7 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
     return loadIdxFolder(dir, options);
   }
   if (cifarKind(entries)) return loadCifar10Folder(dir, options);
+  if (entries.some((e) => NPY_TRAINING.test(e))) return loadNpyFolder(dir, options);
   for (const sub of [CIFAR_DIR, CIFAR_PY_DIR]) {
     if (names.has(sub) && (await isDirectory(join(dir, sub)))) return loadCifar10Folder(join(dir, sub), options);
   }
@@ -181,7 +184,8 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   throw new DataError(`${dir}: no data set found. Looked for IDX files (${IDX_LOOKED_FOR}), ` +
     `CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ` +
     `${CIFAR_DIR} folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ` +
-    `test_batch, or a ${CIFAR_PY_DIR} folder) and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held(entries)}` +
+    `test_batch, or a ${CIFAR_PY_DIR} folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy) ` +
+    `and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held(entries)}` +
     (archive ? (/\.zip$/i.test(archive) ? `. Extract ${archive} first`
       : `. To read ${archive}, pass its path: ${join(dir, archive)}`) : ''));
 }
@@ -223,6 +227,26 @@ export async function loadIdxFolder(dir: string, options: LoadOptions & { name?:
   const extra = NAMES_FILES.filter((n) => names.has(n));
   const files = await readFiles(folder, [...found, ...extra]);
   const r = recognizeDataset(files, recognizeOptions({ ...options, name: options.name ?? basename(folder) }, folder));
+  return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
+}
+
+/** The training images of a numpy folder: x_train.npy, or X.npy for one set of rows. */
+const NPY_TRAINING = /^(x_train|x)\.npy$/i;
+
+/**
+ * Loads a folder of numpy arrays (np.save's .npy): x_train.npy and y_train.npy, optionally
+ * x_test.npy and y_test.npy, or X.npy and y.npy (a seeded 20 % held out as the test split);
+ * images uint8 N×H×W×C, N×H×W or N×F, labels integers; class names from classes.txt, else the
+ * label values (see recognizeDataset). Every other .npy in the folder is refused by name.
+ */
+export async function loadNpyFolder(dir: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const folder = resolve(dir);
+  const entries = await listFolder(folder, dir);
+  const picked = entries.filter((e) => /\.npy$/i.test(e) || NAMES_FILES.includes(e));
+  if (!picked.some((e) => NPY_TRAINING.test(e))) {
+    throw new DataError(`${folder}: no numpy training arrays found: looked for x_train.npy and y_train.npy, or X.npy and y.npy; ${held(entries)}`);
+  }
+  const r = recognizeDataset(await readFiles(folder, picked), recognizeOptions({ ...options, name: basename(folder) }, folder));
   return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }
 

@@ -1,0 +1,40 @@
+/**
+ * An image data set kept as numpy arrays (what Keras's datasets and most Python pipelines save
+ * with np.save): images uint8, N×H×W×C (channels last), N×H×W (grey) or N×F (flat rows, read as
+ * one row of F pixels), and integer labels, N or N×1. Every size is checked from the .npy
+ * headers (readNpy) before the arrays are used; labels must lie in [0, MAX_CLASSES).
+ */
+import { DataError } from '../errors.js';
+import { MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
+import { npyIntegers, type NpyArray } from './npy.js';
+
+/** The images' shape from an .npy array's shape, or a DataError saying what is accepted. */
+export function npyImageShape(images: NpyArray): { n: number; image: ImageShape } {
+  const s = images.header.shape;
+  if (images.header.dtype !== 'uint8') {
+    throw new DataError(`${images.source}: images must be uint8 (pixel bytes), the array holds ${images.header.dtype}`);
+  }
+  if (s.length === 4 && s[3]! >= 1 && s[3]! <= 4) return { n: s[0]!, image: { height: s[1]!, width: s[2]!, channels: s[3]!, layout: 'hwc' } };
+  if (s.length === 3) return { n: s[0]!, image: { height: s[1]!, width: s[2]!, channels: 1, layout: 'hwc' } };
+  if (s.length === 2) return { n: s[0]!, image: { height: 1, width: s[1]!, channels: 1, layout: 'hwc' } };
+  throw new DataError(`${images.source}: images of shape (${s.join(', ')}): expected N×H×W×C with 1 to 4 channels last, N×H×W or N×F`);
+}
+
+/** Labels as int32 in [0, MAX_CLASSES): shape N or N×1, any integer dtype. */
+export function npyLabels(labels: NpyArray, n: number, imagesSource: string): Int32Array {
+  const s = labels.header.shape;
+  if (!(s.length === 1 || (s.length === 2 && s[1] === 1))) {
+    throw new DataError(`${labels.source}: labels of shape (${s.join(', ')}): expected one label per image, N or N×1`);
+  }
+  if (s[0] !== n) throw new DataError(`${labels.source} holds ${s[0]} labels but ${imagesSource} holds ${n} images`);
+  return npyIntegers(labels, 'label', 0, MAX_CLASSES - 1);
+}
+
+/** A Dataset of the arrays, labels already checked (npyLabels) against classNames. */
+export function npyDataset(name: string, images: NpyArray, labels: Int32Array, classNames: readonly string[]): Dataset {
+  const { n, image } = npyImageShape(images);
+  const bad = labels.findIndex((v) => v >= classNames.length);
+  if (bad >= 0) throw new DataError(`label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named`);
+  return { name, images: images.data as Uint8Array, labels: Uint8Array.from(labels), n,
+    features: image.height * image.width * image.channels, image, classNames: Object.freeze([...classNames]) };
+}
