@@ -84,7 +84,7 @@ describe('Session: the apps\' one path from settings to a run, a record and the 
     const session = new Session(f64());
     const prepared = prepareData({ name: 'toy', train: toy(300, 1), test: toy(90, 2) }, { seed: 1, validation: 0.1 });
     await session.place(prepared);
-    expect(session.summary).toEqual({ name: 'toy', train: 270, validation: 30, test: 90, features: 10, classes: 3 });
+    expect(session.summary).toEqual({ name: 'toy', train: 270, validation: 30, test: 90, features: 10, classes: 3, xAs: 'float32' });
     const run = session.train({ iterations: 30, batchSize: 32, learningRate: 0.5 });
     expect(run.iterations).toBe(30);
     expect(run.settings).toMatchObject({ strategy: 'minibatch', optimizer: 'momentum', loss: 'softmax', iterations: 30 });

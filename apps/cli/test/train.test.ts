@@ -43,8 +43,12 @@ describe('descent train', () => {
     const run = (backend: string, x: string) => {
       const r = descent(['train', ...quick, '--json', '--backend', backend, '--x-as', x]);
       expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout);
+      const s = JSON.parse(r.stdout);
+      expect(s.data.xAs).toBe(x);
+      return s;
     };
+    // 2000 rows of 785 are far below 512 MiB: auto holds them as float32.
+    expect(JSON.parse(descent(['train', ...quick, '--json', '--backend', 'ts']).stdout).data.xAs).toBe('float32');
     const [a, b] = [run('ts', 'bytes'), run('ts', 'float32')];
     expect(a.finalLoss).toBe(b.finalLoss);
     expect(a.accuracy).toEqual(b.accuracy);

@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     await backend.release(bytes);
     const fullBatchMs = median(pairs.map((p) => p[1].fullBatchMs)), stepMs = median(pairs.map((p) => p[1].stepMs));
     const fullRatio = median(pairs.map((p) => p[1].fullBatchMs / p[0].fullBatchMs)), stepRatio = median(pairs.map((p) => p[1].stepMs / p[0].stepMs));
-    pixelTimings.set(id, { fullBatchMs, stepMs, fullRepeats: 3 * o.fullRepeats, fullRatio, stepRatio });
+    pixelTimings.set(id, { fullBatchMs, stepMs, fullRepeats: pairs.reduce((sum, p) => sum + p[1].fullRepeats, 0), fullRatio, stepRatio });
     log(`${id}, X as bytes: full batch ${formatMs(fullBatchMs)} (${formatRatio(fullRatio)} float32's, paired), step ${formatMs(stepMs)} (${formatRatio(stepRatio)})`);
   }
   notes.push(autoOrderCheck(registry, timings));

@@ -64,9 +64,9 @@ async function loadOrTrain(): Promise<Served> {
     const run = session.train({ seed, epochs });
     const { result, testAccuracy } = await run.done;
     if (result.status !== 'completed') throw new DescentError(`training ${result.status}: ${result.message ?? ''}`);
-    log(`trained on ${prepared.name} (${prepared.train.n} images, ${epochs} epochs, ${result.seconds.toFixed(2)} s): `
+    log(`trained on ${prepared.name} (${prepared.pixels.train.n} images, ${epochs} epochs, ${result.seconds.toFixed(2)} s): `
       + `loss ${result.finalLoss.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}`);
-    const settings = reportedSettings(run.settings, { data: 'embedded', validation: 0.1 }, session.backend.id, prepared.train.n);
+    const settings = reportedSettings(run.settings, { data: 'embedded', validation: 0.1 }, session.backend.id, prepared.pixels.train.n);
     const model: Model = {
       ...session.model(result.weights, objectiveOf(run.settings),
         { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent example server' }) }),

@@ -29,7 +29,7 @@ export const LOSS_LABELS: Readonly<Record<LossName, string>> = {
 
 /** Losses with a margin Δ (the two hinges); softmax has none. */
 export function hasMargin(loss: LossName): loss is 'svm' | 'crammer-singer' {
-  return loss !== 'softmax';
+  return loss === 'svm' || loss === 'crammer-singer';
 }
 
 /**

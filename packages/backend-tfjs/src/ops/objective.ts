@@ -15,8 +15,9 @@
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Objective } from '@descent/core';
 import type { Tf } from '../engine.js';
-import { crammerSingerDScores, crammerSingerForward, crammerSingerPair } from './crammer-singer.js';
+import { crammerSingerDScores, crammerSingerForward, crammerSingerPair, marginOffset } from './crammer-singer.js';
 import { ensureGradients } from './gradients.js';
+import { oneHotRows } from './one-hot.js';
 import { softmaxDScores, softmaxForward } from './softmax.js';
 import { svmDScores, svmForward } from './svm.js';
 
@@ -40,7 +41,7 @@ export interface Batch {
 export function objectiveTensors(tf: Tf, batch: Batch, w: Tensor2D, objective: Objective,
   gradient: GradientMode | undefined): ObjectiveTensors {
   const count = batch.x.shape[0];
-  const onehot = tf.cast(tf.oneHot(batch.y, w.shape[1]), 'float32') as Tensor2D;
+  const onehot = oneHotRows(tf, batch.y, w.shape[1]);
   const regLossOf = (v: Tensor2D): Scalar => tf.mul(tf.sum(tf.square(v)), objective.reg);
   if (gradient === 'autodiff') return autodiff(tf, batch.x, onehot, w, objective, regLossOf);
   const parts = forward(tf, tf.matMul(batch.x, w), onehot, objective);
@@ -86,7 +87,8 @@ function autodiff(tf: Tf, x: Tensor2D, onehot: Tensor2D, w: Tensor2D, objective:
     const s = tf.matMul(x, v);
     let perRow: Tensor2D;
     if (pair) {
-      perRow = tf.relu(tf.add(tf.sum(tf.mul(s, pair), 1, true), objective.delta ?? 1)) as Tensor2D;
+      const margins = tf.add(tf.sum(tf.mul(s, pair), 1, true), marginOffset(w.shape[1], objective.delta ?? 1));
+      perRow = tf.relu(margins) as Tensor2D;
     } else if (m) {
       const z = tf.sub(s, m);
       perRow = tf.sub(tf.log(tf.sum(tf.exp(z), 1, true)), tf.sum(tf.mul(z, onehot), 1, true));

@@ -5,7 +5,7 @@
  * headers (readNpy) before the arrays are used; labels must lie in [0, MAX_CLASSES).
  */
 import { DataError } from '../errors.js';
-import { MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
+import { makeDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
 import { npyIntegers, type NpyArray } from './npy.js';
 
 /** The images' shape from an .npy array's shape, or a DataError saying what is accepted. */
@@ -13,6 +13,10 @@ export function npyImageShape(images: NpyArray): { n: number; image: ImageShape 
   const s = images.header.shape;
   if (images.header.dtype !== 'uint8') {
     throw new DataError(`${images.source}: images must be uint8 (pixel bytes), the array holds ${images.header.dtype}`);
+  }
+  if (s.length >= 1 && s[0] === 0) throw new DataError(`${images.source}: holds no images (shape (${s.join(', ')}))`);
+  if (s.length >= 2 && s.slice(1).some((k) => k === 0)) {
+    throw new DataError(`${images.source}: images of shape (${s.join(', ')}) have no pixels: every image dimension must be at least 1`);
   }
   if (s.length === 4 && s[3]! >= 1 && s[3]! <= 4) return { n: s[0]!, image: { height: s[1]!, width: s[2]!, channels: s[3]!, layout: 'hwc' } };
   if (s.length === 3) return { n: s[0]!, image: { height: s[1]!, width: s[2]!, channels: 1, layout: 'hwc' } };
@@ -30,11 +34,16 @@ export function npyLabels(labels: NpyArray, n: number, imagesSource: string): In
   return npyIntegers(labels, 'label', 0, MAX_CLASSES - 1);
 }
 
-/** A Dataset of the arrays, labels already checked (npyLabels) against classNames. */
-export function npyDataset(name: string, images: NpyArray, labels: Int32Array, classNames: readonly string[]): Dataset {
+/**
+ * A Dataset of the arrays, labels already checked (npyLabels); a label beyond classNames is
+ * named with its file (`labelsSource`) and where the names came from (`namesSource`).
+ */
+export function npyDataset(name: string, images: NpyArray, labels: Int32Array, labelsSource: string, classNames: readonly string[],
+  namesSource: string): Dataset {
   const { n, image } = npyImageShape(images);
   const bad = labels.findIndex((v) => v >= classNames.length);
-  if (bad >= 0) throw new DataError(`label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named`);
-  return { name, images: images.data as Uint8Array, labels: Uint8Array.from(labels), n,
-    features: image.height * image.width * image.channels, image, classNames: Object.freeze([...classNames]) };
+  if (bad >= 0) {
+    throw new DataError(`${labelsSource}: label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named by ${namesSource}`);
+  }
+  return makeDataset({ name, images: images.data as Uint8Array, labels: Uint8Array.from(labels), image, classNames });
 }

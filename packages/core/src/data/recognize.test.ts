@@ -282,10 +282,10 @@ describe('what is not a data set', () => {
     expect(errorOf(() => recognizeDataset([], { seed: 1 }))).toBe('no files were given: nothing to read a data set from');
     expect(errorOf(() => recognizeDataset([{ name: 'notes.txt', bytes: text('hello') }, { name: 'mnist.zip', bytes: new Uint8Array([0x50, 0x4b, 3, 4]) }], { seed: 1 })))
       .toBe('no data set found: notes.txt, mnist.zip: not an IDX images or labels file (no IDX magic number 0x00000803 or ' +
-        '0x00000801, gzipped or not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle) or a ' +
-        '.tar / .tar.gz archive of them; .zip archives are not read: extract mnist.zip first');
+        '0x00000801, gzipped or not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy ' +
+        '.npy array or a .tar / .tar.gz archive of them; .zip archives are not read: extract mnist.zip first');
     expect(errorOf(() => recognizeDataset([{ name: 'classes.txt', bytes: text('a') }], { seed: 1, source: 'here' })))
-      .toBe('here: no data set found: no IDX files or CIFAR-10 batches among the files (only classes.txt)');
+      .toBe('here: no data set found: no IDX files, CIFAR-10 batches or numpy arrays among the files (only classes.txt)');
     expect(errorOf(() => recognizeDataset([{ name: 'x.tar', bytes: encodeTar([{ path: 'stuff/a.txt', bytes: text('a') }]) }], { seed: 1 })))
       .toMatch(/^no data set found: stuff\/a\.txt \(in x\.tar\): not an IDX/);
   });

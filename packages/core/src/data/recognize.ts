@@ -214,7 +214,7 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   if (npy.length > 0) return recognizeNpy(npy, items, unknown, options, at, files);
   if (idx.length === 0 && binary.length + python.length === 0) {
     if (unknown.length > 0) throw new DataError(`${at}no data set found: ${unknownText(unknown)}`);
-    throw new DataError(`${at}no data set found: no IDX files or CIFAR-10 batches among the files` +
+    throw new DataError(`${at}no data set found: no IDX files, CIFAR-10 batches or numpy arrays among the files` +
       (items.length > 0 ? ` (only ${list(items)})` : ' (none left after skipping readme.html and the like)'));
   }
 
@@ -399,15 +399,17 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
   const load = (img: Item, lab: Item) => {
     const images = read(img);
     const { n } = npyImageShape(images);
-    return { images, labels: npyLabels(read(lab), n, img.label) };
+    return { images, labels: npyLabels(read(lab), n, img.label), labelsSource: lab.label };
   };
   const sets = (x ? [load(x, y!)] : [load(xTrain!, yTrain!), ...(xTest ? [load(xTest, yTest!)] : [])]);
 
   const classesFiles = items.filter((i) => i.kind === 'classes');
   if (classesFiles.length > 1) throw new DataError(`${at}more than one classes.txt: ${list(classesFiles)}`);
   let classNames = options.classNames;
+  let namesSource = 'the classNames option';
   if (!classNames && classesFiles[0]) {
     classNames = parseCifar10Meta(new TextDecoder().decode(classesFiles[0].bytes), classesFiles[0].label);
+    namesSource = classesFiles[0].short;
     used.push(classesFiles[0]);
   }
   if (!classNames) {
@@ -416,14 +418,7 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
     notes.push(`class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them`);
   }
   const names = classNames;
-  const dataset = (s: (typeof sets)[number], dsName: string) => {
-    try {
-      return npyDataset(dsName, s.images, s.labels, names);
-    } catch (e) {
-      if (e instanceof DataError) throw new DataError(`${s.images.source.replace(/\.npy$/i, '')} labels: ${e.message}`);
-      throw e;
-    }
-  };
+  const dataset = (s: (typeof sets)[number], dsName: string) => npyDataset(dsName, s.images, s.labels, s.labelsSource, names, namesSource);
   let train: Dataset, test: Dataset;
   if (sets.length === 2) {
     train = dataset(sets[0]!, `${name}/train`);

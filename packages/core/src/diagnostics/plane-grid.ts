@@ -73,6 +73,7 @@ export function planeGridLossSums(s0: Float64Array, s1: Float64Array, s2: Float6
         }
         continue;
       }
+      if (objective.loss !== 'softmax') throw new Error(`planeGridLossSums: no grid for the loss '${String(objective.loss)}'`);
       let shift = 0;
       let fresh = 0; // steps since the products were computed exactly
       for (let j = 0; j < Q; j++) {

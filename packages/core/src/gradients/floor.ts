@@ -45,7 +45,7 @@
  * aside: it misses the systematic part, tfjs-wasm's SVM error being 5.5× that spread at 9000
  * rows.
  */
-import type { Objective, Precision } from '../backend.js';
+import { hasMargin, type Objective, type Precision } from '../backend.js';
 import { validateLossArguments, type Matrix } from '../losses/linear.js';
 
 /** Unit roundoff u: 2⁻²⁴ (float32), 2⁻⁵³ (float64). */
@@ -84,7 +84,7 @@ export function roundingScale(x: Matrix, y: Int32Array, w: Float64Array, n: numb
   const perCoordinate = new Float64Array(d * c);
   const s = new Float64Array(c), a = new Float64Array(c), weight = new Float64Array(c);
   const absW = w.map(Math.abs);
-  const hinge = objective.loss !== 'softmax';
+  const hinge = hasMargin(objective.loss);
   for (let r = 0; r < n; r++) {
     s.fill(0);
     a.fill(0);

@@ -449,8 +449,8 @@ describe('folder errors', () => {
       'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), ' +
       'CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ' +
       'cifar-10-batches-bin folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ' +
-      'test_batch, or a cifar-10-batches-py folder) and the archives cifar-10-binary.tar.gz, ' +
-      'cifar-10-python.tar.gz; the folder is empty');
+      'test_batch, or a cifar-10-batches-py folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy) ' +
+      'and the archives cifar-10-binary.tar.gz, cifar-10-python.tar.gz; the folder is empty');
   });
 
   it('a folder of other files names them, and says what to do with an archive', async () => {
@@ -493,6 +493,12 @@ describe('a folder of numpy arrays', () => {
       expect(Array.from(loaded.test.labels.subarray(0, 3))).toEqual([1, 2, 0]);
       expect(loaded.train.classNames).toEqual(['0', '1', '2']);
     }
+  });
+
+  it('an array with another name is refused from the listing, before any array is read', async () => {
+    // x_train.npy here is not even an .npy: it would fail if it were read.
+    const dir = await folder('npy-extra', { 'x_train.npy': 'not read', 'y_train.npy': 'not read', 'x_val.npy': 'not read' });
+    await expect(loadDataset(dir)).rejects.toThrow(/numpy arrays named x_val\.npy: expected x_train\.npy and y_train\.npy .* move the others out of the folder/);
   });
 
   it('a folder with an .npy that is not x_train/y_train says what it looked for', async () => {

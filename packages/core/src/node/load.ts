@@ -230,8 +230,10 @@ export async function loadIdxFolder(dir: string, options: LoadOptions & { name?:
   return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }
 
-/** The training images of a numpy folder: x_train.npy, or X.npy for one set of rows. */
-const NPY_TRAINING = /^(x_train|x)\.npy$/i;
+/** The training images of a numpy folder: x_train.npy, or X.npy for one set of rows (gzipped or not). */
+const NPY_TRAINING = /^(x_train|x)\.npy(\.gz)?$/i;
+/** The arrays a numpy folder may hold (recognizeDataset's names). */
+const NPY_ARRAYS = /^(x_train|y_train|x_test|y_test|x|y)\.npy(\.gz)?$/i;
 
 /**
  * Loads a folder of numpy arrays (np.save's .npy): x_train.npy and y_train.npy, optionally
@@ -242,10 +244,16 @@ const NPY_TRAINING = /^(x_train|x)\.npy$/i;
 export async function loadNpyFolder(dir: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const folder = resolve(dir);
   const entries = await listFolder(folder, dir);
-  const picked = entries.filter((e) => /\.npy$/i.test(e) || NAMES_FILES.includes(e));
-  if (!picked.some((e) => NPY_TRAINING.test(e))) {
+  if (!entries.some((e) => NPY_TRAINING.test(e))) {
     throw new DataError(`${folder}: no numpy training arrays found: looked for x_train.npy and y_train.npy, or X.npy and y.npy; ${held(entries)}`);
   }
+  // Names are checked on the listing, so no other array is read only to be refused.
+  const others = entries.filter((e) => /\.npy(\.gz)?$/i.test(e) && !NPY_ARRAYS.test(e));
+  if (others.length > 0) {
+    throw new DataError(`${folder}: numpy arrays named ${others.slice(0, 12).join(', ')}${others.length > 12 ? ', …' : ''}: expected x_train.npy and ` +
+      'y_train.npy (images and labels; optionally x_test.npy and y_test.npy), or X.npy and y.npy; move the others out of the folder');
+  }
+  const picked = entries.filter((e) => NPY_ARRAYS.test(e) || NAMES_FILES.includes(e));
   const r = recognizeDataset(await readFiles(folder, picked), recognizeOptions({ ...options, name: basename(folder) }, folder));
   return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }

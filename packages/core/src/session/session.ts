@@ -132,7 +132,8 @@ export class Session {
   /** Sizes of the splits, as reports print them. */
   get summary(): DataSummary {
     const p = this.data.prepared, px = p.pixels;
-    return { name: p.name, train: px.train.n, validation: px.validation.n, test: px.test.n, features: px.train.d, classes: px.train.classes };
+    return { name: p.name, train: px.train.n, validation: px.validation.n, test: px.test.n, features: px.train.d, classes: px.train.classes,
+      xAs: this.data.form };
   }
 
   /**
@@ -146,11 +147,20 @@ export class Session {
     await this.release();
     const b = this.backend;
     const one = (key: 'train' | 'validation' | 'test') => (form === 'bytes' ? b.placePixels!(prepared.pixels[key]) : b.place(prepared[key]));
-    const trainR = await one('train');
-    const validation = prepared.pixels.validation.n > 0 ? await one('validation') : undefined;
-    const test = await one('test');
-    this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test, form };
-    return this.placed;
+    const done: Resident[] = [];
+    try {
+      const trainR = await one('train');
+      done.push(trainR);
+      const validation = prepared.pixels.validation.n > 0 ? await one('validation') : undefined;
+      if (validation) done.push(validation);
+      const test = await one('test');
+      this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test, form };
+      return this.placed;
+    } catch (e) {
+      // A split the backend refused: give back the ones it took.
+      for (const r of done) await b.release(r).catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Free the placed data (the backend stays open). */

@@ -157,6 +157,8 @@ export interface DataSummary {
   readonly test: number;
   readonly features: number;
   readonly classes: number;
+  /** How the backend holds X (Session.place's `x`): the pixel bytes, or float32 rows. */
+  readonly xAs: 'bytes' | 'float32';
 }
 
 /** What a model file keeps about the run that made it (`training`), written the same by every app. */

@@ -166,6 +166,17 @@ export function conformanceCases(): ConformanceCase[] {
     });
   }
   {
+    // One class: no wrong class to compete, every hinge 0 and softmax's loss 0.
+    const rng = root.fork('one-class');
+    const n = 9, d = 4, c = 1;
+    cases.push({
+      name: 'one class', x: normals(rng, new Float32Array(n * d)), y: new Int32Array(n), n, d, c,
+      w: normals(rng, new Float64Array(d * c), 0.5),
+      objectives: ALL_OBJECTIVES,
+      rows: [{ start: 0, count: n }],
+    });
+  }
+  {
     const rng = root.fork('pixels-cifar');
     const n = 40, f = 3072, c = 10;
     const { pixels, x, y } = pixelData(rng, n, f, c);
