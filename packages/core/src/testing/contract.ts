@@ -349,7 +349,7 @@ function lifecycleSpecs(): Spec[] {
         check.that(r.y !== p.data.y, "resident.y is the caller's array, not the backend's copy");
       });
     }),
-    spec(name, "keeps its own copy of X and y: changing the caller's arrays after place changes nothing", async (session, check) => {
+    spec(name, "keeps its own copy of X and y: changing the caller's arrays after place (or placePixels) changes nothing", async (session, check) => {
       const p = problem();
       const labels = Int32Array.from(p.data.y);
       await withPlaced(session, p, async (r) => {
@@ -367,6 +367,24 @@ function lifecycleSpecs(): Spec[] {
         check.close(await b.scores(p.w, r, ALL), scores, { ...toleranceFor(precision, scores), label: 'scores after the caller overwrote x' });
         check.that(same(r.y, labels), `resident.y changed with the caller's labels: [${[...r.y].join(', ')}]`);
       });
+      const b = session.backend;
+      if (!b.placePixels) return;
+      // The same for what placePixels is given: bytes, mean image and labels.
+      const px: PixelMatrix = { pixels: Uint8Array.from({ length: N * (D - 1) }, (_, k) => (k * 53) % 256), features: D - 1, scale: 1 / 255,
+        mean: new Float32Array(D - 1).fill(0.25), y: Int32Array.from({ length: N }, (_, i) => i % C), n: N, d: D, classes: C };
+      const r = await b.placePixels(px);
+      try {
+        const before = await b.evaluate(p.w, r, ALL, SOFTMAX, true);
+        px.pixels.fill(255);
+        px.mean.fill(-3);
+        px.y.fill(0);
+        const after = await b.evaluate(p.w, r, ALL, SOFTMAX, true);
+        const precision = session.target.precision;
+        check.close(after.loss, before.loss, { ...toleranceFor(precision, before.loss), label: 'loss after the caller overwrote the bytes, mean and labels given to placePixels' });
+        check.that(same(r.y, labels.map((_, i) => i % C)), `resident.y changed with the labels given to placePixels: [${[...r.y].join(', ')}]`);
+      } finally {
+        await b.release(r);
+      }
     }),
     spec(name, 'never writes W (evaluate with and without the gradient, scores, ranges and indices)', async (session, check) => {
       const p = problem();
