@@ -166,4 +166,12 @@ describe('the Crammer–Singer gradient', () => {
     const f64 = roundingScale(x, y, w, 1, 2, 3, objective, 'float64');
     expect([...f64.perCoordinate]).toEqual([0, 0, 0, 0, 0, 0]);
   });
+
+  it('allows rounding for every wrong class tied with the competitor, three of them included', () => {
+    const x = new Float64Array([1, 1]), y = new Int32Array([0]);
+    // C = 4, scores [0, 2, 2 + 1e-9, 2 − 1e-9]: classes 1, 2 and 3 tie within float32 rounding.
+    const w = new Float64Array([0, 1, 1 + 1e-9, 1 - 1e-9, 0, 1, 1, 1]);
+    const f32 = roundingScale(x, y, w, 1, 2, 4, objective, 'float32');
+    expect([...f32.perCoordinate.subarray(0, 4)]).toEqual([0, 1, 1, 1]);
+  });
 });
