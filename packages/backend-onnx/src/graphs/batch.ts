@@ -9,7 +9,7 @@
  * batchGradient). Pixel graphs always select rows (the backend takes all rows in chunks), so no
  * N×D float32 X ever exists.
  */
-import type { GraphBuilder } from '../onnx/builder.js';
+import type { ElemType, GraphBuilder, TensorData } from '../onnx/builder.js';
 
 /** 'initializer': X and Y stored in the model. 'input': fed each run. 'initializer+xt': X, Y and Xᵀ stored. */
 export type Residency = 'initializer' | 'input' | 'initializer+xt';
@@ -52,16 +52,9 @@ export function addBatch(g: GraphBuilder, data: GraphData, residency: Residency,
   labels = true): Batch {
   if (data.pixels) return addPixelBatch(g, data, data.pixels, residency, selection, labels);
   const { n, d } = data;
-  let x: string, y = '', xt: string | undefined;
-  if (residency === 'input') {
-    x = g.input('X', 'float32', [n, d]);
-    if (labels) y = g.input('Y', 'int32', [n]);
-  } else {
-    if (!data.x || !data.y) throw new Error(`residency '${residency}' needs X and Y to store in the model`);
-    x = g.initializer('X', 'float32', [n, d], data.x);
-    if (labels) y = g.initializer('Y', 'int32', [n], data.y);
-    if (residency === 'initializer+xt') xt = g.initializer('XT', 'float32', [d, n], transpose(data.x, n, d));
-  }
+  const x = dataArray(g, 'X', 'float32', [n, d], data.x, residency);
+  const y = labels ? dataArray(g, 'Y', 'int32', [n], data.y, residency) : '';
+  const xt = residency === 'initializer+xt' ? g.initializer('XT', 'float32', [d, n], transpose(data.x!, n, d)) : undefined;
   if (selection === 'all') return { x, y, xt };
   const rows = g.input('rows', 'int32', ['batch']);
   return {
@@ -69,6 +62,14 @@ export function addBatch(g: GraphBuilder, data: GraphData, residency: Residency,
     y: labels ? g.op('Gather', [y, rows], { axis: 0 }, 'Y_batch') : '',
     xt: xt === undefined ? undefined : g.op('Gather', [xt, rows], { axis: 1 }, 'XT_batch'),
   };
+}
+
+/** The data set's array `name`: an input fed on every run ('input'), else an initializer holding `values`. */
+function dataArray(g: GraphBuilder, name: string, type: ElemType, dims: readonly number[], values: TensorData | undefined,
+  residency: Residency): string {
+  if (residency === 'input') return g.input(name, type, dims);
+  if (!values) throw new Error(`residency '${residency}' needs ${name} to store in the model`);
+  return g.initializer(name, type, dims, values);
 }
 
 /**
@@ -81,15 +82,8 @@ function addPixelBatch(g: GraphBuilder, data: GraphData, px: PixelData, residenc
   if (selection !== 'rows') throw new Error('pixel graphs select rows: the backend takes all rows in chunks');
   const { n } = data;
   const f = px.features;
-  let p: string, y = '';
-  if (residency === 'input') {
-    p = g.input('P', 'uint8', [n, f]);
-    if (labels) y = g.input('Y', 'int32', [n]);
-  } else {
-    if (!px.values || !data.y) throw new Error(`residency '${residency}' needs P and Y to store in the model`);
-    p = g.initializer('P', 'uint8', [n, f], px.values);
-    if (labels) y = g.initializer('Y', 'int32', [n], data.y);
-  }
+  const p = dataArray(g, 'P', 'uint8', [n, f], px.values, residency);
+  const y = labels ? dataArray(g, 'Y', 'int32', [n], data.y, residency) : '';
   const rows = g.input('rows', 'int32', ['batch']);
   const bytes = g.op('Cast', [g.op('Gather', [p, rows], { axis: 0 })], { to: 1 }, 'P_batch');
   return { x: bytes, y: labels ? g.op('Gather', [y, rows], { axis: 0 }, 'Y_batch') : '',

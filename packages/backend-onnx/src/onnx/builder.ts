@@ -30,7 +30,7 @@ export interface FloatAttr { readonly float: number }
 export const float = (value: number): FloatAttr => ({ float: value });
 export type AttrValue = number | readonly number[] | FloatAttr | string | TensorProto;
 
-type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** A TensorProto whose raw_data views `data`'s bytes (no copy until the model is encoded). */
 export function tensorProto(name: string, type: ElemType, dims: readonly number[], data: TensorData): TensorProto {
