@@ -97,6 +97,19 @@ export interface Resident {
   readonly classes: number;
   /** Labels stay readable on the host: accuracy and samplers need them without a round trip. */
   readonly y: Int32Array;
+  /** Present when the rows are held one block at a time (a streamed data set, see BlockLayout). */
+  readonly blocks?: BlockLayout;
+}
+
+/**
+ * Rows held one block at a time (a data set streamed from disk): block b is rows
+ * [b·rows, min((b + 1)·rows, n)). Samplers keep every batch inside one block and visit blocks
+ * in a (shuffled) order, so a step reads no more than the block it is in.
+ */
+export interface BlockLayout {
+  readonly rows: number;
+  /** A hint from the sampler: the order it will visit blocks in this epoch, so the next can be read ahead. */
+  readonly plan?: (order: readonly number[]) => void;
 }
 
 export interface Evaluation {

@@ -10,8 +10,17 @@
 
 export {
   allRows, hasMargin, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
-  type Evaluation, type LossName, type Objective, type PixelMatrix, type Precision, type Resident, type Rows, type Vec
+  type BlockLayout, type Evaluation, type LossName, type Objective, type PixelMatrix, type Precision, type Resident, type Rows, type Vec
 } from './backend.js';
+export {
+  bytesInMemory, forEachPiece, pickRows, type ByteRows
+} from './data/byte-rows.js';
+export {
+  isStreamed, prepareStreamed, type StreamedData, type StreamedPixels, type StreamedSet
+} from './data/streamed.js';
+export {
+  MAX_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions
+} from './session/streaming-backend.js';
 export {
   BackendError, DataError, DescentError, OptionError, ShapeError
 } from './errors.js';
@@ -50,7 +59,7 @@ export {
   prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {
-  checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, pixelPrefix, preprocessImage, preprocessingFromJSON,
+  addPixelSums, checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, pixelPrefix, preprocessingFromSums, preprocessImage, preprocessingFromJSON,
   preprocessingToJSON, scaledBytes, toDesignMatrix, toPixelMatrix, type Preprocessing, type PreprocessingJSON, type PreprocessingOptions
 } from './data/preprocess.js';
 export {
@@ -58,7 +67,7 @@ export {
   type RecognizeOptions
 } from './data/recognize.js';
 export {
-  splitTrainValidation, subset, take, type SplitOptions
+  splitIndices, splitTrainValidation, subset, take, type SplitOptions
 } from './data/split.js';
 export {
   accuracy, argmaxRows, confusionFromPredictions, confusionMatrix, labelsOf, predict, type ConfusionMatrix
@@ -144,7 +153,7 @@ export {
   SgdOptimizer
 } from './optimizers/sgd.js';
 export {
-  createSampler, isSamplerName, SAMPLER_LABELS, SAMPLER_NAMES, type Sampler, type SamplerName
+  batchesPerEpoch, createSampler, isSamplerName, SAMPLER_LABELS, SAMPLER_NAMES, type Sampler, type SamplerName
 } from './samplers.js';
 export {
   BYTES_ABOVE, chooseXForm, prepareData, Session, X_FORMS, type XForm, type DiagnosticRows, type PlacedData, type PreparedData, type TrainHooks,

@@ -12,5 +12,8 @@ export {
   FASHION_MNIST_DEBIAN_PATH, loadCifar10Archive, loadCifar10Folder, loadDataset, loadIdxFolder, loadNpyFolder,
   type LoadOptions, type LoadedDataset,
 } from './node/load.js';
+export {
+  npyTrainingBytes, openNpyFolder, openNpyRows, STREAM_ABOVE, type NpyFileRows, type StreamedFolder,
+} from './node/npy-stream.js';
 export { writeFileAtomic } from './node/atomic-write.js';
 export { loadModel, saveModel } from './node/model-io.js';

@@ -1,4 +1,4 @@
-import type { Rows } from './backend.js';
+import type { BlockLayout, Rows } from './backend.js';
 import { OptionError } from './errors.js';
 import type { Random } from './random.js';
 
@@ -14,6 +14,12 @@ import type { Random } from './random.js';
  *
  * A batch size ≥ n means full batch: every sampler returns all rows, { start: 0, count: n },
  * on every call, and each call is one epoch.
+ *
+ * Over rows held in blocks (a streamed data set, BlockLayout) no batch crosses a block: each
+ * block ends with its remainder batch, and blocks are visited in order (sequential) or in a
+ * fresh random order each epoch (shuffle, replacement), the rows of each block then handled as
+ * above within it — shuffled by blocks, then by rows. One block is the plain sampler, draw for
+ * draw.
  */
 export const SAMPLER_NAMES = ['sequential', 'replacement', 'shuffle'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -42,7 +48,7 @@ export function isSamplerName(name: string): name is SamplerName {
  * Only 'shuffle' and 'replacement' draw from rng; pass a fork (`rng.fork('batches')`) so
  * other draws do not shift the minibatch sequence.
  */
-export function createSampler(name: string, n: number, batchSize: number, rng: Random): Sampler {
+export function createSampler(name: string, n: number, batchSize: number, rng: Random, blocks?: BlockLayout): Sampler {
   if (!isSamplerName(name)) {
     throw new OptionError(`unknown sampler '${name}'; expected one of: ${SAMPLER_NAMES.join(', ')}`);
   }
@@ -53,6 +59,10 @@ export function createSampler(name: string, n: number, batchSize: number, rng: R
     throw new OptionError(`sampler option 'batchSize' must be an integer >= 1, got ${batchSize}`);
   }
   if (batchSize >= n) return new FullBatchSampler(name, n);
+  if (blocks) {
+    if (!(Number.isInteger(blocks.rows) && blocks.rows >= 1)) throw new OptionError(`sampler: block rows must be an integer >= 1, got ${blocks.rows}`);
+    if (blocks.rows < n) return new BlockSampler(name, n, batchSize, rng, blocks);
+  }
   switch (name) {
     case 'sequential': return new SequentialSampler(n, batchSize);
     case 'shuffle': return new ShuffleSampler(n, batchSize, rng);
@@ -66,8 +76,8 @@ abstract class BaseSampler implements Sampler {
   protected drawn = 0;
   readonly batchesPerEpoch: number;
 
-  constructor(readonly n: number, readonly batchSize: number) {
-    this.batchesPerEpoch = Math.ceil(n / batchSize);
+  constructor(readonly n: number, readonly batchSize: number, blockRows?: number) {
+    this.batchesPerEpoch = batchesPerEpoch(n, batchSize, blockRows);
   }
 
   get epoch(): number {
@@ -75,6 +85,13 @@ abstract class BaseSampler implements Sampler {
   }
 
   abstract next(): Rows;
+}
+
+/** Batches a sampler hands out per epoch: ceil(n / batchSize), each block's ceil when rows are held in blocks of blockRows. */
+export function batchesPerEpoch(n: number, batchSize: number, blockRows?: number): number {
+  if (batchSize >= n || blockRows === undefined || blockRows >= n) return Math.ceil(n / Math.min(batchSize, n));
+  const full = Math.floor(n / blockRows), last = n - full * blockRows;
+  return full * Math.ceil(blockRows / batchSize) + (last > 0 ? Math.ceil(last / batchSize) : 0);
 }
 
 /** batchSize ≥ n: all rows every call, whatever the sampler's name. */
@@ -146,5 +163,56 @@ class ReplacementSampler extends BaseSampler {
     for (let i = 0; i < batch.length; i++) batch[i] = this.rng.int(this.n);
     this.drawn += batch.length;
     return batch;
+  }
+}
+
+/**
+ * Rows in blocks: each epoch a block order (in order for 'sequential', else a fresh permutation),
+ * told to the layout's plan hook; then each block's batches as the plain sampler would cut them
+ * from that block alone. With one block this is the plain sampler, draw for draw.
+ */
+class BlockSampler extends BaseSampler {
+  private readonly blockCount: number;
+  private order: readonly number[] = [];
+  private at = 0;
+  private batches: Rows[] = [];
+  private next_ = 0;
+
+  constructor(readonly name: SamplerName, n: number, batchSize: number, private readonly rng: Random, private readonly blocks: BlockLayout) {
+    super(n, batchSize, blocks.rows);
+    this.blockCount = Math.ceil(n / blocks.rows);
+  }
+
+  next(): Rows {
+    if (this.next_ === this.batches.length) this.nextBlock();
+    const batch = this.batches[this.next_++]!;
+    this.drawn += batch instanceof Int32Array ? batch.length : batch.count;
+    return batch;
+  }
+
+  private nextBlock(): void {
+    if (this.at === this.order.length) {
+      this.order = this.name === 'sequential' ? Array.from({ length: this.blockCount }, (_, b) => b) : Array.from(this.rng.permutation(this.blockCount));
+      this.at = 0;
+      this.blocks.plan?.(this.order);
+    }
+    const b = this.order[this.at++]!;
+    const start = b * this.blocks.rows, count = Math.min(this.blocks.rows, this.n - start);
+    const size = this.batchSize;
+    this.batches = [];
+    this.next_ = 0;
+    if (this.name === 'sequential') {
+      for (let s = 0; s < count; s += size) this.batches.push({ start: start + s, count: Math.min(size, count - s) });
+    } else if (this.name === 'shuffle') {
+      const order = this.rng.permutation(count);
+      for (let i = 0; i < count; i++) order[i]! += start;
+      for (let s = 0; s < count; s += size) this.batches.push(order.subarray(s, Math.min(s + size, count)));
+    } else {
+      for (let s = 0; s < count; s += size) {
+        const batch = new Int32Array(size);
+        for (let i = 0; i < size; i++) batch[i] = start + this.rng.int(count);
+        this.batches.push(batch);
+      }
+    }
   }
 }

@@ -9,7 +9,7 @@ import { makeDataset, MAX_CLASSES, type Dataset, type ImageShape } from './datas
 import { npyIntegers, type NpyArray } from './npy.js';
 
 /** The images' shape from an .npy array's shape, or a DataError saying what is accepted. */
-export function npyImageShape(images: NpyArray): { n: number; image: ImageShape } {
+export function npyImageShape(images: Pick<NpyArray, 'source' | 'header'>): { n: number; image: ImageShape } {
   const s = images.header.shape;
   if (images.header.dtype !== 'uint8') {
     throw new DataError(`${images.source}: images must be uint8 (pixel bytes), the array holds ${images.header.dtype}`);

@@ -44,15 +44,35 @@ export function fitPreprocessing(train: Dataset, options: PreprocessingOptions =
       throw new ShapeError(`${train.name} has ${train.images.length} pixel bytes, ` +
         `expected n·features = ${train.n}·${f}`);
     }
-    const sums = new Float64Array(f); // exact: integer sums below 2^53
-    const img = train.images;
-    for (let i = 0; i < train.n; i++) {
-      const o = i * f;
-      for (let j = 0; j < f; j++) sums[j]! += img[o + j]!;
-    }
-    for (let j = 0; j < f; j++) mean[j] = (sums[j]! / train.n) * scale;
+    const sums = new Float64Array(f);
+    addPixelSums(sums, train.images, train.n);
+    return preprocessingFromSums(sums, train.n, { scale, subtractMean });
   }
   return { features: f, mean, scale, bias: true };
+}
+
+/** Adds `rows` rows of pixel bytes column by column into sums (exact: integer sums below 2^53). */
+export function addPixelSums(sums: Float64Array, bytes: Uint8Array, rows: number): void {
+  const f = sums.length;
+  for (let i = 0; i < rows; i++) {
+    const o = i * f;
+    for (let j = 0; j < f; j++) sums[j]! += bytes[o + j]!;
+  }
+}
+
+/**
+ * The preprocessing whose mean image is sums/n·scale: fitPreprocessing's, from column sums
+ * gathered elsewhere (a streamed pass over a file), the same values to the bit.
+ */
+export function preprocessingFromSums(sums: Float64Array, n: number, options: PreprocessingOptions = {}): Preprocessing {
+  const scale = options.scale ?? 1 / 255;
+  checkScale(scale, 'preprocessing');
+  const mean = new Float32Array(sums.length);
+  if (options.subtractMean ?? true) {
+    if (!(n >= 1)) throw new DataError('no training rows to take a mean of');
+    for (let j = 0; j < sums.length; j++) mean[j] = (sums[j]! / n) * scale;
+  }
+  return { features: sums.length, mean, scale, bias: true };
 }
 
 /**
@@ -188,7 +208,7 @@ function checkScale(scale: number, where: string): void {
   }
 }
 
-function checkPreprocessing(prep: Preprocessing): void {
+export function checkPreprocessing(prep: Preprocessing): void {
   if (!(Number.isInteger(prep.features) && prep.features >= 1)) {
     throw new ShapeError(`preprocessing: features must be a positive integer, got ${prep.features}`);
   }

@@ -49,28 +49,32 @@ export interface SplitOptions {
  */
 export function splitTrainValidation(ds: Dataset, options: SplitOptions):
   { train: Dataset; validation: Dataset; trainIndices: Int32Array; validationIndices: Int32Array } {
+  const { trainIndices, validationIndices } = splitIndices(ds.n, options, ds.name);
+  return {
+    train: subset(ds, trainIndices, `${ds.name}/train`),
+    validation: subset(ds, validationIndices, `${ds.name}/validation`),
+    trainIndices, validationIndices,
+  };
+}
+
+/** splitTrainValidation's choice of rows alone, for n rows of a data set called `name` (each part sorted). */
+export function splitIndices(n: number, options: SplitOptions, name: string): { trainIndices: Int32Array; validationIndices: Int32Array } {
   const v = options.validation;
   let k: number;
-  if (v > 0 && v < 1) k = Math.round(v * ds.n);
+  if (v > 0 && v < 1) k = Math.round(v * n);
   else if (Number.isInteger(v) && v >= 1) k = v;
   else {
     throw new OptionError(`validation must be a row count (integer ≥ 1) or a ` +
       `fraction in (0, 1), got ${v}`);
   }
   if (k < 1) {
-    throw new OptionError(`validation fraction ${v} of ${ds.n} rows of ${ds.name} ` +
+    throw new OptionError(`validation fraction ${v} of ${n} rows of ${name} ` +
       'rounds to 0 rows');
   }
-  if (k >= ds.n) {
+  if (k >= n) {
     throw new OptionError(`validation of ${k} rows leaves no training rows: ` +
-      `${ds.name} has ${ds.n}`);
+      `${name} has ${n}`);
   }
-  const perm = options.rng.permutation(ds.n);
-  const validationIndices = perm.slice(0, k).sort();
-  const trainIndices = perm.slice(k).sort();
-  return {
-    train: subset(ds, trainIndices, `${ds.name}/train`),
-    validation: subset(ds, validationIndices, `${ds.name}/validation`),
-    trainIndices, validationIndices,
-  };
+  const perm = options.rng.permutation(n);
+  return { validationIndices: perm.slice(0, k).sort(), trainIndices: perm.slice(k).sort() };
 }

@@ -130,7 +130,7 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-async function listFolder(dir: string, spec: string): Promise<string[]> {
+export async function listFolder(dir: string, spec: string): Promise<string[]> {
   let st;
   try {
     st = await stat(dir);

@@ -10,6 +10,7 @@ import { allRows, type ComputeBackend, type Objective, type Resident, type Rows 
 import type { Dataset } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
 import { pixelPrefix } from '../data/preprocess.js';
+import { isStreamed, type StreamedData } from '../data/streamed.js';
 import { accuracy, confusionMatrix, labelsOf, predict, type ConfusionMatrix } from '../diagnostics/accuracy.js';
 import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
 import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
@@ -25,6 +26,7 @@ import { RunControl } from '../strategies/run-control.js';
 import { plannedIterations, train } from '../strategies/train.js';
 import type { ProgressEvent, TrainResult } from '../strategies/types.js';
 import { trainOptions, trainSettings, type DataSummary, type TrainSettings } from './settings.js';
+import { StreamingBackend, type StreamOptions } from './streaming-backend.js';
 import {
   batchStudy, compareStrategies, tune, type BatchStudyOptions, type BatchStudyResult, type BatchStudyRow,
   type SearchComparisonOptions, type SearchComparisonRun, type TuneOptions, type TuneResult, type TuneTrial,
@@ -68,13 +70,21 @@ export function chooseXForm(prepared: Pick<PreparedSplits, 'pixels'>, backend: P
 
 /** The prepared data and its splits placed on the session's backend. */
 export interface PlacedData {
-  readonly prepared: PreparedData;
+  /** In memory (PreparedData), or streamed from where its bytes are (StreamedData, see isStreamed). */
+  readonly prepared: PreparedData | StreamedData;
   readonly train: Resident;
   /** Absent when no validation rows were held out. */
   readonly validation?: Resident;
   readonly test: Resident;
   /** How the backend holds X: bytes and the preprocessing (placePixels), or float32 rows. */
   readonly form: 'bytes' | 'float32';
+  /** Rows per block when the data is streamed (placed a block at a time); absent in memory. */
+  readonly blockRows?: number;
+}
+
+/** Sizes of the three splits, in memory or streamed. */
+function splitsOf(p: PreparedData | StreamedData) {
+  return isStreamed(p) ? p : p.pixels;
 }
 
 export interface TrainOutcome {
@@ -110,6 +120,8 @@ export interface DiagnosticRows {
 
 export class Session {
   private placed: PlacedData | undefined;
+  /** Wraps the backend while streamed data is placed (its residents are the wrapper's). */
+  private streaming: StreamingBackend | undefined;
 
   constructor(readonly backend: ComputeBackend, readonly choice: BackendChoice = { requested: backend.id, chosen: backend.id, skipped: [] }) {}
 
@@ -131,9 +143,14 @@ export class Session {
 
   /** Sizes of the splits, as reports print them. */
   get summary(): DataSummary {
-    const p = this.data.prepared, px = p.pixels;
+    const p = this.data.prepared, px = splitsOf(p);
     return { name: p.name, train: px.train.n, validation: px.validation.n, test: px.test.n, features: px.train.d, classes: px.train.classes,
-      xAs: this.data.form };
+      xAs: this.data.form, ...(this.data.blockRows !== undefined ? { blockRows: this.data.blockRows } : {}) };
+  }
+
+  /** What computes on the placed data: the backend, wrapped while the data is streamed. */
+  get compute(): ComputeBackend {
+    return this.placed?.blockRows !== undefined ? this.streaming! : this.backend;
   }
 
   /**
@@ -141,7 +158,8 @@ export class Session {
    * what was placed before: as bytes (placePixels) or float32 design matrices, by `x`
    * (chooseXForm; default 'auto').
    */
-  async place(prepared: PreparedData, options: { x?: XForm } = {}): Promise<PlacedData> {
+  async place(prepared: PreparedData | StreamedData, options: { x?: XForm } & StreamOptions = {}): Promise<PlacedData> {
+    if (isStreamed(prepared)) return this.placeStreamed(prepared, options);
     const form = chooseXForm(prepared, this.backend, options.x);
     if (this.placed?.prepared === prepared && this.placed.form === form) return this.placed;
     await this.release();
@@ -163,11 +181,31 @@ export class Session {
     }
   }
 
+  /**
+   * Streamed data (StreamedData: bytes left where they are) placed a block of rows at a time:
+   * as bytes where the backend keeps them unless `x` is 'float32'; `blockRows` per block
+   * (default: STREAM_BLOCK_BYTES of X in that form). Every tool works on it as on data in memory.
+   */
+  private async placeStreamed(prepared: StreamedData, options: { x?: XForm } & StreamOptions): Promise<PlacedData> {
+    await this.release();
+    const form = this.backend.placePixels && options.x !== 'float32' ? 'bytes' : 'float32';
+    const streaming = new StreamingBackend(this.backend, { pixels: form === 'bytes' });
+    const blockRows = streaming.blockRowsFor(prepared.train, options);
+    const one = (m: StreamedData['train']) => streaming.placeStreamed(m, { blockRows });
+    const trainR = await one(prepared.train);
+    const validation = prepared.validation.n > 0 ? await one(prepared.validation) : undefined;
+    const test = await one(prepared.test);
+    this.streaming = streaming;
+    this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test, form, blockRows };
+    return this.placed;
+  }
+
   /** Free the placed data (the backend stays open). */
   async release(): Promise<void> {
-    const p = this.placed;
+    const p = this.placed, on = this.compute;
     this.placed = undefined;
-    if (p) for (const r of [p.train, p.validation, p.test]) if (r) await this.backend.release(r);
+    this.streaming = undefined;
+    if (p) for (const r of [p.train, p.validation, p.test]) if (r) await on.release(r);
   }
 
   /** Release the data and dispose of the backend. */
@@ -178,13 +216,13 @@ export class Session {
 
   /** A random W = scale·N(0,1) of the placed data's shape, from the seed's 'init' stream (as train() draws it). */
   randomWeights(seed: number, scale: number): Float64Array {
-    const { d, classes } = this.data.prepared.pixels.train;
+    const { d, classes } = splitsOf(this.data.prepared).train;
     return initialWeights(d, classes, new Random(seed), scale);
   }
 
   /** Check that w fits the placed data (D×C). */
   checkWeights(w: Float64Array, what = 'the weights'): Float64Array {
-    const { d, classes } = this.data.prepared.pixels.train;
+    const { d, classes } = splitsOf(this.data.prepared).train;
     if (w.length !== d * classes) {
       throw new OptionError(`${what} have ${w.length} values; ${this.data.prepared.name} needs ${d}×${classes} = ${d * classes}`);
     }
@@ -199,7 +237,7 @@ export class Session {
     const control = new RunControl();
     hooks.signal?.addEventListener('abort', () => control.stop(), { once: true });
     if (hooks.signal?.aborted) control.stop();
-    const options = trainOptions(settings, { backend: this.backend, train: data.train,
+    const options = trainOptions(settings, { backend: this.compute, train: data.train,
       ...(data.validation ? { validation: data.validation } : {}), control,
       ...(hooks.initialWeights ? { initialWeights: hooks.initialWeights } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
@@ -207,73 +245,80 @@ export class Session {
     const iterations = plannedIterations(options);
     const done = (async () => {
       const result = await train(options);
-      return { result, testAccuracy: await accuracy(this.backend, result.weights, data.test) };
+      return { result, testAccuracy: await accuracy(this.compute, result.weights, data.test) };
     })();
     return { settings, iterations, control, done };
   }
 
   /** A model of these weights on the placed data: its classes, image shape and preprocessing (what model.json holds). */
   model(weights: Float64Array, objective: Objective, training?: Record<string, unknown>): Model {
-    const p = this.data.prepared;
-    return { classNames: p.trainSet.classNames, image: p.trainSet.image, preprocessing: p.preprocessing,
+    const p = this.data.prepared, set = isStreamed(p) ? p : p.trainSet;
+    return { classNames: set.classNames, image: set.image, preprocessing: p.preprocessing,
       weights: this.checkWeights(weights), objective, ...(training ? { training } : {}) };
   }
 
   /** Predicted labels of w for rows of the test split (default all), and the true ones. */
   async predict(w: Float64Array, rows?: Rows): Promise<{ predicted: Int32Array; actual: Int32Array }> {
     const r = rows ?? allRows(this.data.test);
-    return { predicted: await predict(this.backend, w, this.data.test, r), actual: labelsOf(this.data.test, r) };
+    return { predicted: await predict(this.compute, w, this.data.test, r), actual: labelsOf(this.data.test, r) };
   }
 
   /** Accuracy of w on one split. */
   accuracy(w: Float64Array, split: 'train' | 'validation' | 'test' = 'test'): Promise<number> {
     const r = split === 'validation' ? this.data.validation : this.data[split];
     if (!r) throw new OptionError('there is no validation split (no rows were held out)');
-    return accuracy(this.backend, w, r);
+    return accuracy(this.compute, w, r);
   }
 
   /** Confusion matrix of w on the test split. */
   confusion(w: Float64Array): Promise<ConfusionMatrix> {
-    return confusionMatrix(this.backend, w, this.data.test);
+    return confusionMatrix(this.compute, w, this.data.test);
   }
 
   /** The objective's loss at w over the first `examples` training rows. */
   async loss(w: Float64Array, objective: Objective, o: DiagnosticRows = {}): Promise<number> {
-    return (await this.backend.evaluate(w, this.data.train, this.rows(o), objective, false)).loss;
+    return (await this.compute.evaluate(w, this.data.train, this.rows(o), objective, false)).loss;
   }
 
   /** The lecture's step-size table at w: the loss after one gradient step of each size. */
   sweep(w: Float64Array, objective: Objective, o: DiagnosticRows & { sizes?: readonly number[]; exact?: boolean } = {}): Promise<StepSizeSweepResult> {
-    return stepSizeSweep(this.backend, this.data.train, objective, w,
+    return stepSizeSweep(this.compute, this.data.train, objective, w,
       { rows: this.rows(o), sizes: o.sizes ?? LECTURE_STEP_SIZES, exact: o.exact ?? false });
   }
 
   /** L(W + aW₁) over a range, along a random direction from the seed's 'landscape' stream. */
   landscape1D(w: Float64Array, objective: Objective, o: DiagnosticRows & Omit<LandscapeOptions, 'rows'> & { seed: number }): Promise<Landscape1D> {
-    return landscape1D(this.backend, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
+    return landscape1D(this.compute, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
   }
 
   /** L(W + aW₁ + bW₂) over a grid, along two random directions. */
   landscape2D(w: Float64Array, objective: Objective, o: DiagnosticRows & Omit<LandscapeOptions, 'rows'> & { seed: number }): Promise<Landscape2D> {
-    return landscape2D(this.backend, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
+    return landscape2D(this.compute, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
   }
 
   /**
    * The backend's analytic gradient at w against a numerical one over the first `examples`
    * training rows: `samples` coordinates drawn from the seed's 'gradcheck' stream, or all.
    */
-  gradcheck(w: Float64Array, objective: Objective, o: { examples: number; h: number; method: FiniteDifference;
+  async gradcheck(w: Float64Array, objective: Objective, o: { examples: number; h: number; method: FiniteDifference;
     via: 'linearity' | 'backend'; samples?: number; seed: number }): Promise<GradientCheckReport> {
     const examples = Math.min(o.examples, this.data.train.n);
     // Only the checked rows on the host, decoded from the bytes: not the whole float32 split.
-    return checkBackendGradient({ backend: this.backend, data: this.data.train, host: pixelPrefix(this.data.prepared.pixels.train, examples),
+    const p = this.data.prepared;
+    let pixels = isStreamed(p) ? undefined : p.pixels.train;
+    if (isStreamed(p)) {
+      const bytes = new Uint8Array(examples * p.train.features);
+      await p.train.rows.read(0, examples, bytes);
+      pixels = { ...p.train, pixels: bytes, n: examples, y: p.train.y.subarray(0, examples) };
+    }
+    return checkBackendGradient({ backend: this.compute, data: this.data.train, host: pixelPrefix(pixels!, examples),
       examples, objective, w, h: o.h, method: o.method, via: o.via,
       ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}) });
   }
 
   /** How well minibatch gradients approximate the full one, and what they cost. */
   batches(w: Float64Array, objective: Objective, o: BatchStudyOptions, onSize?: (row: BatchStudyRow) => void): Promise<BatchStudyResult> {
-    return batchStudy(this.backend, this.data.train, objective, w, o, onSize);
+    return batchStudy(this.compute, this.data.train, objective, w, o, onSize);
   }
 
   /** Learning rate and reg, coarse to fine, scored on validation. */
@@ -288,7 +333,7 @@ export class Session {
 
   private splits() {
     const d = this.data;
-    return { backend: this.backend, train: d.train, ...(d.validation ? { validation: d.validation } : {}), test: d.test };
+    return { backend: this.compute, train: d.train, ...(d.validation ? { validation: d.validation } : {}), test: d.test };
   }
 
   private rows(o: DiagnosticRows): { start: number; count: number } {

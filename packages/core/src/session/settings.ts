@@ -159,6 +159,8 @@ export interface DataSummary {
   readonly classes: number;
   /** How the backend holds X (Session.place's `x`): the pixel bytes, or float32 rows. */
   readonly xAs: 'bytes' | 'float32';
+  /** Rows per block when the data was streamed from disk (read and placed a block at a time); absent in memory. */
+  readonly blockRows?: number;
 }
 
 /** What a model file keeps about the run that made it (`training`), written the same by every app. */

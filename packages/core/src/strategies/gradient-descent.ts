@@ -31,7 +31,7 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
   const { backend, data, objective } = run;
   const o = run.options;
   const batching = effectiveBatching(o, data.n);
-  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'), data.blocks);
   const optimizer = createOptimizer(o.optimizer ?? 'sgd', o.optimizerOptions);
   const schedule = createSchedule(o.schedule ?? 'constant', positiveNumber('learningRate', o.learningRate ?? DEFAULT_LEARNING_RATE), o.scheduleOptions);
   const w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);

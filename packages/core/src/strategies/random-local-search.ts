@@ -12,7 +12,7 @@ export async function randomLocalSearch(run: RunState): Promise<{ weights: Float
   const o = run.options;
   const step = positiveNumber('searchStep', o.searchStep ?? 1e-4);
   const batching = effectiveBatching(o, data.n);
-  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'), data.blocks);
   const proposals = run.rng.fork('search');
   let w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);
   let trial: Float64Array = new Float64Array(w.length);

@@ -11,7 +11,7 @@ export async function randomSearch(run: RunState): Promise<{ weights: Float64Arr
   const o = run.options;
   const scale = positiveNumber('searchScale', o.searchScale ?? 1e-3);
   const batching = effectiveBatching(o, data.n);
-  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'));
+  const sampler = createSampler(batching.sampler, data.n, batching.batchSize, run.rng.fork('sampler'), data.blocks);
   const proposals = run.rng.fork('search');
   const size = data.d * data.classes;
   let best: Float64Array = new Float64Array(size);

@@ -1,4 +1,5 @@
 import { OptionError } from '../errors.js';
+import { batchesPerEpoch } from '../samplers.js';
 import { defaultBatchSize, gradientDescent } from './gradient-descent.js';
 import { randomLocalSearch } from './random-local-search.js';
 import { randomSearch } from './random-search.js';
@@ -15,7 +16,7 @@ export function plannedIterations(options: TrainOptions): number {
   if (options.epochs !== undefined) {
     const epochs = positiveNumber('epochs', options.epochs);
     const batch = options.batchSize ?? defaultBatchSize(options.strategy, options.train.n);
-    return Math.max(1, Math.ceil(epochs * Math.ceil(options.train.n / Math.min(batch, options.train.n))));
+    return Math.max(1, Math.ceil(epochs * batchesPerEpoch(options.train.n, batch, options.train.blocks?.rows)));
   }
   return 1000;
 }

@@ -1,0 +1,98 @@
+/**
+ * Rows of pixel bytes kept somewhere else (a file on disk, a browser File): what a streamed
+ * data set reads a block at a time instead of holding (see streamed.ts). Core reads through
+ * this interface only; '@descent/core/node' implements it over .npy files.
+ */
+import { DataError, ShapeError } from '../errors.js';
+
+export interface ByteRows {
+  /** Rows. */
+  readonly n: number;
+  /** Bytes per row. */
+  readonly features: number;
+  /** Rows [start, start + count) into `into` (count·features bytes, row-major). */
+  read(start: number, count: number, into: Uint8Array): Promise<void>;
+  /**
+   * The same, blocking: cheaper for many short reads (scattered rows), where one promise per
+   * read would cost more than the read. Optional.
+   */
+  readSync?(start: number, count: number, into: Uint8Array): void;
+}
+
+/** Bytes held in memory as ByteRows (tests, and small data streamed for comparison). */
+export function bytesInMemory(bytes: Uint8Array, features: number): ByteRows {
+  if (!(Number.isInteger(features) && features >= 1) || bytes.length % features !== 0) {
+    throw new ShapeError(`bytesInMemory: ${bytes.length} bytes are not whole rows of ${features}`);
+  }
+  const n = bytes.length / features;
+  const readSync = (start: number, count: number, into: Uint8Array) => {
+    checkRead(n, features, start, count, into, 'bytesInMemory');
+    into.set(bytes.subarray(start * features, (start + count) * features));
+  };
+  return { n, features, readSync, read: async (start, count, into) => readSync(start, count, into) };
+}
+
+/** Checks a read's range and buffer (a programming error, not bad data, when it fails). */
+export function checkRead(n: number, features: number, start: number, count: number, into: Uint8Array, what: string): void {
+  if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && start + count <= n)) {
+    throw new ShapeError(`${what}: rows [${start}, ${start + count}) are outside 0..${n}`);
+  }
+  if (into.length < count * features) throw new ShapeError(`${what}: ${count} rows need ${count * features} bytes, the buffer has ${into.length}`);
+}
+
+/**
+ * The rows at sorted, distinct `indices` of a source, as ByteRows of their own (a split's rows
+ * of a file). A dense stretch (its span at most twice its rows: the training rows around
+ * held-out ones) is read in one piece and compacted; a sparse one (a validation sample) row
+ * run by row run, blocking where the source can.
+ */
+export function pickRows(source: ByteRows, indices: Int32Array): ByteRows {
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!(i >= 0 && i < source.n) || (k > 0 && i <= indices[k - 1]!)) {
+      throw new ShapeError(`pickRows: index ${i} at position ${k} is out of range 0..${source.n - 1} or not above the one before`);
+    }
+  }
+  const f = source.features;
+  let scratch: Uint8Array | undefined;
+  const read = async (start: number, count: number, into: Uint8Array) => {
+    checkRead(indices.length, f, start, count, into, 'pickRows');
+    if (count === 0) return;
+    const first = indices[start]!, span = indices[start + count - 1]! - first + 1;
+    if (span === count) return source.read(first, count, into);
+    if (span <= 2 * count) {
+      if (!scratch || scratch.length < span * f) scratch = new Uint8Array(span * f);
+      const piece = scratch;
+      scratch = undefined; // a concurrent read takes a buffer of its own
+      await source.read(first, span, piece);
+      for (let k = 0; k < count; k++) {
+        const at = (indices[start + k]! - first) * f;
+        into.set(piece.subarray(at, at + f), k * f);
+      }
+      scratch = piece;
+      return;
+    }
+    let k = 0;
+    while (k < count) {
+      let run = 1;
+      while (k + run < count && indices[start + k + run] === indices[start + k]! + run) run++;
+      const part = into.subarray(k * f, (k + run) * f);
+      if (source.readSync) source.readSync(indices[start + k]!, run, part);
+      else await source.read(indices[start + k]!, run, part);
+      k += run;
+    }
+  };
+  return { n: indices.length, features: f, read };
+}
+
+/** Every row read once, in order, in pieces of at most `rows` rows (a pass that holds one piece). */
+export async function forEachPiece(source: ByteRows, rows: number, visit: (bytes: Uint8Array, start: number, count: number) => void): Promise<void> {
+  if (!(Number.isInteger(rows) && rows >= 1)) throw new DataError(`forEachPiece: rows must be an integer >= 1, got ${rows}`);
+  const buffer = new Uint8Array(Math.min(rows, Math.max(1, source.n)) * source.features);
+  for (let start = 0; start < source.n; start += rows) {
+    const count = Math.min(rows, source.n - start);
+    const piece = buffer.subarray(0, count * source.features);
+    await source.read(start, count, piece);
+    visit(piece, start, count);
+  }
+}

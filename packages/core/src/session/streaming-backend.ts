@@ -1,0 +1,330 @@
+/**
+ * Data sets larger than memory, on any backend: a ComputeBackend that wraps another and adds
+ * streamed residents (placeStreamed). A streamed resident holds its labels; its bytes stay in
+ * their ByteRows (a file) and reach the wrapped backend one block of rows at a time, placed as
+ * an ordinary data set (placePixels where the backend keeps bytes, else the decoded float32
+ * rows) and released when the next block comes.
+ *
+ * - A request inside one block (every minibatch: the samplers keep batches inside blocks, see
+ *   BlockLayout) runs on that block, placed once and kept while the batches come from it; the
+ *   block the sampler's plan names next is read from disk meanwhile.
+ * - A request across blocks (a full pass: the final loss, accuracy on the test split, a
+ *   landscape's losses) runs block by block — only the rows asked for in each block are read
+ *   and placed, the next block's read while the current one computes — and is combined on the
+ *   host in float64: data losses and gradients weighted by rows (reg 0 per part), the penalty
+ *   added once; scores put back in the order asked.
+ * Everything else (data placed in memory) goes straight to the wrapped backend.
+ */
+import {
+  rowCount, type ComputeBackend, type DesignMatrix, type Evaluation, type Objective, type PixelMatrix, type Resident, type Rows, type Vec,
+} from '../backend.js';
+import { pickRows } from '../data/byte-rows.js';
+import { decodePixelRows } from '../data/preprocess.js';
+import type { StreamedPixels } from '../data/streamed.js';
+import { BackendError, OptionError } from '../errors.js';
+import { l2Penalty } from '../losses/linear.js';
+import { validateObjective, validateRows, validateWeights } from '../losses/validate.js';
+
+/** Bytes of X per block by default: 64 MiB (as bytes where the backend keeps them, else as float32 rows). */
+export const STREAM_BLOCK_BYTES = 64 * 2 ** 20;
+
+/** The most rows a block may hold: 2^24 (with a fixed cap, a hostile option cannot size one block beyond memory). */
+export const MAX_BLOCK_ROWS = 2 ** 24;
+
+export interface StreamOptions {
+  /** Rows per block (default: STREAM_BLOCK_BYTES of X in the form the backend holds, at most n). */
+  readonly blockRows?: number;
+}
+
+interface Stream {
+  readonly data: StreamedPixels;
+  readonly blockRows: number;
+  cached?: { readonly index: number; readonly inner: Resident };
+  ahead?: { readonly index: number; readonly bytes: Promise<Uint8Array> };
+  plan: readonly number[];
+  /** Requests on one stream run one after another (they share the cached block). */
+  queue: Promise<unknown>;
+}
+
+/** One block's share of a request: its rows (global indices or a range) and where their results go. */
+interface Part {
+  readonly block: number;
+  /** A contiguous range of global rows; or `rows`, the part's distinct global rows sorted (each read once), … */
+  readonly range?: { readonly start: number; readonly count: number };
+  readonly rows?: Int32Array;
+  /** … and for each request row in the block (repeats kept): its position in the request, and its index into `rows`. */
+  readonly at?: Int32Array;
+  readonly local?: Int32Array;
+  /** Request rows in this part. */
+  readonly count: number;
+}
+
+export class StreamingBackend implements ComputeBackend {
+  readonly id: string;
+  readonly precision: ComputeBackend['precision'];
+  readonly placePixels?: (data: PixelMatrix) => Promise<Resident>;
+  private readonly streams = new Map<Resident, Stream>();
+  private disposed = false;
+  /** Blocks go to the backend as bytes (placePixels) rather than decoded float32 rows. */
+  readonly bytes: boolean;
+
+  /** `pixels` false: place blocks as float32 rows even where the backend keeps bytes. */
+  constructor(readonly inner: ComputeBackend, options: { pixels?: boolean } = {}) {
+    this.bytes = (options.pixels ?? true) && inner.placePixels !== undefined;
+    this.id = inner.id;
+    this.precision = inner.precision;
+    if (inner.placePixels) this.placePixels = (data) => inner.placePixels!(data);
+  }
+
+  place(data: DesignMatrix): Promise<Resident> {
+    return this.inner.place(data);
+  }
+
+  /** Block rows for a data set: the option, else STREAM_BLOCK_BYTES of X as this backend holds it. */
+  blockRowsFor(data: Pick<StreamedPixels, 'n' | 'features' | 'd'>, options: StreamOptions = {}): number {
+    if (options.blockRows !== undefined) {
+      if (!(Number.isInteger(options.blockRows) && options.blockRows >= 1 && options.blockRows <= MAX_BLOCK_ROWS)) {
+        throw new OptionError(`block rows must be an integer from 1 to ${MAX_BLOCK_ROWS}, got ${options.blockRows}`);
+      }
+      return Math.min(options.blockRows, data.n);
+    }
+    const perRow = this.bytes ? data.features : 4 * data.d;
+    return Math.max(1, Math.min(data.n, Math.floor(STREAM_BLOCK_BYTES / perRow)));
+  }
+
+  /** A data set whose bytes stay in data.rows: read and placed a block at a time as requests need them. */
+  async placeStreamed(data: StreamedPixels, options: StreamOptions = {}): Promise<Resident> {
+    this.live();
+    if (!(data.n >= 1) || data.rows.n !== data.n || data.y.length !== data.n || data.d !== data.features + 1 || data.rows.features !== data.features) {
+      throw new OptionError(`streamed data: ${data.n} rows, ${data.y.length} labels, ${data.rows.n} rows of ${data.rows.features} bytes, d = ${data.d}: these must agree`);
+    }
+    const blockRows = this.blockRowsFor(data, options);
+    const stream: Stream = { data, blockRows, plan: [], queue: Promise.resolve() };
+    const resident: Resident = Object.freeze({
+      backendId: this.id, n: data.n, d: data.d, classes: data.classes, y: Int32Array.from(data.y),
+      blocks: Object.freeze({ rows: blockRows, plan: (order: readonly number[]) => this.planned(stream, order) }),
+    });
+    this.streams.set(resident, stream);
+    return resident;
+  }
+
+  async evaluate(w: Float64Array, data: Resident, rows: Rows, objective: Objective, wantGradient: boolean): Promise<Evaluation> {
+    const stream = this.streams.get(data);
+    if (!stream) return this.inner.evaluate(w, data, rows, objective, wantGradient);
+    this.live();
+    validateWeights(w, data.d, data.classes);
+    validateRows(rows, data.n);
+    validateObjective(objective);
+    return this.serial(stream, async () => {
+      const parts = partsOf(rows, stream.blockRows);
+      if (parts.length === 1 && parts[0]!.range === undefined && parts[0]!.at === undefined) {
+        const p = parts[0]!;
+        return this.inner.evaluate(w, await this.block(stream, p.block), localRows(rows, p.block * stream.blockRows), objective, wantGradient);
+      }
+      const part = { ...objective, reg: 0 };
+      let lossSum = 0;
+      const gradient = wantGradient ? new Float64Array(w.length) : undefined;
+      await this.eachPart(stream, parts, async (resident, local, p) => {
+        const e = await this.inner.evaluate(w, resident, local, part, wantGradient);
+        lossSum += e.dataLoss * p.count;
+        if (gradient) for (let i = 0; i < gradient.length; i++) gradient[i]! += e.gradient![i]! * p.count;
+      });
+      const count = rowCount(rows);
+      const dataLoss = lossSum / count, regLoss = l2Penalty(w, objective.reg);
+      const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
+      if (!gradient) return result;
+      for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / count + 2 * objective.reg * w[i]!;
+      return { ...result, gradient };
+    });
+  }
+
+  async scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec> {
+    const stream = this.streams.get(data);
+    if (!stream) return this.inner.scores(w, data, rows);
+    this.live();
+    validateWeights(w, data.d, data.classes);
+    validateRows(rows, data.n);
+    return this.serial(stream, async () => {
+      const parts = partsOf(rows, stream.blockRows);
+      if (parts.length === 1 && parts[0]!.range === undefined && parts[0]!.at === undefined) {
+        const p = parts[0]!;
+        return this.inner.scores(w, await this.block(stream, p.block), localRows(rows, p.block * stream.blockRows));
+      }
+      const c = data.classes;
+      const out = this.precision === 'float64' ? new Float64Array(rowCount(rows) * c) : new Float32Array(rowCount(rows) * c);
+      let next = 0;
+      await this.eachPart(stream, parts, async (resident, local, p) => {
+        const s = await this.inner.scores(w, resident, local);
+        if (p.range) {
+          out.set(s, next * c);
+          next += p.count;
+        } else {
+          // Scattered request rows: the part's k-th row goes back to its place in the request.
+          for (let k = 0; k < p.at!.length; k++) out.set(s.subarray(k * c, (k + 1) * c), p.at![k]! * c);
+        }
+      });
+      return out;
+    });
+  }
+
+  async release(data: Resident): Promise<void> {
+    const stream = this.streams.get(data);
+    if (!stream) return this.inner.release(data);
+    this.streams.delete(data);
+    await stream.queue.catch(() => undefined);
+    stream.ahead = undefined;
+    if (stream.cached) await this.inner.release(stream.cached.inner);
+    stream.cached = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    for (const r of [...this.streams.keys()]) await this.release(r);
+    this.disposed = true;
+    await this.inner.dispose();
+  }
+
+  private live(): void {
+    if (this.disposed) throw new BackendError(`backend '${this.id}' has been disposed`);
+  }
+
+  private serial<T>(stream: Stream, work: () => Promise<T>): Promise<T> {
+    const run = stream.queue.then(work, work);
+    stream.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The sampler's block order for this epoch: read its first block ahead unless it is the one placed. */
+  private planned(stream: Stream, order: readonly number[]): void {
+    stream.plan = order;
+    const first = order[0];
+    if (first !== undefined && stream.cached?.index !== first && stream.ahead?.index !== first) stream.ahead = this.readAhead(stream, first);
+  }
+
+  private readAhead(stream: Stream, index: number): Stream['ahead'] {
+    const bytes = this.readBlock(stream, index);
+    bytes.catch(() => undefined); // awaited (and its error reported) by the request that needs it
+    return { index, bytes };
+  }
+
+  private readBlock(stream: Stream, index: number): Promise<Uint8Array> {
+    const start = index * stream.blockRows, count = Math.min(stream.blockRows, stream.data.n - start);
+    const bytes = new Uint8Array(count * stream.data.features);
+    return stream.data.rows.read(start, count, bytes).then(() => bytes);
+  }
+
+  /** The block placed on the wrapped backend (read, or taken from the read ahead), and the plan's next read ahead. */
+  private async block(stream: Stream, index: number): Promise<Resident> {
+    if (stream.cached?.index === index) return stream.cached.inner;
+    const pending = stream.ahead?.index === index ? stream.ahead.bytes : this.readBlock(stream, index);
+    stream.ahead = undefined;
+    if (stream.cached) {
+      const old = stream.cached.inner;
+      stream.cached = undefined;
+      await this.inner.release(old);
+    }
+    const start = index * stream.blockRows;
+    const bytes = await pending;
+    const inner = await this.placeBytes(stream.data, bytes, stream.data.y.subarray(start, start + bytes.length / stream.data.features));
+    stream.cached = { index, inner };
+    const at = stream.plan.indexOf(index);
+    const next = at >= 0 ? stream.plan[at + 1] : undefined;
+    if (next !== undefined) stream.ahead = this.readAhead(stream, next);
+    return inner;
+  }
+
+  /** Bytes of some rows placed as a data set of their own: as bytes where the backend keeps them, else decoded. */
+  private placeBytes(data: StreamedPixels, pixels: Uint8Array, y: Int32Array): Promise<Resident> {
+    const n = y.length;
+    const m: PixelMatrix = { pixels, features: data.features, scale: data.scale, mean: data.mean, y, n, d: data.d, classes: data.classes };
+    if (this.bytes) return this.inner.placePixels!(m);
+    return this.inner.place({ x: decodePixelRows(m, 0, n), y, n, d: data.d, classes: data.classes });
+  }
+
+  /**
+   * Each part on the backend in turn: the cached block where the part is in it, else the part's
+   * rows read (the next part's read while this one computes), placed, used and released.
+   */
+  private async eachPart(stream: Stream, parts: readonly Part[], use: (resident: Resident, local: Rows, p: Part) => Promise<void>): Promise<void> {
+    const read = (p: Part): Promise<Uint8Array> | undefined => {
+      if (stream.cached?.index === p.block) return undefined;
+      const f = stream.data.features, bytes = new Uint8Array((p.range ? p.range.count : p.rows!.length) * f);
+      const rows = p.range ? undefined : p.rows!;
+      const done = p.range ? stream.data.rows.read(p.range.start, p.range.count, bytes)
+        : pickRows(stream.data.rows, rows!).read(0, rows!.length, bytes);
+      return done.then(() => bytes);
+    };
+    let pending = parts.length > 0 ? read(parts[0]!) : undefined;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      const bytes = pending ? await pending : undefined;
+      pending = i + 1 < parts.length ? read(parts[i + 1]!) : undefined;
+      pending?.catch(() => undefined);
+      const offset = p.block * stream.blockRows;
+      if (!bytes) {
+        const cached = stream.cached!.inner;
+        const local = p.range ? { start: p.range.start - offset, count: p.range.count } : p.local!.map((k) => p.rows![k]! - offset);
+        await use(cached, local, p);
+        continue;
+      }
+      const rows = p.range ? undefined : p.rows!;
+      const y = p.range ? stream.data.y.subarray(p.range.start, p.range.start + p.range.count)
+        : Int32Array.from(rows!, (r) => stream.data.y[r]!);
+      const temp = await this.placeBytes(stream.data, bytes, y);
+      try {
+        await use(temp, p.range ? { start: 0, count: p.range.count } : p.local!, p);
+      } finally {
+        await this.inner.release(temp);
+      }
+    }
+  }
+}
+
+/** A selection in one block, relative to the block's first row. */
+function localRows(rows: Rows, offset: number): Rows {
+  return rows instanceof Int32Array ? rows.map((r) => r - offset) : { start: rows.start - offset, count: rows.count };
+}
+
+/**
+ * A request split by block. Inside one block: one part with neither range nor positions (the
+ * request runs as asked on the block). A range: a range per block. Listed rows across blocks:
+ * per block, its distinct rows sorted (each read once), and for each request row its position
+ * in the request and in that list.
+ */
+function partsOf(rows: Rows, blockRows: number): Part[] {
+  if (!(rows instanceof Int32Array)) {
+    const first = Math.floor(rows.start / blockRows), last = Math.floor((rows.start + rows.count - 1) / blockRows);
+    if (first === last) return [{ block: first, count: rows.count }];
+    const parts: Part[] = [];
+    for (let b = first; b <= last; b++) {
+      const start = Math.max(rows.start, b * blockRows), end = Math.min(rows.start + rows.count, (b + 1) * blockRows);
+      parts.push({ block: b, range: { start, count: end - start }, count: end - start });
+    }
+    return parts;
+  }
+  const block0 = Math.floor(rows[0]! / blockRows);
+  if (rows.every((r) => Math.floor(r / blockRows) === block0)) return [{ block: block0, count: rows.length }];
+  const byBlock = new Map<number, number[]>();
+  for (let k = 0; k < rows.length; k++) {
+    const b = Math.floor(rows[k]! / blockRows);
+    let list = byBlock.get(b);
+    if (!list) byBlock.set(b, (list = []));
+    list.push(k);
+  }
+  return [...byBlock.keys()].sort((a, b) => a - b).map((block) => {
+    const at = Int32Array.from(byBlock.get(block)!);
+    const distinct = Int32Array.from(new Set(Array.from(at, (k) => rows[k]!))).sort();
+    const local = Int32Array.from(at, (k) => binarySearch(distinct, rows[k]!));
+    return { block, rows: distinct, at, local, count: at.length };
+  });
+}
+
+function binarySearch(sorted: Int32Array, value: number): number {
+  let lo = 0, hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,167 @@
+/**
+ * Streamed data (bytes left where they are, placed a block at a time) gives a session the
+ * results of the same data in memory: bit for bit on ts and ts-f64 where the batches are the
+ * same (one block; or sequential batches that fit the blocks), within float32 rounding of a
+ * chunked sum elsewhere; full passes, accuracy, landscapes, gradient checks and scores of
+ * scattered rows across blocks agree on every kind of backend (bytes: ts, onnx-cpu; float32
+ * rows: tfjs-cpu); and an epoch reads each training row once.
+ */
+import {
+  bytesInMemory, makeDataset, prepareData, prepareStreamed, Random, Session, type ByteRows, type Dataset, type ImageShape, type StreamedData,
+} from '@descent/core';
+import { createRegistry } from '@descent/backends';
+import { describe, expect, it } from 'vitest';
+
+const shape: ImageShape = { height: 4, width: 4, channels: 3, layout: 'hwc' };
+
+function images(n: number, seed: number): Dataset {
+  const rng = new Random(seed);
+  const f = 48;
+  const bytes = new Uint8Array(n * f);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng.int(4);
+    for (let j = 0; j < f; j++) bytes[i * f + j] = Math.min(255, rng.int(140) + (j % 4 === labels[i] ? 100 : 0));
+  }
+  return makeDataset({ name: 'blocks', images: bytes, labels, image: shape, classNames: ['a', 'b', 'c', 'd'] });
+}
+
+/** ByteRows over a data set's bytes that counts the rows read. */
+function counted(ds: Dataset): ByteRows & { rowsRead: number } {
+  const inner = bytesInMemory(ds.images, ds.features);
+  const rows = {
+    n: inner.n, features: inner.features, rowsRead: 0,
+    read: async (start: number, count: number, into: Uint8Array) => { rows.rowsRead += count; await inner.read(start, count, into); },
+    readSync: (start: number, count: number, into: Uint8Array) => { rows.rowsRead += count; inner.readSync!(start, count, into); },
+  };
+  return rows;
+}
+
+const train = images(3000, 1), test = images(700, 2);
+const options = { seed: 3, validation: 0.1 };
+const inMemory = () => prepareData({ name: 'blocks', train, test }, options);
+async function streamed(): Promise<StreamedData & { source: ReturnType<typeof counted> }> {
+  const source = counted(train);
+  const set = (ds: Dataset, rows: ByteRows) => ({ name: ds.name, rows, labels: Int32Array.from(ds.labels), image: shape, classNames: ds.classNames });
+  const data = await prepareStreamed({ name: 'blocks', train: set(train, source), test: set(test, bytesInMemory(test.images, 48)) }, options);
+  return Object.assign(data, { source });
+}
+
+const run = { loss: 'softmax' as const, reg: 1e-3, epochs: 3, batchSize: 50, learningRate: 0.05, seed: 5 };
+
+describe('streamed data', () => {
+  it('is prepared like data in memory: the same validation rows, labels and mean image to the bit', async () => {
+    const a = inMemory(), b = await streamed();
+    expect(Array.from(b.preprocessing.mean)).toEqual(Array.from(a.preprocessing.mean));
+    for (const key of ['train', 'validation', 'test'] as const) {
+      expect(b[key].n).toBe(a.pixels[key].n);
+      expect(Array.from(b[key].y)).toEqual(Array.from(a.pixels[key].y));
+      const bytes = new Uint8Array(b[key].n * 48);
+      await b[key].rows.read(0, b[key].n, bytes);
+      expect(bytes).toEqual(a.pixels[key].pixels);
+    }
+  });
+
+  it.each(['ts', 'ts-f64'])('on %s, one block trains exactly as in memory; sequential batches that fit the blocks too', async (id) => {
+    const registry = createRegistry();
+    const memory = new Session(await registry.create(id));
+    const stream = new Session(await registry.create(id));
+    try {
+      await memory.place(inMemory(), { x: 'bytes' });
+      for (const [blockRows, settings] of [[4000, { ...run, sampler: 'shuffle' as const }], [500, { ...run, sampler: 'sequential' as const }]] as const) {
+        const data = await streamed();
+        const placed = await stream.place(data, { blockRows });
+        expect(placed.blockRows).toBe(Math.min(blockRows, 2700));
+        expect(stream.summary).toEqual({ ...memory.summary, blockRows: Math.min(blockRows, 2700) });
+        const a = await memory.train(settings).done, b = await stream.train(settings).done;
+        expect(Array.from(b.result.weights)).toEqual(Array.from(a.result.weights));
+        expect(b.result.evaluations).toEqual(a.result.evaluations);
+        expect(b.testAccuracy).toBe(a.testAccuracy);
+        expect(a.testAccuracy).toBeGreaterThan(0.8);
+        // The final loss over all rows: one block computes it as in memory, several in parts summed on the host.
+        if (blockRows >= 2700) expect(b.result.finalLoss).toBe(a.result.finalLoss);
+        else expect(b.result.finalLoss).toBeCloseTo(a.result.finalLoss, 12);
+      }
+    } finally {
+      await memory.close();
+      await stream.close();
+    }
+  });
+
+  it.each(['ts', 'onnx-cpu', 'tfjs-cpu'])('on %s, across blocks: passes, accuracy, a landscape, a gradient check and scattered scores agree with memory', async (id) => {
+    const registry = createRegistry();
+    const memory = new Session(await registry.create(id));
+    const stream = new Session(await registry.create(id));
+    try {
+      await memory.place(inMemory(), { x: id === 'tfjs-cpu' ? 'float32' : 'bytes' });
+      const data = await streamed();
+      const placed = await stream.place(data, { blockRows: 256 });
+      expect(placed.form).toBe(id === 'tfjs-cpu' ? 'float32' : 'bytes');
+      expect(placed.train.blocks?.rows).toBe(256);
+      const settings = { ...run, loss: 'svm' as const, sampler: 'shuffle' as const };
+      const { result, testAccuracy } = await stream.train(settings).done;
+      expect(result.status).toBe('completed');
+      expect(result.iterations).toBe(3 * (10 * Math.ceil(256 / 50) + Math.ceil((2700 - 2560) / 50)));
+      expect(testAccuracy).toBeGreaterThan(0.8);
+      const w = result.weights;
+      const objective = { loss: 'softmax' as const, reg: 2e-3 };
+      const tol = id === 'ts' ? 1e-6 : 1e-4;
+      expect(await stream.loss(w, objective)).toBeCloseTo(await memory.loss(w, objective), id === 'ts' ? 6 : 4);
+      for (const split of ['train', 'validation', 'test'] as const) expect(await stream.accuracy(w, split)).toBe(await memory.accuracy(w, split));
+      const gA = await stream.compute.evaluate(w, stream.data.train, { start: 100, count: 2000 }, objective, true);
+      const gB = await memory.compute.evaluate(w, memory.data.train, { start: 100, count: 2000 }, objective, true);
+      gA.gradient!.forEach((v, k) => expect(Math.abs(v - gB.gradient![k]!)).toBeLessThan(tol * (1 + Math.abs(v))));
+      // Rows across blocks, unsorted, with repeats: each gets its own row's scores.
+      const rows = Int32Array.of(2699, 3, 700, 3, 1500, 0, 2699, 256, 255);
+      const sA = await stream.compute.scores(w, stream.data.train, rows), sB = await memory.compute.scores(w, memory.data.train, rows);
+      sA.forEach((v, k) => expect(Math.abs(v - sB[k]!)).toBeLessThan(tol * (1 + Math.abs(v))));
+      const sliceA = await stream.landscape1D(w, objective, { points: 7, seed: 2 }), sliceB = await memory.landscape1D(w, objective, { points: 7, seed: 2 });
+      sliceA.losses.forEach((v, k) => expect(v).toBeCloseTo(sliceB.losses[k]!, 4));
+      const check = { examples: 300, h: 1e-5, method: 'centered' as const, via: 'linearity' as const, samples: 20, seed: 1 };
+      const cA = await stream.gradcheck(w, objective, check), cB = await memory.gradcheck(w, objective, check);
+      expect(cA.verdict.label).toBe(cB.verdict.label);
+      expect(cA.rows.map((r) => r.index)).toEqual(cB.rows.map((r) => r.index));
+    } finally {
+      await memory.close();
+      await stream.close();
+    }
+  });
+
+  it('an epoch reads each training row once: blocks shuffled, then rows, each batch inside one block', async () => {
+    const registry = createRegistry();
+    const stream = new Session(await registry.create('ts'));
+    try {
+      const data = await streamed();
+      await stream.place(data, { blockRows: 300 });
+      const source = data.source;
+      source.rowsRead = 0;
+      const seen = new Int32Array(2700);
+      const r = stream.data.train;
+      const backend = stream.compute;
+      const evaluate = backend.evaluate.bind(backend);
+      let batches = 0, epochReads = 0;
+      backend.evaluate = async (w, data, rows, objective, grad) => {
+        if (data === r && rows instanceof Int32Array && rows.length <= 50) {
+          const block = Math.floor(rows[0]! / 300);
+          for (const i of rows) {
+            expect(Math.floor(i / 300)).toBe(block);
+            seen[i]!++;
+          }
+          batches++;
+        }
+        const e = await evaluate(w, data, rows, objective, grad);
+        if (batches === 54 && epochReads === 0) epochReads = source.rowsRead;
+        return e;
+      };
+      await stream.train({ ...run, epochs: 1, sampler: 'shuffle', evaluateEvery: 0 }).done;
+      expect(batches).toBe(9 * 6);
+      expect(Array.from(seen).every((k) => k === 1)).toBe(true);
+      expect(epochReads).toBeGreaterThanOrEqual(2700);
+      // Blocks of training rows are read as the file's stretches that hold them (held-out rows
+      // between them included): each of the file's 3000 rows at most once.
+      expect(epochReads).toBeLessThanOrEqual(3000);
+    } finally {
+      await stream.close();
+    }
+  });
+});
