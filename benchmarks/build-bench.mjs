@@ -1,5 +1,5 @@
-// Bundles the benchmark (src/bench/main.ts → dist/bench.js) and the agreement report
-// (src/agree/main.ts → dist/agree.js) for Node: @descent/* from their
+// Bundles the benchmark (src/bench/main.ts → dist/bench.js), the agreement report
+// (src/agree/main.ts → dist/agree.js) and the streaming benchmark (src/stream → dist/stream.js) for Node: @descent/* from their
 // TypeScript sources ('source' condition), npm code bundled, except packages that load .wasm
 // or .node files next to their own code: those stay external, imported by absolute path (the
 // benchmarks package itself does not list them, so a bare name would not resolve from dist/).
@@ -29,7 +29,7 @@ const keepExternal = {
 
 await build({
   // Extra entries as arguments name=path (e.g. an experiment: node build-bench.mjs try=src/bench/try.ts).
-  entryPoints: { bench: 'src/bench/main.ts', agree: 'src/agree/main.ts', ...Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) },
+  entryPoints: { bench: 'src/bench/main.ts', agree: 'src/agree/main.ts', stream: 'src/stream/main.ts', 'stream-run': 'src/stream/run.ts', ...Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) },
   outdir: 'dist',
   bundle: true,
   format: 'esm',

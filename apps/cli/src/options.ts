@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  DEFAULT_LEARNING_RATE, LOSS_NAMES, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES, X_FORMS, type XForm,
+  DEFAULT_LEARNING_RATE, LOSS_NAMES, MAX_BLOCK_ROWS, OPTIMIZER_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, STRATEGY_NAMES, X_FORMS, type XForm,
 } from '@descent/core';
 import { defaultBackendSpec } from './backends.js';
 import { CAPS } from './caps.js';
@@ -77,13 +77,15 @@ export function seed(value: string): number {
 /** Options every command that touches data shares: data set, backend, seed, output. */
 export function addCommonOptions(cmd: Command, defaults: { backend?: string } = {}): Command {
   return cmd
-    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, or CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz)", 'embedded')
+    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz), or a folder of numpy arrays (x_train.npy, y_train.npy, …)", 'embedded')
     .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1 (0: none)', validationSpec, 0.1)
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
     .option('--backend <id>', "compute backend: 'auto' (the fastest that runs here), an id, or a list tried in order, e.g. onnx-cuda,onnx-cpu,ts (see 'descent backends')", defaults.backend ?? defaultBackendSpec())
     .addOption(new Option('--x-as <form>', "how the backend holds the data: 'bytes' (the pixels plus scale and mean image, 4× smaller, decoded as rows are read; ts and onnx backends), 'float32', or 'auto' (bytes when float32 would pass 512 MiB)").choices(X_FORMS).default('auto'))
+    .option('--stream', 'read a numpy folder (x_train.npy …) from disk a block of rows at a time instead of holding it (automatic above 1 GiB of training images); minibatches shuffled by blocks, then rows')
+    .option('--block-rows <n>', `rows per block when streaming (default: 64 MiB of data; at most ${MAX_BLOCK_ROWS})`, intUpTo(MAX_BLOCK_ROWS))
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
     .option('--json', 'print one JSON object on stdout and no progress')
     .option('-q, --quiet', 'no progress output');
@@ -164,6 +166,7 @@ export const range = rangeUpTo(Infinity);
 export interface CommonOptions {
   data: string; validation: number; limit?: number; scale: number; mean: boolean;
   backend: string; xAs: XForm; seed: number; json?: boolean; quiet?: boolean;
+  stream?: boolean; blockRows?: number;
 }
 export interface ObjectiveOptions { loss: (typeof LOSS_NAMES)[number]; reg: number; delta: number }
 export interface TrainingOptions extends ScheduleOptions {

@@ -1,5 +1,5 @@
-import { describeChoice, prepareData, Session, type Preprocessing } from '@descent/core';
-import { loadDataset } from '@descent/core/node';
+import { describeChoice, OptionError, prepareData, prepareStreamed, Session, type Preprocessing } from '@descent/core';
+import { loadDataset, npyTrainingBytes, openNpyFolder, STREAM_ABOVE, type StreamedFolder } from '@descent/core/node';
 import { createRegistry } from './backends.js';
 import type { CommonOptions } from './options.js';
 
@@ -8,31 +8,61 @@ export interface CliSession {
   readonly session: Session;
   /** Seconds spent choosing the backend, loading and placing the data. */
   readonly loadSeconds: number;
+  /** Close the session and the files a streamed data set reads from. */
+  close(): Promise<void>;
+}
+
+/**
+ * Whether --data is streamed from disk: --stream asks for it (a numpy folder only), and a numpy
+ * folder whose training images pass STREAM_ABOVE (1 GiB) is streamed without asking.
+ */
+async function streams(opts: CommonOptions): Promise<boolean> {
+  const bytes = ['embedded', 'fashion-mnist', ''].includes(opts.data.trim()) ? undefined : await npyTrainingBytes(opts.data);
+  if (opts.stream && bytes === undefined) {
+    throw new OptionError(`--stream reads a folder of uncompressed numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy); '${opts.data}' holds none`);
+  }
+  return opts.stream === true || (bytes !== undefined && bytes > STREAM_ABOVE);
 }
 
 /**
  * Core's session on the backend --backend picks (a backend that cannot run fails before any
- * data is read), with --data loaded, split and placed. Says on stderr which backend `auto` or
- * a list chose (JSON carries it as backendChoice).
+ * data is read), with --data loaded (or opened for streaming), split and placed. Says on stderr
+ * which backend `auto` or a list chose (JSON carries it as backendChoice).
  */
 export async function openSession(opts: CommonOptions, extra: { preprocessing?: Preprocessing } = {}): Promise<CliSession> {
   const t0 = performance.now();
   const session = await Session.open(createRegistry(), opts.backend);
   const choice = session.choice;
-  if (!opts.json && choice.requested !== choice.chosen) {
+  if (!opts.json && !opts.quiet && choice.requested !== choice.chosen) {
     process.stderr.write(`backend: ${describeChoice(choice, { reasons: 'short' })}${choice.skipped.length > 0 ? " ('descent backends' says more)" : ''}\n`);
   }
+  let folder: StreamedFolder | undefined;
+  const close = async () => {
+    await session.close();
+    await folder?.close();
+  };
   try {
-    const loaded = await loadDataset(opts.data, { seed: opts.seed });
-    if (!opts.json && !opts.quiet) for (const note of loaded.notes) process.stderr.write(`data: ${note}\n`);
-    await session.place(prepareData(loaded, {
+    const prepare = {
       seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
       ...(extra.preprocessing ? { preprocessing: extra.preprocessing } : {}),
-    }), { x: opts.xAs });
-    return { session, loadSeconds: (performance.now() - t0) / 1000 };
+    };
+    const say = (note: string) => { if (!opts.json && !opts.quiet) process.stderr.write(`data: ${note}\n`); };
+    if (await streams(opts)) {
+      folder = await openNpyFolder(opts.data, { seed: opts.seed });
+      for (const note of folder.notes) say(note);
+      const placed = await session.place(await prepareStreamed(folder, prepare),
+        { x: opts.xAs, ...(opts.blockRows !== undefined ? { blockRows: opts.blockRows } : {}) });
+      say(`streamed from disk (${(folder.bytes / 2 ** 30).toFixed(2)} GiB of images), ${placed.blockRows} rows a block, held as ${placed.form}`);
+    } else {
+      if (opts.blockRows !== undefined) throw new OptionError('--block-rows applies to streamed data only (--stream)');
+      const loaded = await loadDataset(opts.data, { seed: opts.seed });
+      for (const note of loaded.notes) say(note);
+      await session.place(prepareData(loaded, prepare), { x: opts.xAs });
+    }
+    return { session, loadSeconds: (performance.now() - t0) / 1000, close };
   } catch (e) {
-    await session.close();
+    await close();
     throw e;
   }
 }
@@ -40,10 +70,10 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
 /** Open, run, and always close. */
 export async function withSession<T>(opts: CommonOptions, run: (s: Session, loadSeconds: number) => Promise<T>,
   extra: { preprocessing?: Preprocessing } = {}): Promise<T> {
-  const { session, loadSeconds } = await openSession(opts, extra);
+  const { session, loadSeconds, close } = await openSession(opts, extra);
   try {
     return await run(session, loadSeconds);
   } finally {
-    await session.close();
+    await close();
   }
 }

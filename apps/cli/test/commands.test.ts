@@ -25,6 +25,8 @@ const dataSets: [string, string[]][] = [
   ['embedded', ['--data', 'embedded', '--limit', '1500']],
   ['a CIFAR-10 binary folder', ['--data', cifar, '--validation', '40']],
   ['a folder of numpy arrays', ['--data', npy, '--validation', '40']],
+  // Read from disk a block at a time: blocks of 64 rows, so every pass crosses blocks.
+  ['a folder of numpy arrays, streamed', ['--data', npy, '--validation', '40', '--stream', '--block-rows', '64']],
   ...(fullFashion ? [['the full Fashion-MNIST folder', ['--data', FASHION_MNIST_DEBIAN_PATH, '--limit', '1500']] as [string, string[]]] : []),
 ];
 

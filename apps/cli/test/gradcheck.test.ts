@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkBackendGradient, makeObjective, prepareData, Random, Session, type ComputeBackend, type GradientCheckReport, type Objective,
+  checkBackendGradient, makeObjective, prepareData, Random, Session, type ComputeBackend, type GradientCheckReport, type Objective, type PreparedData,
 } from '@descent/core';
 import { loadDataset } from '@descent/core/node';
 import { createRegistry } from '../src/backends.js';
@@ -76,7 +76,7 @@ describe.each(BACKENDS)('gradcheck on %s', (id) => {
     const w = session.randomWeights(2, 1e-2);
     const buggy = withWrongGradient(session.backend, bug);
     const check = (via: 'linearity' | 'backend', samples?: number): Promise<GradientCheckReport> => checkBackendGradient({
-      backend: buggy, data: session.data.train, host: session.data.prepared.train, examples: EXAMPLES, objective, w,
+      backend: buggy, data: session.data.train, host: (session.data.prepared as PreparedData).train, examples: EXAMPLES, objective, w,
       h: 1e-5, method: 'centered', via, ...(samples ? { samples, rng: new Random(1).fork('gradcheck') } : {}),
     });
     const linearity = await check('linearity');

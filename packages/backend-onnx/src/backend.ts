@@ -9,7 +9,7 @@ import {
   BackendError, hasMargin, l2Penalty, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
   validateRows, validateWeights,
 } from '@descent/core';
-import type { ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, Resident, Rows, Vec } from '@descent/core';
+import type { ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, Rows, Vec } from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
 import { objectiveGraph } from './graphs/objective.js';
 import { scoresGraph } from './graphs/scores.js';
@@ -72,10 +72,10 @@ export class OnnxBackend implements ComputeBackend {
    * Keeps the bytes (a quarter of float32 X): graphs gather the rows they need and fold scale,
    * mean and bias into their products (batch.ts), within float32 rounding of the float32 path.
    */
-  async placePixels(data: PixelMatrix): Promise<Resident> {
+  async placePixels(data: PixelMatrix, options: PlaceOptions = {}): Promise<Resident> {
     this.live();
     validatePixelMatrix(data);
-    const values = Uint8Array.from(data.pixels);
+    const values = options.transfer ? data.pixels : Uint8Array.from(data.pixels);
     const y = Int32Array.from(data.y);
     const { n, d, classes: c, features } = data;
     const { Tensor } = this.runtime.ort;

@@ -12,7 +12,7 @@ import {
   validateWeights,
 } from '@descent/core';
 import type {
-  ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, Precision, Resident, Rows, Vec,
+  ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Precision, Resident, Rows, Vec,
 } from '@descent/core';
 import { TS_BACKEND_IDS } from './ids.js';
 import { fusedEvaluate } from './kernels/evaluate.js';
@@ -56,10 +56,10 @@ class TsBackend implements ComputeBackend {
   }
 
   /** Keeps the bytes (a quarter of float32 X) and decodes each block of rows as the kernels read it. */
-  async placePixels(data: PixelMatrix): Promise<Resident> {
+  async placePixels(data: PixelMatrix, options: PlaceOptions = {}): Promise<Resident> {
     this.placed.live();
     validatePixelMatrix(data);
-    const kept: PixelMatrix = { ...data, pixels: Uint8Array.from(data.pixels), mean: Float32Array.from(data.mean), y: Int32Array.from(data.y) };
+    const kept: PixelMatrix = { ...data, pixels: options.transfer ? data.pixels : Uint8Array.from(data.pixels), mean: Float32Array.from(data.mean), y: Int32Array.from(data.y) };
     const resident: Resident = Object.freeze({ backendId: this.id, n: data.n, d: data.d, classes: data.classes, y: kept.y });
     this.placed.add(resident, { rows: () => pixelRows(kept), y: kept.y });
     return resident;

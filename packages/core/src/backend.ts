@@ -89,6 +89,14 @@ export interface PixelMatrix {
   readonly classes: number;
 }
 
+export interface PlaceOptions {
+  /**
+   * The caller hands the pixel bytes over: it will neither read nor write them again, so the
+   * backend may keep that array instead of copying it (a streamed block: tens of MB a copy).
+   */
+  readonly transfer?: boolean;
+}
+
 /** A data set placed on a backend (opaque to core beyond its shape). */
 export interface Resident {
   readonly backendId: string;
@@ -133,9 +141,10 @@ export interface ComputeBackend {
   /**
    * Optional: place pixel bytes and their preprocessing instead of float32 X, keeping the bytes
    * (core's session uses it when present). Same Resident, same results as place() of the
-   * DesignMatrix the PixelMatrix stands for, within tolerance.
+   * DesignMatrix the PixelMatrix stands for, within tolerance. The backend keeps its own copy
+   * of the bytes unless `transfer` hands them over (see PlaceOptions).
    */
-  placePixels?(data: PixelMatrix): Promise<Resident>;
+  placePixels?(data: PixelMatrix, options?: PlaceOptions): Promise<Resident>;
   /** Objective at W over the given rows, with the gradient if asked. W is D×C (float64 on host). */
   evaluate(w: Float64Array, data: Resident, rows: Rows, objective: Objective,
     wantGradient: boolean): Promise<Evaluation>;

@@ -10,7 +10,7 @@
 
 export {
   allRows, hasMargin, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
-  type BlockLayout, type Evaluation, type LossName, type Objective, type PixelMatrix, type Precision, type Resident, type Rows, type Vec
+  type BlockLayout, type Evaluation, type LossName, type Objective, type PixelMatrix, type PlaceOptions, type Precision, type Resident, type Rows, type Vec
 } from './backend.js';
 export {
   bytesInMemory, forEachPiece, pickRows, type ByteRows
@@ -19,7 +19,7 @@ export {
   isStreamed, prepareStreamed, type StreamedData, type StreamedPixels, type StreamedSet
 } from './data/streamed.js';
 export {
-  MAX_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions
+  MAX_BLOCK_BYTES, MAX_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions
 } from './session/streaming-backend.js';
 export {
   BackendError, DataError, DescentError, OptionError, ShapeError

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { rowAt, rowCount, type Rows } from './backend.js';
 import { OptionError } from './errors.js';
 import { Random } from './random.js';
-import { createSampler, SAMPLER_NAMES, type Sampler } from './samplers.js';
+import { batchesPerEpoch, createSampler, SAMPLER_NAMES, type Sampler } from './samplers.js';
 
 const indices = (rows: Rows) => Array.from({ length: rowCount(rows) }, (_, i) => rowAt(rows, i));
 
@@ -174,5 +174,46 @@ describe.each(SAMPLER_NAMES)('%s: determinism and full batch', (name) => {
     expect(indices(s.next())).toEqual([0]);
     expect(indices(s.next())).toEqual([0]);
     expect(s.epoch).toBe(2);
+  });
+});
+
+describe('rows in blocks (a streamed data set)', () => {
+  const blockOf = (r: number) => Math.floor(r / 100);
+  const rowsOf = (b: Rows) => Array.from({ length: rowCount(b) }, (_, i) => rowAt(b, i));
+
+  test.each(SAMPLER_NAMES)('%s: every batch inside one block; the plan hook hears each epoch\'s block order', (name) => {
+    const plans: number[][] = [];
+    const s = createSampler(name, 350, 40, new Random(4), { rows: 100, plan: (order) => plans.push([...order]) });
+    // Blocks of 100, 100, 100 and 50 rows: 3 + 3 + 3 + 2 batches, each block ending with its remainder.
+    expect(s.batchesPerEpoch).toBe(11);
+    expect(batchesPerEpoch(350, 40, 100)).toBe(11);
+    const visited: number[] = [];
+    const seen = new Int32Array(350);
+    for (let k = 0; k < 2 * s.batchesPerEpoch; k++) {
+      const rows = rowsOf(s.next());
+      const block = blockOf(rows[0]!);
+      expect(rows.every((r) => blockOf(r) === block)).toBe(true);
+      if (k < s.batchesPerEpoch) {
+        if (visited.at(-1) !== block) visited.push(block);
+        for (const r of rows) seen[r]!++;
+      }
+    }
+    expect(plans).toHaveLength(2);
+    expect(visited).toEqual(plans[0]);
+    expect([...plans[0]!].sort()).toEqual([0, 1, 2, 3]);
+    if (name === 'sequential') expect(plans[0]).toEqual([0, 1, 2, 3]);
+    else expect(plans[1]).not.toEqual(plans[0]); // a fresh order each epoch (seed 4)
+    // shuffle and sequential draw every row once an epoch; replacement draws, per block, as many as the block holds (rounded up to batches).
+    if (name !== 'replacement') expect(Array.from(seen).every((c) => c === 1)).toBe(true);
+    expect(s.epoch).toBeCloseTo(2 * (name === 'replacement' ? 440 : 350) / 350, 10);
+  });
+
+  test('one block is the plain sampler, draw for draw; a batch of the whole set is the full batch', () => {
+    for (const name of SAMPLER_NAMES) {
+      const plain = createSampler(name, 300, 64, new Random(9)), blocked = createSampler(name, 300, 64, new Random(9), { rows: 300 });
+      for (let k = 0; k < 12; k++) expect(rowsOf(blocked.next())).toEqual(rowsOf(plain.next()));
+      expect(rowsOf(createSampler(name, 300, 300, new Random(9), { rows: 100 }).next())).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    }
+    expect(() => createSampler('shuffle', 300, 10, new Random(1), { rows: 0 })).toThrow(/block rows must be an integer >= 1/);
   });
 });

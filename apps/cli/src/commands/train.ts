@@ -77,8 +77,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const resumed: Model | undefined = opts.resume ? await loadModel(opts.resume) : undefined;
   // A resumed run keeps the model's preprocessing: its weights only mean something on data prepared that way.
   return withSession(opts, async (s, loadSeconds) => {
-    if (resumed && resumed.classNames.length !== s.data.prepared.pixels.train.classes) {
-      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.data.prepared.name} has ${s.data.prepared.pixels.train.classes}`);
+    if (resumed && resumed.classNames.length !== s.summary.classes) {
+      throw new OptionError(`--resume: ${opts.resume} has ${resumed.classNames.length} classes but ${s.summary.name} has ${s.summary.classes}`);
     }
     const settings = settingsFrom(opts);
     const { result, testAccuracy } = resumed && opts.iterations === 0
@@ -87,7 +87,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     const t2 = performance.now();
     const reported = reportedSettings(settings, { data: opts.data, validation: opts.validation,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
-    s.backend.id, s.data.prepared.pixels.train.n);
+    s.backend.id, s.summary.train);
     const record = trainingRecord({ settings: reported, result, testAccuracy, data: s.summary, app: 'descent cli' });
     const summary: TrainSummary = {
       command: 'train',
@@ -159,7 +159,7 @@ async function writeRun(dir: string, s: Session, result: TrainResult, summary: T
     await writing(join(dir, name), () => writeFileAtomic(join(dir, name), text));
     files.push(join(dir, name));
   };
-  const p = s.data.prepared;
+  const p = s.dataset;
   const modelPath = join(dir, 'model.json');
   await writing(modelPath, () => saveModel(modelPath, s.model(result.weights, objectiveOf(record.settings as Pick<TrainSettings, 'loss' | 'reg' | 'delta'>),
     { ...record })));
@@ -168,8 +168,8 @@ async function writeRun(dir: string, s: Session, result: TrainResult, summary: T
   const confusion = await s.confusion(result.weights);
   files.push(...await writePictures(dir, {
     loss: { losses: result.losses, evaluations: result.evaluations },
-    templates: { weights: result.weights, classNames: p.trainSet.classNames, image: p.trainSet.image },
-    confusion: { counts: confusion.counts, classNames: p.trainSet.classNames },
+    templates: { weights: result.weights, classNames: p.classNames, image: p.image },
+    confusion: { counts: confusion.counts, classNames: p.classNames },
   }));
   await put('summary.json', toJson({ ...summary, files: [...files, join(dir, 'summary.json')] }));
   return files;

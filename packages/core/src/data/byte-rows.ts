@@ -85,14 +85,23 @@ export function pickRows(source: ByteRows, indices: Int32Array): ByteRows {
   return { n: indices.length, features: f, read };
 }
 
-/** Every row read once, in order, in pieces of at most `rows` rows (a pass that holds one piece). */
+/**
+ * Every row read once, in order, in pieces of at most `rows` rows, the next piece read while
+ * `visit` works on this one (a pass that holds two pieces).
+ */
 export async function forEachPiece(source: ByteRows, rows: number, visit: (bytes: Uint8Array, start: number, count: number) => void): Promise<void> {
   if (!(Number.isInteger(rows) && rows >= 1)) throw new DataError(`forEachPiece: rows must be an integer >= 1, got ${rows}`);
-  const buffer = new Uint8Array(Math.min(rows, Math.max(1, source.n)) * source.features);
-  for (let start = 0; start < source.n; start += rows) {
-    const count = Math.min(rows, source.n - start);
-    const piece = buffer.subarray(0, count * source.features);
-    await source.read(start, count, piece);
-    visit(piece, start, count);
+  const size = Math.min(rows, Math.max(1, source.n)) * source.features;
+  const buffers = [new Uint8Array(size), new Uint8Array(source.n > rows ? size : 0)];
+  const read = (start: number, k: number) => {
+    const piece = buffers[k % 2]!.subarray(0, Math.min(rows, source.n - start) * source.features);
+    return source.read(start, piece.length / source.features, piece).then(() => piece);
+  };
+  let pending = source.n > 0 ? read(0, 0) : undefined;
+  for (let start = 0, k = 0; pending; start += rows, k++) {
+    const piece = await pending;
+    pending = start + rows < source.n ? read(start + rows, k + 1) : undefined;
+    pending?.catch(() => undefined); // awaited next time round
+    visit(piece, start, piece.length / source.features);
   }
 }

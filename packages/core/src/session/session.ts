@@ -7,7 +7,7 @@
  * presentation (arguments and terminal output; the DOM).
  */
 import { allRows, type ComputeBackend, type Objective, type Resident, type Rows } from '../backend.js';
-import type { Dataset } from '../data/dataset.js';
+import type { Dataset, ImageShape } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
 import { pixelPrefix } from '../data/preprocess.js';
 import { isStreamed, type StreamedData } from '../data/streamed.js';
@@ -148,6 +148,12 @@ export class Session {
       xAs: this.data.form, ...(this.data.blockRows !== undefined ? { blockRows: this.data.blockRows } : {}) };
   }
 
+  /** The placed data set's name, class names and image shape (in memory or streamed alike). */
+  get dataset(): { readonly name: string; readonly classNames: readonly string[]; readonly image: ImageShape } {
+    const p = this.data.prepared, set = isStreamed(p) ? p : p.trainSet;
+    return { name: p.name, classNames: set.classNames, image: set.image };
+  }
+
   /** What computes on the placed data: the backend, wrapped while the data is streamed. */
   get compute(): ComputeBackend {
     return this.placed?.blockRows !== undefined ? this.streaming! : this.backend;
@@ -252,8 +258,8 @@ export class Session {
 
   /** A model of these weights on the placed data: its classes, image shape and preprocessing (what model.json holds). */
   model(weights: Float64Array, objective: Objective, training?: Record<string, unknown>): Model {
-    const p = this.data.prepared, set = isStreamed(p) ? p : p.trainSet;
-    return { classNames: set.classNames, image: set.image, preprocessing: p.preprocessing,
+    const { classNames, image } = this.dataset;
+    return { classNames, image, preprocessing: this.data.prepared.preprocessing,
       weights: this.checkWeights(weights), objective, ...(training ? { training } : {}) };
   }
 

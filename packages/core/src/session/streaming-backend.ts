@@ -16,7 +16,8 @@
  * Everything else (data placed in memory) goes straight to the wrapped backend.
  */
 import {
-  rowCount, type ComputeBackend, type DesignMatrix, type Evaluation, type Objective, type PixelMatrix, type Resident, type Rows, type Vec,
+  rowCount, type ComputeBackend, type DesignMatrix, type Evaluation, type Objective, type PixelMatrix, type PlaceOptions, type Resident, type Rows,
+  type Vec,
 } from '../backend.js';
 import { pickRows } from '../data/byte-rows.js';
 import { decodePixelRows } from '../data/preprocess.js';
@@ -28,8 +29,10 @@ import { validateObjective, validateRows, validateWeights } from '../losses/vali
 /** Bytes of X per block by default: 64 MiB (as bytes where the backend keeps them, else as float32 rows). */
 export const STREAM_BLOCK_BYTES = 64 * 2 ** 20;
 
-/** The most rows a block may hold: 2^24 (with a fixed cap, a hostile option cannot size one block beyond memory). */
+/** The most rows a block may hold: 2^24 … */
 export const MAX_BLOCK_ROWS = 2 ** 24;
+/** … and the most bytes of X: 1 GiB (one read, one typed array; a block is meant to be a small part of memory). */
+export const MAX_BLOCK_BYTES = 2 ** 30;
 
 export interface StreamOptions {
   /** Rows per block (default: STREAM_BLOCK_BYTES of X in the form the backend holds, at most n). */
@@ -62,7 +65,7 @@ interface Part {
 export class StreamingBackend implements ComputeBackend {
   readonly id: string;
   readonly precision: ComputeBackend['precision'];
-  readonly placePixels?: (data: PixelMatrix) => Promise<Resident>;
+  readonly placePixels?: (data: PixelMatrix, options?: PlaceOptions) => Promise<Resident>;
   private readonly streams = new Map<Resident, Stream>();
   private disposed = false;
   /** Blocks go to the backend as bytes (placePixels) rather than decoded float32 rows. */
@@ -73,7 +76,7 @@ export class StreamingBackend implements ComputeBackend {
     this.bytes = (options.pixels ?? true) && inner.placePixels !== undefined;
     this.id = inner.id;
     this.precision = inner.precision;
-    if (inner.placePixels) this.placePixels = (data) => inner.placePixels!(data);
+    if (inner.placePixels) this.placePixels = (data, options) => inner.placePixels!(data, options);
   }
 
   place(data: DesignMatrix): Promise<Resident> {
@@ -82,13 +85,18 @@ export class StreamingBackend implements ComputeBackend {
 
   /** Block rows for a data set: the option, else STREAM_BLOCK_BYTES of X as this backend holds it. */
   blockRowsFor(data: Pick<StreamedPixels, 'n' | 'features' | 'd'>, options: StreamOptions = {}): number {
+    const perRow = this.bytes ? data.features : 4 * data.d;
     if (options.blockRows !== undefined) {
       if (!(Number.isInteger(options.blockRows) && options.blockRows >= 1 && options.blockRows <= MAX_BLOCK_ROWS)) {
         throw new OptionError(`block rows must be an integer from 1 to ${MAX_BLOCK_ROWS}, got ${options.blockRows}`);
       }
-      return Math.min(options.blockRows, data.n);
+      const rows = Math.min(options.blockRows, data.n);
+      if (rows * perRow > MAX_BLOCK_BYTES) {
+        throw new OptionError(`blocks of ${rows} rows would hold ${(rows * perRow / 2 ** 20).toFixed(0)} MiB of X each; at most ${MAX_BLOCK_BYTES / 2 ** 20} MiB ` +
+          `(${Math.floor(MAX_BLOCK_BYTES / perRow)} rows of ${perRow} bytes) a block`);
+      }
+      return rows;
     }
-    const perRow = this.bytes ? data.features : 4 * data.d;
     return Math.max(1, Math.min(data.n, Math.floor(STREAM_BLOCK_BYTES / perRow)));
   }
 
@@ -237,7 +245,8 @@ export class StreamingBackend implements ComputeBackend {
   private placeBytes(data: StreamedPixels, pixels: Uint8Array, y: Int32Array): Promise<Resident> {
     const n = y.length;
     const m: PixelMatrix = { pixels, features: data.features, scale: data.scale, mean: data.mean, y, n, d: data.d, classes: data.classes };
-    if (this.bytes) return this.inner.placePixels!(m);
+    // Each block's bytes are a fresh array, never touched again: handed over, not copied.
+    if (this.bytes) return this.inner.placePixels!(m, { transfer: true });
     return this.inner.place({ x: decodePixelRows(m, 0, n), y, n, d: data.d, classes: data.classes });
   }
 

@@ -1,0 +1,79 @@
+/**
+ * `--stream`: a numpy folder read from disk a block of rows at a time. It trains as the same
+ * folder held in memory does (the same run, where the batches are the same), refuses what it
+ * cannot stream, and — the small version of `pnpm bench:stream`'s ImageNet-32 run — an epoch
+ * over 300 MB of images peaks well below holding them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeNpyFolder } from './fixtures.js';
+import { buildCli, cliBin, descent } from './run-cli.js';
+
+beforeAll(() => buildCli());
+
+function json(args: string[]): Record<string, any> {
+  const r = descent([...args, '--json']);
+  expect(r.code, `descent ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('descent --stream', () => {
+  const npy = writeNpyFolder(400, 100, 3);
+
+  it('trains as the folder in memory does: blocks that fit the batches give the same run', () => {
+    const args = ['train', '--data', npy, '--validation', '40', '--backend', 'ts', '--x-as', 'bytes', '--sampler', 'sequential', '--batch-size', '50', '--epochs', '2'];
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'descent-mem-')), mkdtempSync(join(tmpdir(), 'descent-str-'))];
+    const memory = json([...args, '--out', a]);
+    const streamed = json([...args, '--stream', '--block-rows', '100', '--out', b]);
+    expect(streamed.data).toEqual({ ...memory.data, blockRows: 100 });
+    expect(streamed.iterations).toBe(memory.iterations);
+    expect(streamed.accuracy).toEqual(memory.accuracy);
+    expect(streamed.finalLoss).toBeCloseTo(memory.finalLoss, 10);
+    expect(memory.accuracy.test).toBeGreaterThan(0.9);
+    // The same batches in the same order: every loss and every weight, to the last bit.
+    const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    expect(read(b, 'history.json')).toEqual(read(a, 'history.json'));
+    expect(read(b, 'model.json').weights).toEqual(read(a, 'model.json').weights);
+    expect(read(a, 'history.json').losses).toHaveLength(memory.iterations);
+  });
+
+  it('says what is wrong with what it cannot stream', () => {
+    const embedded = descent(['train', '--stream', '--epochs', '1']);
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toMatch(/--stream reads a folder of uncompressed numpy arrays .*'embedded' holds none/);
+    const rows = descent(['train', '--data', npy, '--block-rows', '10', '--epochs', '1']);
+    expect(rows.code).toBe(2);
+    expect(rows.stderr).toMatch(/--block-rows applies to streamed data only \(--stream\)/);
+    const zero = descent(['train', '--data', npy, '--stream', '--block-rows', '0']);
+    expect(zero.code).not.toBe(0);
+    expect(zero.stderr).toMatch(/--block-rows/);
+  });
+
+  it('an epoch over 300 MB of 32×32×3 images peaks far below holding them', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'descent-in32-')), 'imagenet32-small');
+    const make = fileURLToPath(new URL('../../../benchmarks/scripts/make-imagenet32.mjs', import.meta.url));
+    const made = spawnSync(process.execPath, [make, '--out', dir, '--rows', '100000'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const bytes = statSync(join(dir, 'x_train.npy')).size;
+    // Peak RSS of the whole process, printed as it exits.
+    const peak = (extra: string[]) => {
+      const r = spawnSync(process.execPath, ['--import', `data:text/javascript,process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n'))`,
+        cliBin, 'train', '--data', dir, '--validation', '0', '--backend', 'onnx-cpu', '--batch-size', '200', '--epochs', '1', '--json', ...extra],
+      { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
+      expect(r.status, r.stderr).toBe(0);
+      return { kb: Number(/maxrss (\d+)/.exec(r.stderr)![1]), run: JSON.parse(r.stdout) };
+    };
+    const memory = peak(['--x-as', 'bytes']);
+    const streamed = peak(['--stream']);
+    expect(streamed.run.data.blockRows).toBe(Math.floor(64 * 2 ** 20 / 3072));
+    expect(streamed.run.status).toBe('completed');
+    expect(streamed.run.accuracy.test).toBeGreaterThan(0.2); // ten classes: chance is 0.1
+    const saved = (memory.kb - streamed.kb) * 1024;
+    // Held in memory the images cost at least their size; streamed, a few blocks of 64 MiB.
+    expect(saved, `peak RSS in memory ${memory.kb} KB, streamed ${streamed.kb} KB, images ${bytes} bytes`).toBeGreaterThan(0.5 * bytes);
+  });
+});
