@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DescentError } from '../errors.js';
+import { encodeNpyHeader } from '../testing/encoders.js';
 import { prepareData } from '../session/session.js';
 import { prepareStreamed } from '../data/streamed.js';
 import { Random } from '../random.js';
@@ -113,6 +115,30 @@ describe('numpy folders read where they lie', () => {
       await expect(rows.read(18, 5, into)).rejects.toThrow(/rows \[18, 23\) are outside 0\.\.20/);
     } finally {
       await rows.close();
+    }
+  });
+
+  it('a header that declares a 3 TB array is refused from the header and the file size alone', async () => {
+    const head = encodeNpyHeader('|u1', [1_000_000_000, 32, 32, 3]);
+    const dir = await folder('forged', { 'x_train.npy': head, 'y_train.npy': encodeNpy(Uint8Array.of(0)) });
+    await expect(open(dir)).rejects.toThrow(/truncated \.npy file: shape \(1000000000, 32, 32, 3\) of \|u1 needs 3072000000000 bytes of data, the file has 0/);
+  });
+
+  it('mutated image files open to rows that read, or fail with a DescentError (seeded)', async () => {
+    const valid = encodeNpy(images(6, 5), [6, 4, 4, 3]);
+    const y = encodeNpy(Uint8Array.of(0, 1, 2, 0, 1, 2));
+    const rng = new Random(11);
+    for (let round = 0; round < 60; round++) {
+      const bytes = Uint8Array.from(valid);
+      const cut = round % 3 === 0 ? rng.int(bytes.length) : bytes.length;
+      for (let k = 0; k < 1 + rng.int(4); k++) bytes[rng.int(Math.min(bytes.length, 140))] = rng.int(256);
+      const dir = await folder(`mutant-${round}`, { 'x_train.npy': bytes.subarray(0, cut), 'y_train.npy': y });
+      try {
+        const f = await open(dir);
+        await all(f.train.rows);
+      } catch (e) {
+        expect(e, String(e)).toBeInstanceOf(DescentError);
+      }
     }
   });
 });
