@@ -164,4 +164,33 @@ describe('streamed data', () => {
       await stream.close();
     }
   });
+
+  it('a request outside the training block leaves that block and its read-ahead alone', async () => {
+    const registry = createRegistry();
+    const stream = new Session(await registry.create('ts'));
+    try {
+      const data = await streamed();
+      await stream.place(data, { blockRows: 300 });
+      const r = stream.data.train, c = stream.compute;
+      const w = stream.randomWeights(1, 1e-2), objective = { loss: 'softmax' as const, reg: 1e-3 };
+      r.blocks!.plan!([0, 1, 2, 3, 4, 5, 6, 7, 8]); // as a sampler does at an epoch's start
+      await c.evaluate(w, r, Int32Array.of(5, 6), objective, true); // block 0 placed, block 1 read ahead
+      await new Promise((done) => setTimeout(done, 10));
+      const before = data.source.rowsRead;
+      const sample = await c.scores(w, r, Int32Array.of(2001, 2000)); // block 6, not next: read alone
+      expect(data.source.rowsRead - before).toBeLessThanOrEqual(4); // two rows (and a held-out row between, if any)
+      const mem = new Session(await registry.create('ts'));
+      await mem.place(inMemory(), { x: 'bytes' });
+      expect(Array.from(sample)).toEqual(Array.from(await mem.compute.scores(w, mem.data.train, Int32Array.of(2001, 2000))));
+      await mem.close();
+      const after = data.source.rowsRead;
+      await c.evaluate(w, r, Int32Array.of(7, 299), objective, true); // block 0: still placed
+      await c.evaluate(w, r, Int32Array.of(300, 599), objective, true); // block 1: the read ahead
+      // Only block 2, read ahead when block 1 was placed: one stretch of ~330 file rows (held-out rows included), not two blocks.
+      expect(data.source.rowsRead - after).toBeGreaterThanOrEqual(300);
+      expect(data.source.rowsRead - after).toBeLessThan(600);
+    } finally {
+      await stream.close();
+    }
+  });
 });

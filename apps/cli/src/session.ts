@@ -17,11 +17,14 @@ export interface CliSession {
  * folder whose training images pass STREAM_ABOVE (1 GiB) is streamed without asking.
  */
 async function streams(opts: CommonOptions): Promise<boolean> {
-  const bytes = ['embedded', 'fashion-mnist', ''].includes(opts.data.trim()) ? undefined : await npyTrainingBytes(opts.data);
-  if (opts.stream && bytes === undefined) {
-    throw new OptionError(`--stream reads a folder of uncompressed numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy); '${opts.data}' holds none`);
+  const named = ['embedded', 'fashion-mnist', ''].includes(opts.data.trim());
+  if (opts.stream && named) {
+    throw new OptionError(`--stream reads a folder of uncompressed numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy); '${opts.data}' is not one`);
   }
-  return opts.stream === true || (bytes !== undefined && bytes > STREAM_ABOVE);
+  // Asked for: openNpyFolder says what is wrong with the folder, if anything.
+  if (opts.stream) return true;
+  const bytes = named ? undefined : await npyTrainingBytes(opts.data);
+  return bytes !== undefined && bytes > STREAM_ABOVE;
 }
 
 /**
@@ -38,8 +41,11 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
   }
   let folder: StreamedFolder | undefined;
   const close = async () => {
-    await session.close();
-    await folder?.close();
+    try {
+      await session.close();
+    } finally {
+      await folder?.close();
+    }
   };
   try {
     const prepare = {

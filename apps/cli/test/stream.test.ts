@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeNpyFolder } from './fixtures.js';
+import { writeCifarBinFolder, writeNpyFolder } from './fixtures.js';
 import { buildCli, cliBin, descent } from './run-cli.js';
 
 beforeAll(() => buildCli());
@@ -44,10 +44,16 @@ describe('descent --stream', () => {
   it('says what is wrong with what it cannot stream', () => {
     const embedded = descent(['train', '--stream', '--epochs', '1']);
     expect(embedded.code).toBe(2);
-    expect(embedded.stderr).toMatch(/--stream reads a folder of uncompressed numpy arrays .*'embedded' holds none/);
+    expect(embedded.stderr).toMatch(/--stream reads a folder of uncompressed numpy arrays .*'embedded' is not one/);
+    const cifar = descent(['train', '--data', writeCifarBinFolder(), '--stream', '--epochs', '1']);
+    expect(cifar.code).toBe(2);
+    expect(cifar.stderr).toMatch(/no uncompressed training images to stream: looked for x_train\.npy .* the folder holds batches\.meta\.txt, data_batch_1\.bin/);
     const rows = descent(['train', '--data', npy, '--block-rows', '10', '--epochs', '1']);
     expect(rows.code).toBe(2);
     expect(rows.stderr).toMatch(/--block-rows applies to streamed data only \(--stream\)/);
+    const big = descent(['train', '--data', npy, '--stream', '--block-rows', '100', '--batch-size', '128', '--epochs', '1']);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/batches of 128 rows do not fit in blocks of 100 rows: ask for blocks of at least 128 rows, or smaller batches/);
     const zero = descent(['train', '--data', npy, '--stream', '--block-rows', '0']);
     expect(zero.code).not.toBe(0);
     expect(zero.stderr).toMatch(/--block-rows/);

@@ -19,7 +19,7 @@ export {
   isStreamed, prepareStreamed, type StreamedData, type StreamedPixels, type StreamedSet
 } from './data/streamed.js';
 export {
-  MAX_BLOCK_BYTES, MAX_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions
+  MAX_BLOCK_BYTES, MAX_BLOCK_ROWS, MIN_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions
 } from './session/streaming-backend.js';
 export {
   BackendError, DataError, DescentError, OptionError, ShapeError

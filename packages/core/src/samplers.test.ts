@@ -203,9 +203,10 @@ describe('rows in blocks (a streamed data set)', () => {
     expect([...plans[0]!].sort()).toEqual([0, 1, 2, 3]);
     if (name === 'sequential') expect(plans[0]).toEqual([0, 1, 2, 3]);
     else expect(plans[1]).not.toEqual(plans[0]); // a fresh order each epoch (seed 4)
-    // shuffle and sequential draw every row once an epoch; replacement draws, per block, as many as the block holds (rounded up to batches).
+    // shuffle and sequential draw every row once an epoch; replacement draws as many rows from each block as it holds.
     if (name !== 'replacement') expect(Array.from(seen).every((c) => c === 1)).toBe(true);
-    expect(s.epoch).toBeCloseTo(2 * (name === 'replacement' ? 440 : 350) / 350, 10);
+    else for (let b = 0; b < 4; b++) expect(seen.subarray(b * 100, b * 100 + 100).reduce((a, c) => a + c, 0)).toBe(b < 3 ? 100 : 50);
+    expect(s.epoch).toBeCloseTo(2, 10);
   });
 
   test('one block is the plain sampler, draw for draw; a batch of the whole set is the full batch', () => {
@@ -215,5 +216,7 @@ describe('rows in blocks (a streamed data set)', () => {
       expect(rowsOf(createSampler(name, 300, 300, new Random(9), { rows: 100 }).next())).toEqual(Array.from({ length: 300 }, (_, i) => i));
     }
     expect(() => createSampler('shuffle', 300, 10, new Random(1), { rows: 0 })).toThrow(/block rows must be an integer >= 1/);
+    expect(() => createSampler('shuffle', 300, 256, new Random(1), { rows: 100 }))
+      .toThrow(/batches of 256 rows do not fit in blocks of 100 rows: ask for blocks of at least 256 rows, or smaller batches/);
   });
 });

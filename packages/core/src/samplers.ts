@@ -18,8 +18,9 @@ import type { Random } from './random.js';
  * Over rows held in blocks (a streamed data set, BlockLayout) no batch crosses a block: each
  * block ends with its remainder batch, and blocks are visited in order (sequential) or in a
  * fresh random order each epoch (shuffle, replacement), the rows of each block then handled as
- * above within it — shuffled by blocks, then by rows. One block is the plain sampler, draw for
- * draw.
+ * above within it — shuffled by blocks, then by rows; 'replacement' draws as many rows from a
+ * block as it holds. A batch larger than a block is an error. One block is the plain sampler,
+ * draw for draw.
  */
 export const SAMPLER_NAMES = ['sequential', 'replacement', 'shuffle'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -61,6 +62,10 @@ export function createSampler(name: string, n: number, batchSize: number, rng: R
   if (batchSize >= n) return new FullBatchSampler(name, n);
   if (blocks) {
     if (!(Number.isInteger(blocks.rows) && blocks.rows >= 1)) throw new OptionError(`sampler: block rows must be an integer >= 1, got ${blocks.rows}`);
+    if (blocks.rows < batchSize) {
+      // Silently smaller batches would change the run; the caller picks which to change.
+      throw new OptionError(`batches of ${batchSize} rows do not fit in blocks of ${blocks.rows} rows: ask for blocks of at least ${batchSize} rows, or smaller batches`);
+    }
     if (blocks.rows < n) return new BlockSampler(name, n, batchSize, rng, blocks);
   }
   switch (name) {
@@ -208,9 +213,10 @@ class BlockSampler extends BaseSampler {
       for (let i = 0; i < count; i++) order[i]! += start;
       for (let s = 0; s < count; s += size) this.batches.push(order.subarray(s, Math.min(s + size, count)));
     } else {
+      // As many draws as the block has rows (the last batch the remainder): every block weighs by its size.
       for (let s = 0; s < count; s += size) {
-        const batch = new Int32Array(size);
-        for (let i = 0; i < size; i++) batch[i] = start + this.rng.int(count);
+        const batch = new Int32Array(Math.min(size, count - s));
+        for (let i = 0; i < batch.length; i++) batch[i] = start + this.rng.int(count);
         this.batches.push(batch);
       }
     }

@@ -55,34 +55,67 @@ export function pickRows(source: ByteRows, indices: Int32Array): ByteRows {
   }
   const f = source.features;
   let scratch: Uint8Array | undefined;
-  const read = async (start: number, count: number, into: Uint8Array) => {
-    checkRead(indices.length, f, start, count, into, 'pickRows');
-    if (count === 0) return;
+  /** The stretch [start, start + count) of indices: the file rows it spans, and whether that is dense. */
+  const stretch = (start: number, count: number) => {
     const first = indices[start]!, span = indices[start + count - 1]! - first + 1;
-    if (span === count) return source.read(first, count, into);
-    if (span <= 2 * count) {
-      if (!scratch || scratch.length < span * f) scratch = new Uint8Array(span * f);
-      const piece = scratch;
-      scratch = undefined; // a concurrent read takes a buffer of its own
-      await source.read(first, span, piece);
-      for (let k = 0; k < count; k++) {
-        const at = (indices[start + k]! - first) * f;
-        into.set(piece.subarray(at, at + f), k * f);
-      }
-      scratch = piece;
-      return;
+    return { first, span, dense: span <= 2 * count };
+  };
+  const compact = (piece: Uint8Array, first: number, start: number, count: number, into: Uint8Array) => {
+    for (let k = 0; k < count; k++) {
+      const at = (indices[start + k]! - first) * f;
+      into.set(piece.subarray(at, at + f), k * f);
     }
-    let k = 0;
-    while (k < count) {
+  };
+  /** Each run of consecutive file rows in the stretch: (file row, rows, where in `into`). */
+  const eachRun = (start: number, count: number, visit: (row: number, run: number, at: number) => void) => {
+    for (let k = 0; k < count;) {
       let run = 1;
       while (k + run < count && indices[start + k + run] === indices[start + k]! + run) run++;
-      const part = into.subarray(k * f, (k + run) * f);
-      if (source.readSync) source.readSync(indices[start + k]!, run, part);
-      else await source.read(indices[start + k]!, run, part);
+      visit(indices[start + k]!, run, k);
       k += run;
     }
   };
-  return { n: indices.length, features: f, read };
+  const takeScratch = (bytes: number) => {
+    const piece = scratch && scratch.length >= bytes ? scratch : new Uint8Array(bytes);
+    scratch = undefined; // a concurrent read takes a buffer of its own
+    return piece;
+  };
+  const read = async (start: number, count: number, into: Uint8Array) => {
+    checkRead(indices.length, f, start, count, into, 'pickRows');
+    if (count === 0) return;
+    const { first, span, dense } = stretch(start, count);
+    if (span === count) return source.read(first, count, into);
+    if (dense) {
+      const piece = takeScratch(span * f);
+      await source.read(first, span, piece);
+      compact(piece, first, start, count, into);
+      scratch = piece;
+      return;
+    }
+    const runs: [number, number, number][] = [];
+    eachRun(start, count, (row, run, at) => runs.push([row, run, at]));
+    for (const [row, run, at] of runs) {
+      const part = into.subarray(at * f, (at + run) * f);
+      if (source.readSync) source.readSync(row, run, part);
+      else await source.read(row, run, part);
+    }
+  };
+  const readSync = source.readSync === undefined ? undefined : (start: number, count: number, into: Uint8Array) => {
+    checkRead(indices.length, f, start, count, into, 'pickRows');
+    if (count === 0) return;
+    const sync = source.readSync!;
+    const { first, span, dense } = stretch(start, count);
+    if (span === count) return sync(first, count, into);
+    if (dense) {
+      const piece = takeScratch(span * f);
+      sync(first, span, piece);
+      compact(piece, first, start, count, into);
+      scratch = piece;
+      return;
+    }
+    eachRun(start, count, (row, run, at) => sync(row, run, into.subarray(at * f, (at + run) * f)));
+  };
+  return { n: indices.length, features: f, read, ...(readSync ? { readSync } : {}) };
 }
 
 /**

@@ -70,6 +70,7 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
     trainRows = pickRows(trainRows, Int32Array.from({ length: options.limit }, (_, i) => i));
     trainY = trainY.subarray(0, options.limit);
   }
+  if (trainRows.n === 0) throw new DataError(`${train.name}: no training rows left (limit ${options.limit})`);
   let preprocessing = options.preprocessing;
   if (preprocessing) {
     checkPreprocessing(preprocessing);

@@ -4,7 +4,7 @@
  * read, are held. The folder's rules are loadNpyFolder's (the same names, class names, held-out
  * test rows); the arrays must be uncompressed .npy (a .npy.gz cannot be read at an offset).
  */
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { checkRead, pickRows, type ByteRows } from '../data/byte-rows.js';
@@ -76,7 +76,7 @@ export async function openNpyRows(path: string): Promise<NpyFileRows> {
       close: () => handle.close(),
     };
   } catch (e) {
-    await handle.close();
+    await handle.close().catch(() => undefined); // the first error is the one to report
     throw e;
   }
 }
@@ -185,15 +185,24 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
 /** Image bytes above which the CLI streams a numpy folder unless told (1 GiB: a third of Node's largest typed array). */
 export const STREAM_ABOVE = 2 ** 30;
 
-/** The size of a folder's uncompressed numpy training images (x_train.npy or X.npy), or undefined when it has none. */
+/**
+ * The size of a folder's uncompressed numpy training images (x_train.npy or X.npy, named in any
+ * case, as openNpyFolder and loadNpyFolder match them), or undefined when it has none or is not
+ * a folder.
+ */
 export async function npyTrainingBytes(dir: string): Promise<number | undefined> {
-  for (const stem of ['x_train.npy', 'X.npy', 'x.npy']) {
-    try {
-      const s = await stat(join(resolve(dir), stem));
-      if (s.isFile()) return s.size;
-    } catch {
-      // not this one
-    }
+  let entries: string[];
+  try {
+    entries = await readdir(resolve(dir));
+  } catch {
+    return undefined;
   }
-  return undefined;
+  const name = entries.find((e) => /^(x_train|x)\.npy$/i.test(e));
+  if (name === undefined) return undefined;
+  try {
+    const s = await stat(join(resolve(dir), name));
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -238,12 +238,12 @@ export class Session {
   /** Start training with these settings (defaults filled in); control it through the run's `control`. */
   train(given: Partial<TrainSettings>, hooks: TrainHooks = {}): TrainingRun {
     const settings = trainSettings(given);
-    const data = this.data;
+    const data = this.data, compute = this.compute; // as placed now, even if other data is placed before the run ends
     if (hooks.initialWeights) this.checkWeights(hooks.initialWeights, 'the starting weights');
     const control = new RunControl();
     hooks.signal?.addEventListener('abort', () => control.stop(), { once: true });
     if (hooks.signal?.aborted) control.stop();
-    const options = trainOptions(settings, { backend: this.compute, train: data.train,
+    const options = trainOptions(settings, { backend: compute, train: data.train,
       ...(data.validation ? { validation: data.validation } : {}), control,
       ...(hooks.initialWeights ? { initialWeights: hooks.initialWeights } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
@@ -251,7 +251,7 @@ export class Session {
     const iterations = plannedIterations(options);
     const done = (async () => {
       const result = await train(options);
-      return { result, testAccuracy: await accuracy(this.compute, result.weights, data.test) };
+      return { result, testAccuracy: await accuracy(compute, result.weights, data.test) };
     })();
     return { settings, iterations, control, done };
   }

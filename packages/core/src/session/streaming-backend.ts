@@ -29,13 +29,16 @@ import { validateObjective, validateRows, validateWeights } from '../losses/vali
 /** Bytes of X per block by default: 64 MiB (as bytes where the backend keeps them, else as float32 rows). */
 export const STREAM_BLOCK_BYTES = 64 * 2 ** 20;
 
+/** The fewest rows a default block holds (a batch must fit in a block). */
+export const MIN_BLOCK_ROWS = 1024;
+
 /** The most rows a block may hold: 2^24 … */
 export const MAX_BLOCK_ROWS = 2 ** 24;
 /** … and the most bytes of X: 1 GiB (one read, one typed array; a block is meant to be a small part of memory). */
 export const MAX_BLOCK_BYTES = 2 ** 30;
 
 export interface StreamOptions {
-  /** Rows per block (default: STREAM_BLOCK_BYTES of X in the form the backend holds, at most n). */
+  /** Rows per block (default: STREAM_BLOCK_BYTES of X in the form the backend holds, at least MIN_BLOCK_ROWS, at most n). */
   readonly blockRows?: number;
 }
 
@@ -47,6 +50,7 @@ interface Stream {
   plan: readonly number[];
   /** Requests on one stream run one after another (they share the cached block). */
   queue: Promise<unknown>;
+  released?: boolean;
 }
 
 /** One block's share of a request: its rows (global indices or a range) and where their results go. */
@@ -97,7 +101,9 @@ export class StreamingBackend implements ComputeBackend {
       }
       return rows;
     }
-    return Math.max(1, Math.min(data.n, Math.floor(STREAM_BLOCK_BYTES / perRow)));
+    // At least MIN_BLOCK_ROWS (big images: 64 MiB is few rows; a batch must fit a block), at most MAX_BLOCK_BYTES.
+    const rows = Math.max(MIN_BLOCK_ROWS, Math.floor(STREAM_BLOCK_BYTES / perRow));
+    return Math.max(1, Math.min(data.n, rows, Math.floor(MAX_BLOCK_BYTES / perRow)));
   }
 
   /** A data set whose bytes stay in data.rows: read and placed a block at a time as requests need them. */
@@ -124,11 +130,11 @@ export class StreamingBackend implements ComputeBackend {
     validateRows(rows, data.n);
     validateObjective(objective);
     return this.serial(stream, async () => {
-      const parts = partsOf(rows, stream.blockRows);
-      if (parts.length === 1 && parts[0]!.range === undefined && parts[0]!.at === undefined) {
-        const p = parts[0]!;
-        return this.inner.evaluate(w, await this.block(stream, p.block), localRows(rows, p.block * stream.blockRows), objective, wantGradient);
+      const one = this.kept(stream, rows);
+      if (one !== undefined) {
+        return this.inner.evaluate(w, await this.block(stream, one), localRows(rows, one * stream.blockRows), objective, wantGradient);
       }
+      const parts = partsOf(rows, stream.blockRows);
       const part = { ...objective, reg: 0 };
       let lossSum = 0;
       const gradient = wantGradient ? new Float64Array(w.length) : undefined;
@@ -153,11 +159,9 @@ export class StreamingBackend implements ComputeBackend {
     validateWeights(w, data.d, data.classes);
     validateRows(rows, data.n);
     return this.serial(stream, async () => {
+      const one = this.kept(stream, rows);
+      if (one !== undefined) return this.inner.scores(w, await this.block(stream, one), localRows(rows, one * stream.blockRows));
       const parts = partsOf(rows, stream.blockRows);
-      if (parts.length === 1 && parts[0]!.range === undefined && parts[0]!.at === undefined) {
-        const p = parts[0]!;
-        return this.inner.scores(w, await this.block(stream, p.block), localRows(rows, p.block * stream.blockRows));
-      }
       const c = data.classes;
       const out = this.precision === 'float64' ? new Float64Array(rowCount(rows) * c) : new Float32Array(rowCount(rows) * c);
       let next = 0;
@@ -179,6 +183,7 @@ export class StreamingBackend implements ComputeBackend {
     const stream = this.streams.get(data);
     if (!stream) return this.inner.release(data);
     this.streams.delete(data);
+    stream.released = true;
     await stream.queue.catch(() => undefined);
     stream.ahead = undefined;
     if (stream.cached) await this.inner.release(stream.cached.inner);
@@ -202,8 +207,21 @@ export class StreamingBackend implements ComputeBackend {
     return run;
   }
 
+  /**
+   * The block a request runs on as the placed block: when the request lies inside one block that
+   * is placed, being read ahead, or — no sampler having planned an order — any block. Other
+   * requests (an accuracy sample's chunk in one block, mid-epoch) take the path of passes and
+   * leave the training block and its read-ahead alone.
+   */
+  private kept(stream: Stream, rows: Rows): number | undefined {
+    const b = blockOf(rows, stream.blockRows);
+    if (b === undefined) return undefined;
+    return stream.cached?.index === b || stream.ahead?.index === b || stream.plan.length === 0 ? b : undefined;
+  }
+
   /** The sampler's block order for this epoch: read its first block ahead unless it is the one placed. */
   private planned(stream: Stream, order: readonly number[]): void {
+    if (stream.released) return;
     stream.plan = order;
     const first = order[0];
     if (first !== undefined && stream.cached?.index !== first && stream.ahead?.index !== first) stream.ahead = this.readAhead(stream, first);
@@ -224,8 +242,14 @@ export class StreamingBackend implements ComputeBackend {
   /** The block placed on the wrapped backend (read, or taken from the read ahead), and the plan's next read ahead. */
   private async block(stream: Stream, index: number): Promise<Resident> {
     if (stream.cached?.index === index) return stream.cached.inner;
-    const pending = stream.ahead?.index === index ? stream.ahead.bytes : this.readBlock(stream, index);
-    stream.ahead = undefined;
+    let pending: Promise<Uint8Array>;
+    if (stream.ahead?.index === index) {
+      pending = stream.ahead.bytes;
+      stream.ahead = undefined;
+    } else {
+      pending = this.readBlock(stream, index);
+      pending.catch(() => undefined); // awaited below, after the old block's release
+    }
     if (stream.cached) {
       const old = stream.cached.inner;
       stream.cached = undefined;
@@ -294,16 +318,25 @@ function localRows(rows: Rows, offset: number): Rows {
   return rows instanceof Int32Array ? rows.map((r) => r - offset) : { start: rows.start - offset, count: rows.count };
 }
 
+/** The block a selection lies in, when it lies in one. */
+function blockOf(rows: Rows, blockRows: number): number | undefined {
+  if (!(rows instanceof Int32Array)) {
+    const first = Math.floor(rows.start / blockRows);
+    return first === Math.floor((rows.start + rows.count - 1) / blockRows) ? first : undefined;
+  }
+  const b = Math.floor(rows[0]! / blockRows), lo = b * blockRows, hi = lo + blockRows;
+  for (let k = 1; k < rows.length; k++) if (rows[k]! < lo || rows[k]! >= hi) return undefined;
+  return b;
+}
+
 /**
- * A request split by block. Inside one block: one part with neither range nor positions (the
- * request runs as asked on the block). A range: a range per block. Listed rows across blocks:
- * per block, its distinct rows sorted (each read once), and for each request row its position
- * in the request and in that list.
+ * A request split by block: a range, a range per block; listed rows, per block its distinct
+ * rows sorted (each read once), and for each request row its position in the request and in
+ * that list.
  */
 function partsOf(rows: Rows, blockRows: number): Part[] {
   if (!(rows instanceof Int32Array)) {
     const first = Math.floor(rows.start / blockRows), last = Math.floor((rows.start + rows.count - 1) / blockRows);
-    if (first === last) return [{ block: first, count: rows.count }];
     const parts: Part[] = [];
     for (let b = first; b <= last; b++) {
       const start = Math.max(rows.start, b * blockRows), end = Math.min(rows.start + rows.count, (b + 1) * blockRows);
@@ -311,8 +344,6 @@ function partsOf(rows: Rows, blockRows: number): Part[] {
     }
     return parts;
   }
-  const block0 = Math.floor(rows[0]! / blockRows);
-  if (rows.every((r) => Math.floor(r / blockRows) === block0)) return [{ block: block0, count: rows.length }];
   const byBlock = new Map<number, number[]>();
   for (let k = 0; k < rows.length; k++) {
     const b = Math.floor(rows[k]! / blockRows);
