@@ -5,7 +5,7 @@
  * over 300 MB of images peaks well below holding them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,28 @@ describe('descent --stream', () => {
     expect(read(b, 'history.json')).toEqual(read(a, 'history.json'));
     expect(read(b, 'model.json').weights).toEqual(read(a, 'model.json').weights);
     expect(read(a, 'history.json').losses).toHaveLength(memory.iterations);
+  });
+
+  it('evaluate and predict read only the test images, streamed or not, with the rows train held out for its seed', () => {
+    const out = mkdtempSync(join(tmpdir(), 'descent-eval-'));
+    const t = json(['train', '--data', npy, '--validation', '40', '--backend', 'ts', '--stream', '--epochs', '2', '--out', out]);
+    const model = join(out, 'model.json');
+    const memory = json(['evaluate', '--model', model, '--data', npy, '--backend', 'ts']);
+    const streamed = json(['evaluate', '--model', model, '--data', npy, '--backend', 'ts', '--stream']);
+    expect(streamed.confusion).toEqual(memory.confusion);
+    expect(streamed.accuracy).toBe(t.accuracy.test);
+    const p = json(['predict', '--model', model, '--data', npy, '--start', '95', '--count', '10', '--stream']);
+    expect(p.predictions.map((x: { index: number }) => x.index)).toEqual([95, 96, 97, 98, 99]);
+    expect(p.predictions).toEqual(json(['predict', '--model', model, '--data', npy, '--start', '95', '--count', '10']).predictions);
+    // X.npy and y.npy: the test rows are held out by the seed; evaluate --seed 7 scores train --seed 7's test rows.
+    const xy = mkdtempSync(join(tmpdir(), 'descent-xy-'));
+    const x = readFileSync(join(npy, 'x_train.npy')), y = readFileSync(join(npy, 'y_train.npy'));
+    writeFileSync(join(xy, 'X.npy'), x);
+    writeFileSync(join(xy, 'y.npy'), y);
+    const o2 = mkdtempSync(join(tmpdir(), 'descent-xy-out-'));
+    const t2 = json(['train', '--data', xy, '--seed', '7', '--backend', 'ts', '--stream', '--epochs', '2', '--out', o2]);
+    expect(json(['evaluate', '--model', join(o2, 'model.json'), '--data', xy, '--seed', '7', '--backend', 'ts', '--stream']).accuracy).toBe(t2.accuracy.test);
+    expect(json(['evaluate', '--model', join(o2, 'model.json'), '--data', xy, '--seed', '7', '--backend', 'ts']).accuracy).toBe(t2.accuracy.test);
   });
 
   it('says what is wrong with what it cannot stream', () => {

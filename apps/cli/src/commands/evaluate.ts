@@ -1,19 +1,23 @@
 import { Command } from 'commander';
-import { confusionMatrix, OptionError, toDesignMatrix } from '@descent/core';
-import { loadDataset, loadModel } from '@descent/core/node';
+import { confusionMatrix, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
+import { loadModel } from '@descent/core/node';
+import { seed } from '../options.js';
+import { openTestSplit, type TestSplit } from '../test-split.js';
 import { createRegistry, defaultBackendSpec } from '../backends.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { prepareOutputDir } from '../outputs.js';
 
-interface Options { model: string; data: string; backend: string; json?: boolean; out?: string }
+interface Options { model: string; data: string; backend: string; seed: number; stream?: boolean; json?: boolean; out?: string }
 
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description("a saved model's accuracy and confusion matrix on a data set's test split")
     .showHelpAfterError('(add --help for usage)')
     .requiredOption('--model <file>', 'a model saved by `descent train --out`')
-    .option('--data <spec>', "'embedded', 'fashion-mnist', or a folder of IDX files or CIFAR-10 batches", 'embedded')
+    .option('--data <spec>', "'embedded', 'fashion-mnist', or a folder of IDX files, CIFAR-10 batches or numpy arrays", 'embedded')
+    .option('--seed <n>', "the seed train was given: where the files have no test split, it holds out the same test rows", seed, 1)
+    .option('--stream', 'read a numpy folder\'s test images from disk as needed (automatic above 1 GiB of training images)')
     .option('--backend <id>', "compute backend: 'auto', an id, or a list tried in order (see 'descent backends')", defaultBackendSpec())
     .option('--out <dir>', 'write confusion.svg here')
     .option('--json', 'print one JSON object')
@@ -33,16 +37,32 @@ export function evaluateCommand(): Command {
 export async function runEvaluate(opts: Options) {
   if (opts.out) await prepareOutputDir(opts.out, '--out');
   const model = await loadModel(opts.model);
-  const { test, name } = await loadDataset(opts.data);
-  if (test.features !== model.preprocessing.features) {
-    throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${test.features}`);
-  }
-  const { backend, choice } = await createRegistry().resolve(opts.backend);
+  const test = await openTestSplit(opts.data, { seed: opts.seed, ...(opts.stream ? { stream: true } : {}) });
+  const name = test.name;
   try {
-    const data = await backend.place(toDesignMatrix(test, model.preprocessing));
-    if (data.classes !== model.classNames.length) {
-      throw new OptionError(`${name} has ${data.classes} classes; ${opts.model} has ${model.classNames.length}`);
+    if (test.rows.features !== model.preprocessing.features) {
+      throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${test.rows.features}`);
     }
+    if (test.classNames.length !== model.classNames.length) {
+      throw new OptionError(`${name} has ${test.classNames.length} classes; ${opts.model} has ${model.classNames.length}`);
+    }
+    return await evaluateOn(opts, model, test);
+  } finally {
+    await test.close();
+  }
+}
+
+/** The confusion matrix of the model on the split: placed whole, or streamed a block at a time. */
+async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
+  const name = test.name;
+  const { backend: chosen, choice } = await createRegistry().resolve(opts.backend);
+  const streaming = test.dataset ? undefined : new StreamingBackend(chosen);
+  const backend = streaming ?? chosen;
+  try {
+    const p = model.preprocessing, f = p.features;
+    const data = test.dataset ? await backend.place(toDesignMatrix(test.dataset, p))
+      : await streaming!.placeStreamed({ rows: test.rows, y: test.labels, n: test.labels.length, features: f, d: f + 1,
+        classes: test.classNames.length, scale: p.scale, mean: p.mean });
     const m = await confusionMatrix(backend, model.weights, data);
     const c = m.classes;
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { imageAt, OptionError, predictImage } from '@descent/core';
-import { loadDataset, loadModel } from '@descent/core/node';
+import { OptionError, predictImage } from '@descent/core';
+import { loadModel } from '@descent/core/node';
+import { openTestSplit } from '../test-split.js';
 import { CAPS } from '../caps.js';
-import { intUpTo, nonNegativeInt } from '../options.js';
+import { intUpTo, nonNegativeInt, seed } from '../options.js';
 import { printJson, table } from '../output.js';
 
-interface Options { model: string; data: string; start: number; count: number; json?: boolean }
+interface Options { model: string; data: string; seed: number; stream?: boolean; start: number; count: number; json?: boolean }
 
 export function predictCommand(): Command {
   return new Command('predict')
@@ -13,6 +14,8 @@ export function predictCommand(): Command {
     .showHelpAfterError('(add --help for usage)')
     .requiredOption('--model <file>', 'a model saved by `descent train --out`')
     .option('--data <spec>', "data set whose test images to classify: 'embedded', 'fashion-mnist', or a folder", 'embedded')
+    .option('--seed <n>', "the seed train was given: where the files have no test split, it holds out the same test rows", seed, 1)
+    .option('--stream', 'read a numpy folder\'s test images from disk as needed (automatic above 1 GiB of training images)')
     .option('--start <i>', 'first test image', nonNegativeInt, 0)
     .option('--count <n>', `number of images (at most ${CAPS.count})`, intUpTo(CAPS.count), 10)
     .option('--json', 'print one JSON object')
@@ -27,15 +30,23 @@ export function predictCommand(): Command {
 
 export async function runPredict(opts: Options) {
   const model = await loadModel(opts.model);
-  const { test, name } = await loadDataset(opts.data);
-  if (test.features !== model.preprocessing.features) {
-    throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${test.features}`);
+  const test = await openTestSplit(opts.data, { seed: opts.seed, ...(opts.stream ? { stream: true } : {}) });
+  const name = test.name, f = test.rows.features, n = test.rows.n;
+  // Only the rows asked for are read (at most CAPS.count images).
+  const images = new Uint8Array(Math.max(0, Math.min(n, opts.start + opts.count) - opts.start) * f);
+  try {
+    if (f !== model.preprocessing.features) {
+      throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${f}`);
+    }
+    if (opts.start >= n) throw new OptionError(`--start ${opts.start} is past the last test image (${n - 1})`);
+    await test.rows.read(opts.start, images.length / f, images);
+  } finally {
+    await test.close();
   }
-  if (opts.start >= test.n) throw new OptionError(`--start ${opts.start} is past the last test image (${test.n - 1})`);
-  const end = Math.min(test.n, opts.start + opts.count);
+  const end = opts.start + images.length / f;
   const predictions = [];
   for (let i = opts.start; i < end; i++) {
-    const p = predictImage(model, imageAt(test, i));
+    const p = predictImage(model, images.subarray((i - opts.start) * f, (i - opts.start + 1) * f));
     const label = test.labels[i]!;
     predictions.push({ index: i, label, labelName: test.classNames[label] ?? String(label), predicted: p.label,
       predictedName: model.classNames[p.label]!, probability: p.probabilities[p.label]!, correct: p.label === label,
