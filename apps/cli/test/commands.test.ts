@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue, createRegistry } from '@descent/backends';
 import { decodeModel } from '@descent/core';
 import { FASHION_MNIST_DEBIAN_PATH } from '@descent/core/node';
-import { writeCifarBinFolder, writeNpyFolder } from './fixtures.js';
+import { writeCifarBinFolder, writeNpyFolder, writeNpzFile } from './fixtures.js';
 import { buildCli, descent } from './run-cli.js';
 
 beforeAll(() => buildCli());
@@ -21,10 +21,12 @@ function json(args: string[]): Record<string, any> {
 const fullFashion = existsSync(join(FASHION_MNIST_DEBIAN_PATH, 'train-images-idx3-ubyte.gz'));
 const cifar = writeCifarBinFolder();
 const npy = writeNpyFolder();
+const npz = writeNpzFile(npy);
 const dataSets: [string, string[]][] = [
   ['embedded', ['--data', 'embedded', '--limit', '1500']],
   ['a CIFAR-10 binary folder', ['--data', cifar, '--validation', '40']],
   ['a folder of numpy arrays', ['--data', npy, '--validation', '40']],
+  ['an .npz of numpy arrays', ['--data', npz, '--validation', '40']],
   // Read from disk a block at a time: blocks of 64 rows, so every pass crosses blocks.
   ['a folder of numpy arrays, streamed', ['--data', npy, '--validation', '40', '--stream', '--block-rows', '64']],
   ...(fullFashion ? [['the full Fashion-MNIST folder', ['--data', FASHION_MNIST_DEBIAN_PATH, '--limit', '1500']] as [string, string[]]] : []),
@@ -42,7 +44,7 @@ describe.each(dataSets)('every command on %s', (_name, data) => {
     expect(readFileSync(join(out, 'templates.svg'), 'utf8')).toMatch(/^<svg/);
     const model = decodeModel(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(model.classNames).toHaveLength(t.data.classes);
-    expect(t.data.classes).toBe(data.includes(npy) ? 4 : 10);
+    expect(t.data.classes).toBe(data.includes(npy) || data.includes(npz) ? 4 : 10);
     const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
     expect(history.losses).toHaveLength(t.iterations);
 

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CIFAR10_CLASS_NAMES, CIFAR10_IMAGE, makeDataset, Random } from '@descent/core';
-import { encodeCifar10Batch, encodeNpy } from '@descent/core/testing';
+import { encodeCifar10Batch, encodeNpy, encodeNpz } from '@descent/core/testing';
 
 /**
  * A small CIFAR-10 binary folder (data_batch_1..5.bin, test_batch.bin, batches.meta.txt) in
@@ -51,4 +51,12 @@ export function writeNpyFolder(train = 400, test = 100, seed = 1): string {
   write(test, 'x_test.npy', 'y_test.npy');
   writeFileSync(join(dir, 'classes.txt'), 'red\ngreen\nblue\nbright red\n');
   return dir;
+}
+
+/** The arrays of writeNpyFolder as one compressed .npz (np.savez_compressed's layout), with its classes.txt. */
+export function writeNpzFile(folder = writeNpyFolder()): string {
+  const names = ['x_train.npy', 'y_train.npy', 'x_test.npy', 'y_test.npy', 'classes.txt'];
+  const path = join(mkdtempSync(join(tmpdir(), 'descent-npz-')), 'colours.npz');
+  writeFileSync(path, encodeNpz(Object.fromEntries(names.map((n) => [n, new Uint8Array(readFileSync(join(folder, n)))])), { compressed: true }));
+  return path;
 }

@@ -3,7 +3,7 @@
  * by serve.mjs, driven like a user would. Screenshots go to apps/web/test-artifacts/.
  */
 import { decodeModel, makeDataset, Random } from '@descent/core';
-import { encodeCifar10Batch, encodeIdx, encodeTar } from '@descent/core/testing';
+import { encodeCifar10Batch, encodeIdx, encodeNpy, encodeNpz, encodeTar } from '@descent/core/testing';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -361,6 +361,21 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
       && document.querySelector('#data-summary')!.textContent!.startsWith('idx:'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#data-summary')).toMatch(/^idx: 1440 training, 160 validation and 400 test images, 28×28, 10 classes/);
     expect(await page.textContent('#data-notes')).toMatch(/400 of 2000 rows \(20 %\) held out as the test split/);
+    await page.click('#data-embedded');
+    await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
+  }, TIMEOUT);
+
+  it('opens an .npz of numpy arrays (as Keras saves mnist.npz)', async () => {
+    const { page } = main;
+    const rng = new Random(5);
+    const n = 300, labels = Int32Array.from({ length: n }, () => rng.int(3));
+    const images = Uint8Array.from({ length: n * 36 }, (_, k) => Math.min(255, rng.int(100) + (k % 3 === labels[Math.floor(k / 36)] ? 150 : 0)));
+    const npz = encodeNpz({ 'x_train.npy': encodeNpy(images.subarray(0, 250 * 36), [250, 6, 6]), 'y_train.npy': encodeNpy(labels.subarray(0, 250)),
+      'x_test.npy': encodeNpy(images.subarray(250 * 36), [50, 6, 6]), 'y_test.npy': encodeNpy(labels.subarray(250)) }, { compressed: true });
+    await page.setInputFiles('#data-files', [{ name: 'shapes.npz', mimeType: 'application/zip', buffer: Buffer.from(npz) }]);
+    await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded')
+      && document.querySelector('#data-summary')!.textContent!.startsWith('npy:'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#data-summary')).toMatch(/^npy: 225 training, 25 validation and 50 test images, 6×6, 3 classes/);
     await page.click('#data-embedded');
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
   }, TIMEOUT);

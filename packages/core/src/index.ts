@@ -56,6 +56,9 @@ export {
   type NpyHeader
 } from './data/npy.js';
 export {
+  isZip, readZip, type ZipMember
+} from './data/npz.js';
+export {
   prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {

@@ -1,6 +1,6 @@
 /**
  * Seeded mutations of valid files (made by core's encoders) through every reader (IDX, CIFAR,
- * pickle, tar, gzip, .npy, model.json): truncation,
+ * pickle, tar, gzip, .npy, .npz, model.json): truncation,
  * bit flips, byte edits (size fields included), and huge counts written over 4-byte fields.
  * Every input must end in a value or a DescentError, never a TypeError, RangeError or other
  * internal error, each within a few seconds, and allocate at most 2× its declared payload
@@ -16,7 +16,7 @@
  * prototype's `ondata`); its window is bounded by the 4 KiB input pieces gunzipChecked feeds.
  * An upper bound on the peak: freed buffers are counted too.
  */
-import { gzipSync } from 'fflate';
+import { gzipSync, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DescentError } from '../errors.js';
 import { decodeModel, encodeModel } from '../model/model-file.js';
@@ -128,6 +128,7 @@ const img = makeDataset({ name: 'f', images: Uint8Array.from({ length: 3 * 3072 
   labels: Uint8Array.from([0, 1, 2]), image: { height: 32, width: 32, channels: 3, layout: 'chw' },
   classNames: ['a', 'b', 'c'] });
 const npyLabels5 = encodeNpy(BigInt64Array.of(0n, 1n, 2n, 1n, 0n));
+const npz = zipSync({ 'x_train.npy': encodeNpy(Uint8Array.from({ length: 5 * 16 }, (_, i) => i), [5, 4, 4]), 'y_train.npy': npyLabels5 }, { level: 6 });
 const idxImages = encodeIdx(Uint8Array.from({ length: 5 * 16 }, (_, i) => i), [5, 4, 4]);
 const tar = encodeTar([{ path: 'd/data_batch_1', bytes: encodeCifar10PythonBatch(img) }, { path: 'd/x.txt', bytes: Uint8Array.from([1, 2]) }]);
 const model = new TextEncoder().encode(encodeModel({
@@ -143,6 +144,16 @@ const model = new TextEncoder().encode(encodeModel({
 const asIs = (b: Uint8Array) => b.length;
 const gzipped = (b: Uint8Array) => Math.max(b.length, inflatedLength(b));
 const modelText = (b: Uint8Array) => 4 * b.length;
+/** A zip's members as declared in its central directory (what readZip lets fflate allocate), besides the input. */
+const zipDeclared = (b: Uint8Array) => {
+  let sum = 0;
+  try {
+    unzipSync(b, { filter: (f) => { sum += f.originalSize; return false; } });
+  } catch {
+    // unreadable: nothing is inflated
+  }
+  return b.length + Math.min(sum, MAX_INFLATED_BYTES);
+};
 
 const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unknown; payload: (b: Uint8Array) => number }[] = [
   { name: 'idx', valid: idxImages, read: (b) => readIdxImages(b, 'i'), payload: asIs },
@@ -159,6 +170,7 @@ const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unkno
   { name: 'npy labels', valid: encodeNpy(BigInt64Array.of(1n, 2n, 0n)), read: (b) => npyIntegers(readNpy(b, 'y.npy'), 'labels', 0, 9), payload: asIs },
   { name: 'npy data set', valid: encodeNpy(Uint8Array.from({ length: 5 * 16 }, (_, i) => i), [5, 4, 4]),
     read: (b) => recognizeDataset([{ name: 'x_train.npy', bytes: b }, { name: 'y_train.npy', bytes: npyLabels5 }], { seed: 1 }), payload: asIs },
+  { name: 'npz data set', valid: npz, read: (b) => recognizeDataset([{ name: 'd.npz', bytes: b }], { seed: 1 }), payload: zipDeclared },
   { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
 ];
 

@@ -17,6 +17,7 @@ export {
   isNpy, MAX_NPY_HEADER_BYTES, npyIntegers, readNpy, readNpyHeader, typedData,
   type NpyArray, type NpyData, type NpyDtype, type NpyHeader,
 } from './npy.js';
+export { isZip, readZip, type ZipMember } from './npz.js';
 export {
   HELD_OUT_TEST_FRACTION, recognizeDataset,
   type NamedBytes, type RecognizeOptions, type RecognizedDataset, type RecognizedFile,

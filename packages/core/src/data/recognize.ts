@@ -5,7 +5,8 @@
  *
  * The rules, in order:
  * - .tar and .tar.gz archives (told apart by their bytes, whatever their names) are replaced by
- *   the files they hold; readme.html, .DS_Store and macOS '._' files are skipped silently.
+ *   the files they hold; readme.html, .DS_Store and macOS '._' files are skipped silently. Zip
+ *   archives (.npz: np.savez, Keras's mnist.npz) are replaced by their .npy members and classes.txt.
  * - classes.txt names the classes (one per line), else batches.meta (CIFAR-10 python: a pickle)
  *   or batches.meta.txt (CIFAR-10 binary: text); `options.classNames` overrides both.
  * - Each other file is told by its bytes (gzipped files by the bytes they decompress to): a
@@ -42,6 +43,7 @@ import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, type Dataset } from './da
 import { gunzipChecked, isGzip } from './gzip.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset } from './idx.js';
 import { isNpy, readNpy } from './npy.js';
+import { isZip, readZip } from './npz.js';
 import { npyDataset, npyImageShape, npyLabels } from './npy-dataset.js';
 import { splitTrainValidation } from './split.js';
 
@@ -169,6 +171,15 @@ function collect(files: readonly NamedBytes[], out: Item[], depth: number, archi
     if (isTar(head)) {
       if (depth >= MAX_ARCHIVE_DEPTH) { out.push(item('unknown', gzipped)); continue; }
       const members = readArchive(f.bytes, label).map((e) => ({ name: e.path, bytes: e.bytes }));
+      collect(members, out, depth + 1, { label, short, name: archive ? label : f.name });
+      continue;
+    }
+    if (!gzipped && isZip(head)) {
+      // An .npz: its .npy members (and a classes.txt) are the files; nothing else in it is inflated.
+      if (depth >= MAX_ARCHIVE_DEPTH) { out.push(item('unknown')); continue; }
+      const members = readZip(f.bytes, label, (p) => /\.npy$/i.test(baseName(p)) || /^classes\.txt$/i.test(baseName(p)))
+        .map((e) => ({ name: e.path, bytes: e.bytes }));
+      if (members.length === 0) throw new DataError(`${label} is a zip archive without .npy arrays: expected an .npz of x_train, y_train (x_test, y_test) or X, y`);
       collect(members, out, depth + 1, { label, short, name: archive ? label : f.name });
       continue;
     }

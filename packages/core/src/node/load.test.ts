@@ -463,7 +463,7 @@ describe('folder errors', () => {
   it('a file instead of a folder', async () => {
     const dir = await folder('afile', { 'x.bin': new Uint8Array(1) });
     await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(DataError);
-    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder or a CIFAR-10 archive/);
+    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder or an archive/);
   });
 });
 
@@ -492,6 +492,29 @@ describe('a folder of numpy arrays', () => {
       expect(Array.from(loaded.train.labels.subarray(0, 4))).toEqual([0, 1, 2, 0]);
       expect(Array.from(loaded.test.labels.subarray(0, 3))).toEqual([1, 2, 0]);
       expect(loaded.train.classNames).toEqual(['0', '1', '2']);
+    }
+  });
+
+  it.skipIf(!python)(`reads what numpy's np.savez and np.savez_compressed write: a file, or a folder holding one (${python ?? 'skipped'})`, async () => {
+    const dir = join(tmp, 'npz-numpy');
+    await mkdir(join(dir, 'in-folder'), { recursive: true });
+    const script = [
+      'import numpy as np, sys', 'd = sys.argv[1]',
+      'def imgs(n, o): return ((np.arange(n * 6 * 6) .reshape(n, 6, 6) * 5 + o) % 256).astype(np.uint8)',
+      "np.savez(d + '/plain.npz', x_train=imgs(40, 0), y_train=np.arange(40) % 4, x_test=imgs(8, 3), y_test=np.arange(8) % 4)",
+      "np.savez_compressed(d + '/in-folder/small.npz', x_train=imgs(40, 0), y_train=np.arange(40) % 4, x_test=imgs(8, 3), y_test=np.arange(8) % 4)",
+    ].join('\n');
+    const r = spawnSync(python!, ['-c', script, dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    for (const spec of [join(dir, 'plain.npz'), join(dir, 'in-folder')]) {
+      const loaded = await loadDataset(spec);
+      expect(loaded.format).toBe('npy');
+      expect([loaded.train.n, loaded.test.n]).toEqual([40, 8]);
+      expect(loaded.train.image).toEqual({ height: 6, width: 6, channels: 1, layout: 'hwc' });
+      expect(loaded.train.images[77]).toBe((77 * 5) % 256);
+      expect(loaded.test.images[5]).toBe((5 * 5 + 3) % 256);
+      expect(Array.from(loaded.train.labels.subarray(0, 5))).toEqual([0, 1, 2, 3, 0]);
+      expect(loaded.train.classNames).toEqual(['0', '1', '2', '3']);
     }
   });
 

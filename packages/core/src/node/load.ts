@@ -10,7 +10,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import {
-  FASHION_MNIST_CLASS_NAMES, isGzip, isTar, recognizeDataset,
+  FASHION_MNIST_CLASS_NAMES, isGzip, isTar, isZip, recognizeDataset,
   type Dataset, type NamedBytes, type RecognizeOptions,
 } from '../data/index.js';
 import { EMBEDDED_DATA_DIR, embeddedDataPath } from './embedded.js';
@@ -58,7 +58,9 @@ const DEFAULT_SEED = 1;
  * - a folder of numpy arrays: x_train.npy, y_train.npy and optionally x_test.npy, y_test.npy
  *   (or X.npy and y.npy), with an optional classes.txt (see loadNpyFolder);
  * - a CIFAR-10 archive (.tar.gz or .tar, recognized by its bytes, whatever its name), read
- *   without unpacking it on disk (see loadCifar10Archive).
+ *   without unpacking it on disk (see loadCifar10Archive);
+ * - an .npz of numpy arrays (np.savez / np.savez_compressed, Keras's mnist.npz), or a folder
+ *   holding one, named as a numpy folder's arrays are.
  * The files found are read by core's recognizeDataset, the web page's rules: without a test
  * split (no t10k pair, no test batch) a seeded 20 % of the rows (`options.seed`, default 1) is
  * held out as the test split; `notes` says so, and which class names were assumed.
@@ -175,6 +177,9 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   }
   if (cifarKind(entries)) return loadCifar10Folder(dir, options);
   if (entries.some((e) => NPY_TRAINING.test(e))) return loadNpyFolder(dir, options);
+  const npz = entries.filter((e) => /\.npz$/i.test(e));
+  if (npz.length === 1) return loadCifar10Archive(join(dir, npz[0]!), options);
+  if (npz.length > 1) throw new DataError(`${dir}: ${npz.length} .npz archives (${npz.slice(0, 6).join(', ')}): pass the one to read`);
   for (const sub of [CIFAR_DIR, CIFAR_PY_DIR]) {
     if (names.has(sub) && (await isDirectory(join(dir, sub)))) return loadCifar10Folder(join(dir, sub), options);
   }
@@ -291,10 +296,10 @@ export async function loadCifar10Folder(dir: string, options: LoadOptions = {}):
 export async function loadCifar10Archive(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const archive = resolve(path);
   const bytes = await readBytes(archive);
-  if (!isGzip(bytes) && !isTar(bytes)) {
-    throw new DataError(`${archive} is a file, not a folder or a CIFAR-10 archive (it is neither gzip-compressed ` +
-      "nor a tar archive): pass the folder that holds the data set's files, or cifar-10-binary.tar.gz / " +
-      'cifar-10-python.tar.gz as downloaded');
+  if (!isGzip(bytes) && !isTar(bytes) && !isZip(bytes)) {
+    throw new DataError(`${archive} is a file, not a folder or an archive (it is neither gzip-compressed, ` +
+      "nor a tar archive, nor a zip archive such as an .npz): pass the folder that holds the data set's files, " +
+      'cifar-10-binary.tar.gz / cifar-10-python.tar.gz as downloaded, or an .npz of numpy arrays');
   }
   const r = recognizeDataset([{ name: archive, bytes }], recognizeOptions(options, archive));
   // The folder inside the archive that held the data files (the names file may sit elsewhere).

@@ -5,7 +5,7 @@
  * make-embedded-dataset.mjs), so they live in '@descent/core/testing', not in core's main
  * entry; the readers they feed are in '../data/'.
  */
-import { gzipSync } from 'fflate';
+import { gzipSync, zipSync } from 'fflate';
 import { DataError, ShapeError } from '../errors.js';
 import type { ArchiveEntry } from '../data/archive.js';
 import { BLOCK, headerSums } from '../data/archive.js';
@@ -258,4 +258,12 @@ export function encodeNpy(data: NpyWritable, shape: readonly number[] = [data.le
   out.set(head);
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), head.length);
   return out;
+}
+
+/**
+ * An .npz as np.savez (stored) or np.savez_compressed (deflated) writes it: a zip of .npy files,
+ * named by their keys ('x_train.npy', …; other files too, e.g. a 'classes.txt').
+ */
+export function encodeNpz(files: Readonly<Record<string, Uint8Array>>, options: { compressed?: boolean } = {}): Uint8Array {
+  return zipSync({ ...files }, { level: options.compressed ? 6 : 0 });
 }
