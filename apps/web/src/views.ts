@@ -4,7 +4,7 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, stepSizeSweepSpec, templateImages,
+  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
@@ -103,11 +103,16 @@ export function paintImage(canvas: HTMLCanvasElement, pixels: Uint8Array, shape:
   paint(canvas, hwc, H, W, K === 3 ? 3 : 1);
 }
 
-/** The class templates of the snapshot's weights (templateImages from @descent/plots) as canvases. */
+/**
+ * The class templates of the snapshot's weights (templateImages from @descent/plots) as canvases:
+ * the first TEMPLATES_MAX_CLASSES, as the SVG picture draws them (a thousand canvases is no picture).
+ */
 export function drawTemplates(list: HTMLOListElement, s: Snapshot): void {
   const t = templateImages({ weights: s.weights, classNames: s.classNames, image: s.image });
-  if (list.children.length !== t.pixels.length) {
-    list.replaceChildren(...t.pixels.map((_, c) => {
+  const all = t.pixels.length, pixels = t.pixels.slice(0, TEMPLATES_MAX_CLASSES);
+  list.title = all > pixels.length ? `the first ${pixels.length} of ${all} classes` : '';
+  if (list.children.length !== pixels.length) {
+    list.replaceChildren(...pixels.map((_, c) => {
       const li = document.createElement('li');
       const canvas = document.createElement('canvas');
       canvas.setAttribute('role', 'img');
@@ -118,5 +123,5 @@ export function drawTemplates(list: HTMLOListElement, s: Snapshot): void {
       return li;
     }));
   }
-  t.pixels.forEach((p, c) => paint(list.children[c]!.querySelector('canvas')!, p, t.height, t.width, t.channels));
+  pixels.forEach((p, c) => paint(list.children[c]!.querySelector('canvas')!, p, t.height, t.width, t.channels));
 }

@@ -365,17 +365,23 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
   }, TIMEOUT);
 
-  it('opens an .npz of numpy arrays (as Keras saves mnist.npz)', async () => {
-    const { page } = main;
+  it('opens an .npz of numpy arrays (as Keras saves mnist.npz), here of a thousand classes, and trains on it', async () => {
+    const { page, errors } = main;
     const rng = new Random(5);
-    const n = 300, labels = Int32Array.from({ length: n }, () => rng.int(3));
-    const images = Uint8Array.from({ length: n * 36 }, (_, k) => Math.min(255, rng.int(100) + (k % 3 === labels[Math.floor(k / 36)] ? 150 : 0)));
-    const npz = encodeNpz({ 'x_train.npy': encodeNpy(images.subarray(0, 250 * 36), [250, 6, 6]), 'y_train.npy': encodeNpy(labels.subarray(0, 250)),
-      'x_test.npy': encodeNpy(images.subarray(250 * 36), [50, 6, 6]), 'y_test.npy': encodeNpy(labels.subarray(250)) }, { compressed: true });
+    const n = 3000, labels = Int32Array.from({ length: n }, (_, i) => i % 1000);
+    const images = Uint8Array.from({ length: n * 36 }, (_, k) => (labels[Math.floor(k / 36)]! * (k % 36 + 7) + rng.int(20)) % 256);
+    const npz = encodeNpz({ 'x_train.npy': encodeNpy(images.subarray(0, 2500 * 36), [2500, 6, 6]), 'y_train.npy': encodeNpy(labels.subarray(0, 2500)),
+      'x_test.npy': encodeNpy(images.subarray(2500 * 36), [500, 6, 6]), 'y_test.npy': encodeNpy(labels.subarray(2500)) }, { compressed: true });
     await page.setInputFiles('#data-files', [{ name: 'shapes.npz', mimeType: 'application/zip', buffer: Buffer.from(npz) }]);
     await page.waitForFunction(() => document.querySelector('#data-message')!.textContent!.startsWith('Loaded')
       && document.querySelector('#data-summary')!.textContent!.startsWith('npy:'), undefined, { timeout: 30_000 });
-    expect(await page.textContent('#data-summary')).toMatch(/^npy: 225 training, 25 validation and 50 test images, 6×6, 3 classes/);
+    expect(await page.textContent('#data-summary')).toMatch(/^npy: 2250 training, 250 validation and 500 test images, 6×6, 1000 classes/);
+    // A thousand classes on the page: it trains, and draws the first 100 templates (the list says so).
+    await shortRun(page, 'ts', { '#limit': null, '#length': '20' });
+    await startAndWait(page);
+    await expect.poll(() => page.locator('#templates li').count()).toBe(100);
+    expect(await page.getAttribute('#templates', 'title')).toBe('the first 100 of 1000 classes');
+    expect(errors).toEqual([]);
     await page.click('#data-embedded');
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
   }, TIMEOUT);

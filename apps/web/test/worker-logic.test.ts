@@ -27,7 +27,7 @@ describe('files the user opens', () => {
   const ds = toyDataset(50, 4);
   const idx = (d: Dataset) => ({
     images: encodeIdx(d.images, [d.n, d.image.height, d.image.width], { gzip: true }),
-    labels: encodeIdx(d.labels, [d.n]),
+    labels: encodeIdx(Uint8Array.from(d.labels), [d.n]),
   });
 
   it('reads a train and a test IDX pair, told apart by their names, gzipped or not', () => {

@@ -7,7 +7,7 @@
  *   node dist/stream-run.js --data <folder> --mode memory|streamed [--backend onnx-cpu] [--block-rows N]
  */
 import { parseArgs } from 'node:util';
-import { makeDataset, prepareData, prepareStreamed, Session } from '@descent/core';
+import { labelArray, makeDataset, prepareData, prepareStreamed, Session } from '@descent/core';
 import { openNpyFolder } from '@descent/core/node';
 import { createRegistry } from '@descent/backends';
 
@@ -32,7 +32,7 @@ if (values.mode === 'streamed') {
       const count = Math.min(piece, set.rows.n - s);
       await set.rows.read(s, count, images.subarray(s * set.rows.features, (s + count) * set.rows.features));
     }
-    return makeDataset({ name: set.name, images, labels: Uint8Array.from(set.labels), image: set.image, classNames: set.classNames });
+    return makeDataset({ name: set.name, images, labels: labelArray(set.labels), image: set.image, classNames: set.classNames });
   };
   await session.place(prepareData({ name: folder.name, train: await whole(folder.train), test: await whole(folder.test) }, prepare), { x: 'bytes' });
 }

@@ -45,8 +45,8 @@ export {
   CIFAR10_CLASS_NAMES, CIFAR10_FEATURES, CIFAR10_IMAGE, concatDatasets, parseCifar10Meta, readCifar10Batch
 } from './data/cifar10.js';
 export {
-  checkDataset, checkLabels, classCounts, FASHION_MNIST_CLASS_NAMES, imageAt, makeDataset, MNIST_CLASS_NAMES,
-  type Dataset, type ImageShape
+  checkDataset, checkLabels, classCounts, FASHION_MNIST_CLASS_NAMES, imageAt, labelArray, makeDataset, MAX_CLASSES, MNIST_CLASS_NAMES,
+  type Dataset, type ImageShape, type Labels
 } from './data/dataset.js';
 export {
   IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset, readIdxImages, readIdxLabels, type IdxDatasetOptions
@@ -59,7 +59,7 @@ export {
   isZip, readZip, type ZipMember
 } from './data/npz.js';
 export {
-  prepareSplits, type PreparedSplits, type PrepareOptions
+  checkModelSize, MAX_WEIGHTS, prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {
   addPixelSums, checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, pixelPrefix, preprocessingFromSums, preprocessImage, preprocessingFromJSON,
@@ -73,7 +73,7 @@ export {
   splitIndices, splitTrainValidation, subset, take, type SplitOptions
 } from './data/split.js';
 export {
-  accuracy, argmaxRows, confusionFromPredictions, confusionMatrix, labelsOf, predict, type ConfusionMatrix
+  accuracy, argmaxRows, confusionFromPredictions, confusionMatrix, labelsOf, predict, topKAccuracy, type ConfusionMatrix
 } from './diagnostics/accuracy.js';
 export {
   LANDSCAPE_CAPS, landscape1D, landscape2D, randomDirection, type Landscape1D, type Landscape2D, type LandscapeOptions

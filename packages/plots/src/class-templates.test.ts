@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classTemplatesSpec, templateImages } from './class-templates.js';
+import { classTemplatesSpec, templateImages, TEMPLATES_MAX_CLASSES } from './class-templates.js';
 import { compileSpec, renderSvg } from './render.js';
 import { markCounts, markFills, markPaths, texts } from './test-helpers.js';
 
@@ -41,6 +41,19 @@ describe('templateImages', () => {
 });
 
 describe('classTemplatesSpec', () => {
+  it('a thousand classes: the first 100 panels, and the subtitle says how many there are', async () => {
+    const H = 4, W = 4, C = 1000, D = H * W + 1;
+    const weights = Float64Array.from({ length: D * C }, (_, i) => Math.cos(i));
+    const classNames = Array.from({ length: C }, (_, c) => `n${c}`);
+    const spec = classTemplatesSpec({ weights, classNames, image: { height: H, width: W, channels: 1, layout: 'hwc' } });
+    const svg = await renderSvg(spec);
+    expect(markCounts(svg, 'rect')).toEqual(Array(TEMPLATES_MAX_CLASSES).fill(H * W));
+    const t = texts(svg);
+    expect(t).toContain('n99');
+    expect(t).not.toContain('n100');
+    expect(t.join(' ')).toMatch(/the first 100 of 1000 classes/);
+  });
+
   it('draws C×H×W square pixels for CIFAR-like colour templates, one panel per class', async () => {
     const H = 32, W = 32, K = 3, C = 10;
     const D = H * W * K + 1;

@@ -88,6 +88,9 @@ export function templateImages(input: Pick<ClassTemplatesInput, 'weights' | 'cla
   return { height: H, width: W, channels: K, pixels };
 }
 
+/** The most class templates one picture draws (the first ones; the subtitle says how many there are). */
+export const TEMPLATES_MAX_CLASSES = 100;
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
@@ -97,7 +100,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
  */
 export function classTemplatesSpec(input: ClassTemplatesInput): Spec {
   const images = templateImages(input);
-  const { height: H, width: W, channels: K, pixels } = images;
+  const { height: H, width: W, channels: K } = images;
+  // A thousand panels is no picture: the first TEMPLATES_MAX_CLASSES, and the subtitle says so.
+  const all = images.pixels.length, pixels = images.pixels.slice(0, TEMPLATES_MAX_CLASSES);
   const C = pixels.length;
   const names = uniqueNames(input.classNames.length >= C ? input.classNames.slice(0, C) : Array.from({ length: C }, (_, c) => input.classNames[c] ?? `class ${c}`));
   const px = input.pixelSize ?? Math.max(1, Math.min(3, Math.floor(96 / Math.max(H, W))));
@@ -118,7 +123,8 @@ export function classTemplatesSpec(input: ClassTemplatesInput): Spec {
     $schema: SCHEMA,
     config: { ...CONFIG, view: { stroke: null }, facet: { spacing: 14 } },
     title: { text: input.title ?? 'Learned weights of each class (templates)',
-      subtitle: `${H}×${W} ${K === 1 ? 'grey' : 'colour'}; each template stretched to black…white by ${input.scale === 'shared' ? 'the min and max over all classes' : 'its own min and max'}; bias left out` },
+      subtitle: `${H}×${W} ${K === 1 ? 'grey' : 'colour'}; each template stretched to black…white by ${input.scale === 'shared' ? 'the min and max over all classes' : 'its own min and max'}; bias left out` +
+        (all > C ? `; the first ${C} of ${all} classes` : '') },
     data: { values: rows },
     // Sorted by an index field, not an explicit array of names (one nested expression per class:
     // Vega's stack overflows at about a thousand classes).

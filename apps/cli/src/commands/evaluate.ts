@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { confusionMatrix, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
+import { confusionMatrix, OptionError, StreamingBackend, toDesignMatrix, topKAccuracy, type Model } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { seed } from '../options.js';
 import { openTestSplit, type TestSplit } from '../test-split.js';
@@ -25,11 +25,22 @@ export function evaluateCommand(): Command {
       const r = await runEvaluate(opts);
       if (opts.json) { printJson(r); return; }
       const o = process.stdout;
-      o.write(`${r.model} on ${r.data} (${r.n} test images): accuracy ${r.accuracy.toFixed(4)}\n`);
+      o.write(`${r.model} on ${r.data} (${r.n} test images): accuracy ${r.accuracy.toFixed(4)}` +
+        (r.classNames.length > 5 ? `, top-5 ${r.top5.toFixed(4)}` : '') + '\n');
       const fmt3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-');
-      o.write(table(['actual \\ predicted', ...r.classNames.map((_, j) => String(j)), 'recall'],
-        [...r.classNames.map((name, i) => [`${i} ${name}`, ...r.confusion[i]!, fmt3(r.recall[i]!)]),
-          ['precision', ...r.precision.map(fmt3), '']]));
+      if (r.classNames.length <= TABLE_MAX_CLASSES) {
+        o.write(table(['actual \\ predicted', ...r.classNames.map((_, j) => String(j)), 'recall'],
+          [...r.classNames.map((name, i) => [`${i} ${name}`, ...r.confusion[i]!, fmt3(r.recall[i]!)]),
+            ['precision', ...r.precision.map(fmt3), '']]));
+      } else {
+        // Too many classes for a table: what scales, the most confused pairs and the lowest recalls.
+        o.write('most confused (actual → predicted):\n');
+        o.write(table(['actual', 'predicted', 'count'], r.mostConfused.slice(0, 10).map((p) => [p.actual, p.predicted, p.count])));
+        const byRecall = r.classNames.map((name, i) => ({ name, recall: r.recall[i]! })).filter((c) => Number.isFinite(c.recall))
+          .sort((a, b) => a.recall - b.recall);
+        o.write('lowest recall:\n');
+        o.write(table(['class', 'recall'], byRecall.slice(0, 10).map((c) => [c.name, fmt3(c.recall)])));
+      }
       if (r.files.length) o.write(`wrote ${r.files.join(', ')}\n`);
     });
 }
@@ -65,13 +76,31 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
         classes: test.classNames.length, scale: p.scale, mean: p.mean });
     const m = await confusionMatrix(backend, model.weights, data);
     const c = m.classes;
+    // Top-5: the label among the five highest scores (what a thousand-class set reports beside top-1).
+    const top5 = await topKAccuracy(backend, model.weights, data, 5);
+    const mostConfused = confusedPairs(m.counts, c, model.classNames, 20);
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));
     const files = opts.out ? await writePictures(opts.out, { confusion: { counts: m.counts, classNames: model.classNames } }) : [];
     return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id }, backendChoice: choice,
       model: opts.model, data: name, backend: backend.id, n: m.total,
-      accuracy: m.accuracy, classNames: model.classNames, confusion, recall: Array.from(m.recall),
+      accuracy: m.accuracy, top5, mostConfused, classNames: model.classNames, confusion, recall: Array.from(m.recall),
       precision: Array.from(m.precision), files };
   } finally {
     await backend.dispose();
   }
+}
+
+/** Classes past which the text output shows the most confused pairs and the lowest recalls instead of the full table. */
+const TABLE_MAX_CLASSES = 20;
+
+/** The `limit` largest off-diagonal counts, largest first (ties: lower actual, then predicted, first). */
+function confusedPairs(counts: Int32Array, c: number, names: readonly string[], limit: number) {
+  const pairs: { actual: string; predicted: string; count: number }[] = [];
+  for (let a = 0; a < c; a++) {
+    for (let p = 0; p < c; p++) {
+      const count = counts[a * c + p]!;
+      if (a !== p && count > 0) pairs.push({ actual: names[a]!, predicted: names[p]!, count });
+    }
+  }
+  return pairs.sort((x, y) => y.count - x.count).slice(0, limit);
 }

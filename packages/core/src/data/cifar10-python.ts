@@ -127,8 +127,8 @@ export function readCifar10PythonMeta(bytes: Uint8Array, source: string): string
   const v = d.get('label_names');
   if (!Array.isArray(v)) throw new DataError(`${source}: 'label_names' is a ${describe(v)}, expected a list of strings`);
   if (v.length > MAX_CLASSES) {
-    throw new DataError(`${source}: 'label_names' has ${v.length} names, more than ${MAX_CLASSES} (the most labels ` +
-      'can address: labels are bytes, MAX_CLASSES)');
+    throw new DataError(`${source}: 'label_names' has ${v.length} names, more than ${MAX_CLASSES} (the most a data set ` +
+      'may have: MAX_CLASSES)');
   }
   const names = v.map((x, i) => {
     if (typeof x === 'string') return x;

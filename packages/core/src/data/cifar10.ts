@@ -67,8 +67,8 @@ export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): str
     while (b > a && /\s/.test(text[b - 1]!)) b--;
     if (b > a) {
       if (names.length === MAX_CLASSES) {
-        throw new DataError(`${source}: more than ${MAX_CLASSES} class names (the most labels can address: ` +
-          `labels are bytes, MAX_CLASSES)`);
+        throw new DataError(`${source}: more than ${MAX_CLASSES} class names (the most a data set may have: ` +
+          `MAX_CLASSES)`);
       }
       names.push(text.slice(a, b));
     }
@@ -99,7 +99,7 @@ export function concatDatasets(parts: readonly Dataset[], name?: string): Datase
   }
   const n = parts.reduce((s, p) => s + p.n, 0);
   const images = new Uint8Array(n * first.features);
-  const labels = new Uint8Array(n);
+  const labels = parts.some((p) => p.labels instanceof Uint16Array) ? new Uint16Array(n) : new Uint8Array(n);
   let row = 0;
   for (const p of parts) {
     checkDataset(p);

@@ -10,12 +10,24 @@ export interface ImageShape {
 }
 
 /**
- * The most classes a data set may have: as many as its label type can address. Labels are
- * bytes (Dataset.labels is a Uint8Array), so 256. Class lists read from files (classes.txt,
- * batches.meta.txt, a pickled batches.meta) longer than this are refused before they are
- * built; widen this together with the label type.
+ * The most classes a data set may have: 4096 (a linear probe's ImageNet head has 1000). Labels
+ * are bytes where they fit and 16-bit integers otherwise (Labels), which could address 65536;
+ * the cap is lower so that a label file cannot size W (D×C, float64, with the optimizer's state
+ * beside it) beyond memory: at CIFAR-10's D, 4096 classes are 100 MB of W. Class lists read
+ * from files (classes.txt, batches.meta.txt, a pickled batches.meta) longer than this are
+ * refused before they are built.
  */
-export const MAX_CLASSES = 256;
+export const MAX_CLASSES = 4096;
+
+/** Labels of a data set: bytes, or 16-bit where a label passes 255 (see labelArray). */
+export type Labels = Uint8Array | Uint16Array;
+
+/** Labels in the narrowest array that holds them: bytes below 256, else 16-bit. Values must be integers in [0, 65536). */
+export function labelArray(values: ArrayLike<number>): Labels {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]!);
+  return max < 256 ? Uint8Array.from(values) : Uint16Array.from(values);
+}
 
 /** An image data set as read from disk: raw pixel bytes and integer labels. */
 export interface Dataset {
@@ -23,8 +35,8 @@ export interface Dataset {
   readonly name: string;
   /** n × features pixel values (0..255), one image after another. */
   readonly images: Uint8Array;
-  /** n labels in [0, classNames.length). */
-  readonly labels: Uint8Array;
+  /** n labels in [0, classNames.length): bytes, or 16-bit where classes pass 256. */
+  readonly labels: Labels;
   readonly n: number;
   /** Values per image = height·width·channels. */
   readonly features: number;
@@ -50,7 +62,7 @@ export const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(
  * Throws ShapeError for sizes that disagree and DataError (naming the row) for a bad label.
  */
 export function makeDataset(parts: {
-  name: string; images: Uint8Array; labels: Uint8Array; image: ImageShape;
+  name: string; images: Uint8Array; labels: Labels; image: ImageShape;
   classNames: readonly string[];
 }): Dataset {
   const { name, images, labels, image, classNames } = parts;

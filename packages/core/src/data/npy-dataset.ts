@@ -5,7 +5,7 @@
  * headers (readNpy) before the arrays are used; labels must lie in [0, MAX_CLASSES).
  */
 import { DataError } from '../errors.js';
-import { makeDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
+import { labelArray, makeDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
 import { npyIntegers, type NpyArray } from './npy.js';
 
 /** The images' shape from an .npy array's shape, or a DataError saying what is accepted. */
@@ -45,5 +45,5 @@ export function npyDataset(name: string, images: NpyArray, labels: Int32Array, l
   if (bad >= 0) {
     throw new DataError(`${labelsSource}: label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named by ${namesSource}`);
   }
-  return makeDataset({ name, images: images.data as Uint8Array, labels: Uint8Array.from(labels), image, classNames });
+  return makeDataset({ name, images: images.data as Uint8Array, labels: labelArray(labels), image, classNames });
 }

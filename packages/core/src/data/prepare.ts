@@ -1,8 +1,23 @@
 import type { DesignMatrix, PixelMatrix } from '../backend.js';
+import { DataError } from '../errors.js';
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
 import { fitPreprocessing, toDesignMatrix, toPixelMatrix, type Preprocessing } from './preprocess.js';
 import { splitTrainValidation, take } from './split.js';
+
+/**
+ * The most weights a model may have, D×C: 2^28 (2 GiB of float64 W, under Node's 4 GiB typed
+ * arrays, with the optimizer's state of the same size beside it). Checked before any is allocated.
+ */
+export const MAX_WEIGHTS = 2 ** 28;
+
+/** A DataError when D×C weights would pass MAX_WEIGHTS. */
+export function checkModelSize(d: number, classes: number, name: string): void {
+  if (d * classes > MAX_WEIGHTS) {
+    throw new DataError(`${name}: ${d} features × ${classes} classes = ${d * classes} weights (${(d * classes * 8 / 2 ** 30).toFixed(1)} GiB as float64), ` +
+      `more than the ${MAX_WEIGHTS} a model may have (MAX_WEIGHTS): fewer classes or smaller images`);
+  }
+}
 
 export interface PrepareOptions {
   /** The split's rows are drawn from this seed's 'split' stream. */
@@ -45,6 +60,7 @@ export interface PreparedSplits {
  * it instead, as prepareData does.)
  */
 export function prepareSplits(train: Dataset, test: Dataset, options: PrepareOptions): PreparedSplits {
+  checkModelSize(train.features + 1, train.classNames.length, train.name);
   const rng = new Random(options.seed).fork('split');
   const split = options.validation > 0
     ? splitTrainValidation(train, { validation: options.validation, rng })

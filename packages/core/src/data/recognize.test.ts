@@ -28,7 +28,7 @@ function idxPair(d: Dataset, prefix: string, gzip = false): NamedBytes[] {
   const gz = gzip ? '.gz' : '';
   return [
     { name: `${prefix}-images-idx3-ubyte${gz}`, bytes: encodeIdx(d.images, [d.n, d.image.height, d.image.width], { gzip }) },
-    { name: `${prefix}-labels-idx1-ubyte${gz}`, bytes: encodeIdx(d.labels, [d.n], { gzip }) },
+    { name: `${prefix}-labels-idx1-ubyte${gz}`, bytes: encodeIdx(Uint8Array.from(d.labels), [d.n], { gzip }) },
   ];
 }
 

@@ -9,7 +9,7 @@ import { makeDataset, type Dataset } from './dataset.js';
 export function subset(ds: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
   const f = ds.features;
   const images = new Uint8Array(indices.length * f);
-  const labels = new Uint8Array(indices.length);
+  const labels = ds.labels instanceof Uint16Array ? new Uint16Array(indices.length) : new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     if (!(Number.isInteger(i) && i >= 0 && i < ds.n)) {

@@ -10,7 +10,7 @@ import { DataError, ShapeError } from '../errors.js';
 import { Random } from '../random.js';
 import { pickRows, forEachPiece, type ByteRows } from './byte-rows.js';
 import { checkLabels, type ImageShape } from './dataset.js';
-import type { PrepareOptions } from './prepare.js';
+import { checkModelSize, type PrepareOptions } from './prepare.js';
 import { addPixelSums, checkPreprocessing, preprocessingFromSums, type Preprocessing } from './preprocess.js';
 import { splitIndices } from './split.js';
 
@@ -51,6 +51,7 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
   options: PrepareOptions): Promise<StreamedData> {
   const { train, test } = data;
   for (const s of [train, test]) checkSet(s);
+  checkModelSize(train.rows.features + 1, train.classNames.length, train.name);
   if (test.rows.features !== train.rows.features) {
     throw new ShapeError(`${test.name} has ${test.rows.features} values per image but ${train.name} has ${train.rows.features}`);
   }

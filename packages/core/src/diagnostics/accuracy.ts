@@ -50,6 +50,33 @@ export async function accuracy(backend: ComputeBackend, w: Float64Array, data: R
   return predicted.length === 0 ? 0 : correct / predicted.length;
 }
 
+/**
+ * Fraction of selected rows whose label is among the k highest scores (top-k accuracy; k = 1 is
+ * accuracy). A tie at the k-th score counts the label in only when it is no later than the
+ * classes tied before it, as argmax breaks ties (the first maximum wins).
+ */
+export async function topKAccuracy(backend: ComputeBackend, w: Float64Array, data: Resident, k: number,
+  rows: Rows = allRows(data)): Promise<number> {
+  const count = rowCount(rows), c = data.classes;
+  let hits = 0;
+  for (let s = 0; s < count; s += CHUNK) {
+    const n = Math.min(CHUNK, count - s);
+    const chunk: Rows = rows instanceof Int32Array ? rows.subarray(s, s + n) : { start: rows.start + s, count: n };
+    const scores = await backend.scores(w, data, chunk);
+    for (let i = 0; i < n; i++) {
+      const label = data.y[rowAt(chunk, i)]!, o = i * c, own = scores[o + label]!;
+      // The label's rank: classes scoring above it, and those tied with it that come first.
+      let above = 0;
+      for (let j = 0; j < c && above < k; j++) {
+        const v = scores[o + j]!;
+        if (v > own || (v === own && j < label)) above++;
+      }
+      if (above < k) hits++;
+    }
+  }
+  return count === 0 ? 0 : hits / count;
+}
+
 export interface ConfusionMatrix {
   readonly classes: number;
   /** counts[actual·C + predicted] */

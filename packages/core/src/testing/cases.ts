@@ -199,6 +199,31 @@ export function conformanceCases(): ConformanceCase[] {
       rows: [{ start: 0, count: n }, { start: 100, count: 4300 }, Int32Array.from({ length: 2500 }, (_, i) => (i * 7919) % n)],
     });
   }
+  {
+    // A thousand classes (a linear probe's ImageNet head): most absent from any batch, scores
+    // spread so the hinges and the softmax's normalizer see many competing classes.
+    const rng = root.fork('thousand');
+    const n = 48, d = 33, c = 1000;
+    const x = normals(rng, new Float32Array(n * d));
+    for (let i = 0; i < n; i++) x[i * d + d - 1] = 1;
+    cases.push({
+      name: 'a thousand classes 48×33×1000 (most absent from every batch)', x, y: labels(rng, n, c), n, d, c,
+      w: normals(rng, new Float64Array(d * c), 0.2),
+      objectives: ALL_OBJECTIVES,
+      rows: [{ start: 0, count: n }, { start: 7, count: 5 }, Int32Array.of(47, 0, 0, 13)],
+    });
+  }
+  {
+    const rng = root.fork('thousand-pixels');
+    const n = 30, f = 48, c = 1000;
+    const { pixels, x, y } = pixelData(rng, n, f, c);
+    cases.push({
+      name: 'pixels: a thousand classes, 30 rows of 48 bytes', x, y, n, d: f + 1, c, pixels,
+      w: normals(rng, new Float64Array((f + 1) * c), 0.1),
+      objectives: [{ loss: 'softmax', reg: 0.1 }, { loss: 'svm', reg: 0 }, { loss: 'crammer-singer', reg: 0.1 }],
+      rows: [{ start: 0, count: n }, Int32Array.of(29, 3, 3)],
+    });
+  }
   return cases;
 }
 

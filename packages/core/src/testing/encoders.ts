@@ -52,6 +52,7 @@ export function encodeIdxDataset(ds: Dataset, options: { gzip?: boolean | number
   if (ds.image.channels !== 1) {
     throw new ShapeError(`encodeIdxDataset: ${ds.name} has ${ds.image.channels} channels; IDX images hold 1`);
   }
+  if (!(ds.labels instanceof Uint8Array)) throw new ShapeError(`encodeIdxDataset: ${ds.name} has labels above 255; IDX label files hold bytes`);
   return {
     images: encodeIdx(ds.images, [ds.n, ds.image.height, ds.image.width], options),
     labels: encodeIdx(ds.labels, [ds.n], options),
