@@ -68,10 +68,12 @@ def median(xs):
     return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
 
 
-def full(spec):
+def full(spec, losses=("softmax", "svm")):
     X, y, W = data(spec)
     out = {}
     for name, f in (("softmax", softmax_loss_vectorized), ("svm", svm_loss_vectorized)):
+        if name not in losses:
+            continue
         times = []
         for r in range(spec["repeats"] + 1):
             t0 = time.perf_counter()
@@ -165,6 +167,8 @@ def main():
     result["blas"] = blas_library()
     if "full" in spec:
         result["full"] = full(spec["full"])
+    if "probe" in spec:
+        result["probe"] = full(spec["probe"], ("softmax",))["softmax"]
     result["steps"] = [steps(s) for s in spec.get("steps", [])]
     if "train" in spec:
         result["train"] = train(spec["train"])

@@ -27,8 +27,8 @@ const dataSets: [string, string[]][] = [
   ['a CIFAR-10 binary folder', ['--data', cifar, '--validation', '40']],
   ['a folder of numpy arrays', ['--data', npy, '--validation', '40']],
   ['an .npz of numpy arrays', ['--data', npz, '--validation', '40']],
-  // Read from disk a block at a time: blocks of 64 rows, so every pass crosses blocks.
-  ['a folder of numpy arrays, streamed', ['--data', npy, '--validation', '40', '--stream', '--block-rows', '64']],
+  // Read from disk a block at a time: blocks of 256 rows (a minibatch's default size; 360 training rows), so every pass crosses blocks.
+  ['a folder of numpy arrays, streamed', ['--data', npy, '--validation', '40', '--stream', '--block-rows', '256']],
   ...(fullFashion ? [['the full Fashion-MNIST folder', ['--data', FASHION_MNIST_DEBIAN_PATH, '--limit', '1500']] as [string, string[]]] : []),
 ];
 

@@ -28,3 +28,25 @@ export function cifarShapedPixels(n: number, d = 3073, classes = 10, seed = 'des
   const y = Int32Array.from({ length: n }, () => rng.int(classes));
   return { pixels, features: f, scale: 1, mean: new Float32Array(f).fill(128), y, n, d, classes };
 }
+
+/**
+ * A linear probe's data: N rows of F features an image model might emit (class-dependent means
+ * plus unit noise, float32) and the bias 1, C classes, seeded. ImageNet probe size is
+ * 1.28 M × 2048 × 1000; the bench takes N = 100 000 (820 MB of X).
+ */
+export function probeFeatures(n: number, features = 2048, classes = 1000, seed = 'descent-bench-probe'): DesignMatrix {
+  const rng = new Random(seed);
+  const means = rng.fork('means').fillNormal(new Float32Array(classes * features), 0.5);
+  const noise = rng.fork('noise');
+  const d = features + 1;
+  const x = new Float32Array(n * d);
+  const y = Int32Array.from({ length: n }, () => rng.int(classes));
+  const row = new Float32Array(features);
+  for (let i = 0; i < n; i++) {
+    noise.fillNormal(row, 1);
+    const m = y[i]! * features, o = i * d;
+    for (let k = 0; k < features; k++) x[o + k] = means[m + k]! + row[k]!;
+    x[o + features] = 1;
+  }
+  return { x, y, n, d, classes };
+}

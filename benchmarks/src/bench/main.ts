@@ -34,6 +34,9 @@
  *  6. best test accuracy on full Fashion-MNIST (tuned, fixed schedule, the final model's test
  *     accuracy, never the best epoch picked on test), with softmax and with the Crammer–Singer
  *     SVM (median of three seeds). --quick shortens both to 4 epochs and one seed.
+ *  7. a linear probe: N = 100 000 rows of 2048 seeded features (+ bias), 1000 classes: one
+ *     full-batch loss + gradient and a minibatch step of 256, on the backend fastest at full
+ *     batch and numpy, 3 repeats (--no-probe skips it: 820 MB of X, about a minute).
  */
 import { fitPreprocessing, toDesignMatrix } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Objective } from '@descent/core';
@@ -44,7 +47,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegistry } from '@descent/backends';
 import { benchBackendIds } from '../targets.js';
-import { cifarShaped, cifarShapedPixels } from './data.js';
+import { cifarShaped, cifarShapedPixels, probeFeatures } from './data.js';
 import {
   DEFAULT_MACHINE, floorOf, formatMs, formatRatio, landscapeWork, lossGradientWork, numericalGradientWork, verdict,
 } from './floor.js';
@@ -71,6 +74,8 @@ function parseArgs(argv: string[]): Map<string, string> {
 }
 
 const OBJECTIVE: Objective = { loss: 'softmax', reg: 1e-4 };
+/** The linear probe (issue: features): ImageNet probe width and classes, 100 000 rows; 3 repeats (a full pass is ~820 GFLOP). */
+const PROBE = { n: 100_000, features: 2048, classes: 1000, batch: 256, repeats: 3 };
 const CIFAR = { n: 50000, d: 3073, c: 10, batch: 200 };
 
 /** Time to 0.84 on Fashion-MNIST: momentum 0.9, lr 0.1, batch 500, constant (sweep: 0.28 s on onnx-cpu; batch 200 lr 0.05: 0.48 s). */
@@ -212,11 +217,25 @@ async function main(): Promise<void> {
   const fmTs = fastestId === 'ts' ? fmRuns[0]! : await time084(ts, SEEDS[0]!);
   log(`fashion-mnist to 0.84: ${fastestId} ${fmRuns.map((r) => formatMs(r.reachedMs)).join(', ')} (seeds ${SEEDS.join(', ')}), ts ${formatMs(fmTs.reachedMs)} (seed ${SEEDS[0]})`);
 
+  // 7: the linear probe (N = 100 000 features of 2048, 1000 classes), on the backend fastest at full batch.
+  const probe = args.has('no-probe') ? undefined : probeFeatures(PROBE.n, PROBE.features, PROBE.classes);
+  const probeId = byFull[0]![0];
+  let probeTiming: Timing | undefined;
+  if (probe) {
+    const b = backends.get(probeId)!, r = await b.place(probe);
+    try {
+      probeTiming = await measure(b, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: PROBE.repeats, stepRepeats: PROBE.repeats, stepsPerRepeat: 5 });
+    } finally { await b.release(r); }
+    log(`probe ${PROBE.n}×${PROBE.features + 1}×${PROBE.classes} on ${probeId}: full batch ${formatMs(probeTiming.fullBatchMs)}, step (batch ${PROBE.batch}) ${formatMs(probeTiming.stepMs)}`);
+  }
+
   // The peer: CS231n's numpy code on the same matrices, after descent's runs (never alongside).
   const peers = args.has('no-numpy') ? { missing: '--no-numpy' } : findNumpy();
   const numpySpec: NumpySpec = {
     full: { data, repeats },
-    steps: [{ data, batch: CIFAR.batch, repeats, per: 20 }, { data: fmTrain, batch: FAST.batchSize, repeats, per: 20 }],
+    steps: [{ data, batch: CIFAR.batch, repeats, per: 20 }, { data: fmTrain, batch: FAST.batchSize, repeats, per: 20 },
+      ...(probe ? [{ data: probe, batch: PROBE.batch, repeats: PROBE.repeats, per: 5 }] : [])],
+    ...(probe ? { probe: { data: probe, repeats: PROBE.repeats } } : {}),
     train: { train: fmTrain, test: fmTest, learningRate: FAST.learningRate, momentum: 0.9, batch: FAST.batchSize, reg: OBJECTIVE.reg,
       initScale: FAST.initScale, target: 0.84, maxEpochs: 10, checkEvery: 0.5, seeds: SEEDS },
   };
@@ -290,6 +309,21 @@ async function main(): Promise<void> {
       + `ts (seed ${SEEDS[0]}) reached at epoch ${fmTs.reachedEpoch?.toFixed(1) ?? 'never'}`
       + (numpy?.train ? `; numpy: ${numpy.train.map((r) => `${formatMs(r.ms ?? undefined)} (${r.steps} steps)`).join(', ')}` : ''),
     why: 'steps needed vary with the shuffle (each side draws its own); compare the per-step rows' });
+
+  if (probe && probeTiming) {
+    const probeFull = lossGradientWork(PROBE.n, PROBE.features + 1, PROBE.classes), probeStep = lossGradientWork(PROBE.batch, PROBE.features + 1, PROBE.classes);
+    const skipped = 'ts, ts-f64 and tfjs-cpu skipped: ~820 GFLOP a full pass is minutes there';
+    rows.push({ workload: `linear probe: full-batch loss + gradient, ${PROBE.n}×${PROBE.features}+1 features, ${PROBE.classes} classes`, backend: probeId,
+      value: probeTiming.fullBatchMs, unit: 'ms', numpyValue: numpy?.probe, work: probeFull, floor: floorOf(probeFull, machine),
+      target: numpy ? { kind: 'numpy', value: 1.1 } : undefined,
+      note: `${probeTiming.fullRepeats} repeats; seeded features (class means + unit noise), softmax; goal also ≤ 1.3× floor; ${skipped}`,
+      why: 'bound by the two products (X·W and Xᵀ·dS), where numpy\'s BLAS runs near the machine\'s peak' });
+    rows.push({ workload: `linear probe: minibatch SGD step, batch ${PROBE.batch}, ${PROBE.classes} classes`, backend: probeId,
+      value: probeTiming.stepMs, unit: 'ms', numpyValue: numpy?.steps[2], work: probeStep, floor: floorOf(probeStep, machine),
+      target: numpy ? { kind: 'numpy', value: 1.1 } : undefined,
+      note: `${PROBE.repeats} blocks of 5 steps; goal also ≤ 1.3× floor`,
+      why: 'bound by the two products of the batch, where numpy\'s BLAS runs near the machine\'s peak' });
+  }
 
   // 4: landscape.
   const land = cifarShaped(10000, CIFAR.d, CIFAR.c, 'descent-bench-landscape');

@@ -53,6 +53,8 @@ export async function writeNpy(path: string, data: Float32Array | Int32Array, sh
 
 export interface NumpySpec {
   readonly full?: { readonly data: DesignMatrix; readonly repeats: number };
+  /** The linear probe's full pass (softmax only). */
+  readonly probe?: { readonly data: DesignMatrix; readonly repeats: number };
   readonly steps?: readonly { readonly data: DesignMatrix; readonly batch: number; readonly repeats: number; readonly per: number }[];
   readonly train?: { readonly train: DesignMatrix; readonly test: DesignMatrix; readonly learningRate: number; readonly momentum: number;
     readonly batch: number; readonly reg: number; readonly initScale: number; readonly target: number; readonly maxEpochs: number;
@@ -65,6 +67,7 @@ export interface NumpyResult {
   readonly executable: string;
   readonly blas: string;
   readonly full?: { readonly softmax: number; readonly svm: number };
+  readonly probe?: number;
   readonly steps: readonly number[];
   /** One run per seed: training ms when the target was reached (null: never), steps, epoch. */
   readonly train?: readonly { readonly seed: number; readonly ms: number | null; readonly steps: number; readonly epoch: number | null; readonly accuracy: number }[];
@@ -87,6 +90,7 @@ export async function runNumpy(peer: NumpyFound, spec: NumpySpec): Promise<Numpy
   try {
     const json = {
       ...(spec.full ? { full: { ...(await fileOf(spec.full.data)), repeats: spec.full.repeats } } : {}),
+      ...(spec.probe ? { probe: { ...(await fileOf(spec.probe.data)), repeats: spec.probe.repeats } } : {}),
       steps: await Promise.all((spec.steps ?? []).map(async (s) => ({ ...(await fileOf(s.data)), batch: s.batch, repeats: s.repeats, per: s.per }))),
       ...(spec.train ? { train: { ...spec.train, train: await fileOf(spec.train.train), test: await fileOf(spec.train.test) } } : {}),
     };

@@ -159,17 +159,17 @@ describe('confusionMatrixSpec', () => {
 });
 
 describe('classTemplatesSpec at a thousand classes', () => {
-  it('renders one panel per class in class order (no explicit sort array: its expression overflowed Vega)', async () => {
+  it('renders the first 100 panels in class order (no explicit sort array: its expression overflowed Vega)', async () => {
     const C = 1000;
     const classNames = Array.from({ length: C }, (_, i) => `c${i}`);
     const weights = Float64Array.from({ length: (2 * 2 + 1) * C }, (_, i) => Math.sin(i));
     const spec = classTemplatesSpec({ weights, classes: C, classNames, image: { height: 2, width: 2, channels: 1, layout: 'hwc' } });
     expect(JSON.stringify(spec).length).toBeLessThan(2_000_000);
     const { svg, text } = await draw(spec);
-    expect(markCounts(svg, 'rect').reduce((a, b) => a + b, 0)).toBe(4 * C);
+    expect(markCounts(svg, 'rect').reduce((a, b) => a + b, 0)).toBe(4 * 100);
     const headers = text.filter((t) => /^c\d+$/.test(t));
-    expect(headers).toHaveLength(C);
+    expect(headers).toHaveLength(100);
     expect(headers.slice(0, 3)).toEqual(['c0', 'c1', 'c2']);
-    expect(headers.at(-1)).toBe('c999');
+    expect(headers.at(-1)).toBe('c99');
   }, 60_000);
 });

@@ -63,7 +63,7 @@ describe('numpy arrays as a data set', () => {
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: a.y }, { name: 'extra.npy', bytes: a.y }], /numpy arrays named extra\.npy: expected x_train\.npy and y_train\.npy/],
       [[{ name: 'x_train.npy', bytes: encodeNpy(new Float32Array(90), [10, 3, 3]) }, { name: 'y_train.npy', bytes: a.y }], /images must be uint8 \(pixel bytes\), the array holds float32/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(new Int32Array(9)) }], /y_train\.npy holds 9 labels but x_train\.npy holds 10 images/],
-      [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 300)) }], /label \[9\] is 300, outside \[0, 255\]/],
+      [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 5000)) }], /label \[9\] is 5000, outside \[0, 4095\]/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(new Float64Array(10)) }], /labels? must be integers/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: a.y }, { name: 'classes.txt', bytes: text('only\n') }], /y_train\.npy: label 1 at row \d+ is outside the 1 classes named by classes\.txt/],
       [[{ name: 'x_train.npy', bytes: encodeNpy(new Uint8Array(0), [0, 3, 3]) }, { name: 'y_train.npy', bytes: encodeNpy(new Int32Array(0)) }], /x_train\.npy: holds no images/],

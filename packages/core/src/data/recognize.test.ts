@@ -7,7 +7,7 @@ import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, makeDataset, type Dataset
 import { HELD_OUT_TEST_FRACTION, recognizeDataset, type NamedBytes } from './recognize.js';
 import { splitTrainValidation } from './split.js';
 import {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeNpz, encodeTar,
 } from '../testing/encoders.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -280,10 +280,15 @@ describe('what is not a data set', () => {
 
   it('no files, or none recognized: the files are named, with what was looked for', () => {
     expect(errorOf(() => recognizeDataset([], { seed: 1 }))).toBe('no files were given: nothing to read a data set from');
-    expect(errorOf(() => recognizeDataset([{ name: 'notes.txt', bytes: text('hello') }, { name: 'mnist.zip', bytes: new Uint8Array([0x50, 0x4b, 3, 4]) }], { seed: 1 })))
+    expect(errorOf(() => recognizeDataset([{ name: 'notes.txt', bytes: text('hello') }, { name: 'mnist.zip', bytes: text('PK but not a zip') }], { seed: 1 })))
       .toBe('no data set found: notes.txt, mnist.zip: not an IDX images or labels file (no IDX magic number 0x00000803 or ' +
         '0x00000801, gzipped or not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy ' +
         '.npy array or a .tar / .tar.gz archive of them; .zip archives are not read: extract mnist.zip first');
+    // A zip is read as an .npz: one of other files says so.
+    expect(errorOf(() => recognizeDataset([{ name: 'mnist.zip', bytes: encodeNpz({ 'train-images-idx3-ubyte': new Uint8Array(8) }) }], { seed: 1 })))
+      .toBe('mnist.zip is a zip archive without .npy arrays: zip archives are read as .npz (x_train.npy, y_train.npy, … or X.npy, y.npy); ' +
+        'extract mnist.zip first if it holds other files');
+    expect(errorOf(() => recognizeDataset([{ name: 'cut.zip', bytes: new Uint8Array([0x50, 0x4b, 3, 4]) }], { seed: 1 }))).toMatch(/^cut\.zip: not a readable zip archive/);
     expect(errorOf(() => recognizeDataset([{ name: 'classes.txt', bytes: text('a') }], { seed: 1, source: 'here' })))
       .toBe('here: no data set found: no IDX files, CIFAR-10 batches or numpy arrays among the files (only classes.txt)');
     expect(errorOf(() => recognizeDataset([{ name: 'x.tar', bytes: encodeTar([{ path: 'stuff/a.txt', bytes: text('a') }]) }], { seed: 1 })))

@@ -179,7 +179,10 @@ function collect(files: readonly NamedBytes[], out: Item[], depth: number, archi
       if (depth >= MAX_ARCHIVE_DEPTH) { out.push(item('unknown')); continue; }
       const members = readZip(f.bytes, label, (p) => /\.npy$/i.test(baseName(p)) || /^classes\.txt$/i.test(baseName(p)))
         .map((e) => ({ name: e.path, bytes: e.bytes }));
-      if (members.length === 0) throw new DataError(`${label} is a zip archive without .npy arrays: expected an .npz of x_train, y_train (x_test, y_test) or X, y`);
+      if (members.length === 0) {
+        throw new DataError(`${label} is a zip archive without .npy arrays: zip archives are read as .npz (x_train.npy, y_train.npy, … or X.npy, y.npy); ` +
+          `extract ${short} first if it holds other files`);
+      }
       collect(members, out, depth + 1, { label, short, name: archive ? label : f.name });
       continue;
     }
