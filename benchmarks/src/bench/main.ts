@@ -260,7 +260,8 @@ async function main(): Promise<void> {
     notes.push(`also numpy ${other.numpy} (${other.executable}, ${blasName(other.blas)}), the × numpy column uses ${numpy!.executable}: `
       + `full ${formatMs(other.full?.softmax)} (descent ${vs(byFull[0]![1].fullBatchMs, other.full?.softmax)}), `
       + `step batch 200 ${formatMs(other.steps[0])} (${vs(byStep[0]![1].stepMs, other.steps[0])}), batch ${FAST.batchSize} ${formatMs(other.steps[1])} (${vs(fmStep.stepMs, other.steps[1])}), `
-      + `to 0.84 ${formatMs(t)} (${vs(fm.reachedMs, t)})`);
+      + `to 0.84 ${formatMs(t)} (${vs(fm.reachedMs, t)})`
+      + (probeTiming ? `, probe full ${formatMs(other.probe)} (${vs(probeTiming.fullBatchMs, other.probe)}), probe step ${formatMs(other.steps[2])} (${vs(probeTiming.stepMs, other.steps[2])})` : ''));
   }
   // Never reaching 0.84 counts as slowest; a median that never reached it is reported as such, not as a time.
   const numpyTrainMedian = numpy?.train ? median(numpy.train.map((r) => r.ms ?? Infinity)) : undefined;
