@@ -16,7 +16,7 @@ export interface CliSession {
  * Whether --data is streamed from disk: --stream asks for it (a numpy folder only), and a numpy
  * folder whose training images pass STREAM_ABOVE (1 GiB) is streamed without asking.
  */
-async function streams(opts: CommonOptions): Promise<boolean> {
+export async function streams(opts: { data: string; stream?: boolean }): Promise<boolean> {
   const named = ['embedded', 'fashion-mnist', ''].includes(opts.data.trim());
   if (opts.stream && named) {
     throw new OptionError(`--stream reads a folder of uncompressed numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy); '${opts.data}' is not one`);

@@ -1,5 +1,6 @@
 import { bytesInMemory, type ByteRows, type Dataset, type ImageShape } from '@descent/core';
-import { loadDataset, npyTrainingBytes, openNpyFolder, STREAM_ABOVE } from '@descent/core/node';
+import { loadDataset, openNpyFolder } from '@descent/core/node';
+import { streams } from './session.js';
 
 /** A data set's test split as evaluate and predict read it: its rows of bytes, labels and names. */
 export interface TestSplit {
@@ -19,9 +20,7 @@ export interface TestSplit {
  * same test rows as train's --seed where the files have no test split.
  */
 export async function openTestSplit(spec: string, options: { seed: number; stream?: boolean }): Promise<TestSplit> {
-  const named = ['embedded', 'fashion-mnist', ''].includes(spec.trim());
-  const bytes = named ? undefined : await npyTrainingBytes(spec);
-  if (options.stream || (bytes !== undefined && bytes > STREAM_ABOVE)) {
+  if (await streams({ data: spec, ...(options.stream ? { stream: true } : {}) })) {
     const folder = await openNpyFolder(spec, { seed: options.seed });
     const t = folder.test;
     return { name: folder.name, rows: t.rows, labels: t.labels, image: t.image, classNames: t.classNames, close: () => folder.close() };

@@ -81,7 +81,7 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
     const mostConfused = confusedPairs(m.counts, c, model.classNames, 20);
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));
     const files = opts.out ? await writePictures(opts.out, { confusion: { counts: m.counts, classNames: model.classNames } }) : [];
-    return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id }, backendChoice: choice,
+    return { command: 'evaluate' as const, settings: { model: opts.model, data: opts.data, backend: backend.id, seed: opts.seed, stream: test.dataset === undefined }, backendChoice: choice,
       model: opts.model, data: name, backend: backend.id, n: m.total,
       accuracy: m.accuracy, top5, mostConfused, classNames: model.classNames, confusion, recall: Array.from(m.recall),
       precision: Array.from(m.precision), files };

@@ -6,6 +6,9 @@ import { CAPS } from '../caps.js';
 import { intUpTo, nonNegativeInt, seed } from '../options.js';
 import { printJson, table } from '../output.js';
 
+/** The most probabilities one predict lists (images × classes): a few tens of MB of JSON. */
+const MAX_PROBABILITIES = 2_000_000;
+
 interface Options { model: string; data: string; seed: number; stream?: boolean; start: number; count: number; json?: boolean }
 
 export function predictCommand(): Command {
@@ -32,14 +35,21 @@ export async function runPredict(opts: Options) {
   const model = await loadModel(opts.model);
   const test = await openTestSplit(opts.data, { seed: opts.seed, ...(opts.stream ? { stream: true } : {}) });
   const name = test.name, f = test.rows.features, n = test.rows.n;
-  // Only the rows asked for are read (at most CAPS.count images).
-  const images = new Uint8Array(Math.max(0, Math.min(n, opts.start + opts.count) - opts.start) * f);
+  let images: Uint8Array;
   try {
     if (f !== model.preprocessing.features) {
       throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${f}`);
     }
     if (opts.start >= n) throw new OptionError(`--start ${opts.start} is past the last test image (${n - 1})`);
-    await test.rows.read(opts.start, images.length / f, images);
+    const rows = Math.min(n, opts.start + opts.count) - opts.start, c = model.classNames.length;
+    // Every prediction lists all its probabilities: bounded, so that the JSON stays printable.
+    if (rows * c > MAX_PROBABILITIES) {
+      throw new OptionError(`--count ${rows} with ${c} classes would list ${rows * c} probabilities, more than ${MAX_PROBABILITIES}: ` +
+        `ask for at most ${Math.max(1, Math.floor(MAX_PROBABILITIES / c))} images at a time`);
+    }
+    // Only the rows asked for are read.
+    images = new Uint8Array(rows * f);
+    await test.rows.read(opts.start, rows, images);
   } finally {
     await test.close();
   }

@@ -248,3 +248,14 @@ describe('CIFAR-10 python batch errors name the file and the problem', () => {
     expect(Array.from(back.labels)).toEqual([1]);
   });
 });
+
+describe('python batches of more than 256 classes', () => {
+  it('keep every label past a byte (16-bit), never its low byte', () => {
+    const classNames = Array.from({ length: 300 }, (_, i) => `c${i}`);
+    const labels = Uint16Array.of(299, 0, 256);
+    const ds = makeDataset({ name: 'wide', images: new Uint8Array(3 * 3072), labels, image: { height: 32, width: 32, channels: 3, layout: 'chw' }, classNames });
+    const read = readCifar10PythonBatch(encodeCifar10PythonBatch(ds), 'wide', { classNames });
+    expect(Array.from(read.labels)).toEqual([299, 0, 256]);
+    expect(read.labels).toBeInstanceOf(Uint16Array);
+  });
+});

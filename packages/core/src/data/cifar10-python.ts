@@ -105,7 +105,8 @@ export function readCifar10PythonBatch(bytes: Uint8Array, source: string,
   if (raw.length !== n) {
     throw new DataError(`${source}: ${raw.length} labels for ${n} images in 'data'`);
   }
-  const labels = new Uint8Array(n!);
+  // Bytes while the classes fit them, 16-bit past 256 (a label must never be cut to its low byte).
+  const labels = classNames.length > 256 ? new Uint16Array(n!) : new Uint8Array(n!);
   for (let i = 0; i < n!; i++) {
     const l = raw[i]!;
     if (!(Number.isInteger(l) && l >= 0 && l < classNames.length)) {

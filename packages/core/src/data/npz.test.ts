@@ -1,4 +1,5 @@
 import { zipSync } from 'fflate';
+import { encodeNpz } from '../testing/encoders.js';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
 import { encodeNpy } from '../testing/encoders.js';
@@ -45,5 +46,30 @@ describe('.npz archives', () => {
     const central = bad.findIndex((_, i) => bad[i] === 0x50 && bad[i + 1] === 0x4b && bad[i + 2] === 1 && bad[i + 3] === 2);
     new DataView(bad.buffer).setUint32(central + 24, arrays['x_train.npy'].length + 100, true);
     expect(() => readZip(bad, 'bad.npz', () => true)).toThrow(/x_train\.npy in bad\.npz is stored but declares \d+ bytes for \d+ stored/);
+  });
+
+  it('checks each member against the directory: CRC-32, overlap, its declared size, the member count', () => {
+    const at = (b: Uint8Array, sig: number, from = 0) => {
+      for (let p = from; p + 4 <= b.length; p++) if (new DataView(b.buffer, b.byteOffset).getUint32(p, true) === sig) return p;
+      throw new Error('signature not found');
+    };
+    const stored = encodeNpz({ 'x_train.npy': arrays['x_train.npy'], 'y_train.npy': arrays['y_train.npy'] });
+    const flipped = Uint8Array.from(stored);
+    flipped[200] = flipped[200]! ^ 1; // inside x_train.npy's stored data
+    expect(() => readZip(flipped, 'f.npz', () => true)).toThrow(/x_train\.npy in f\.npz: CRC-32 mismatch/);
+    // The second directory entry pointed at the first member's local header: the same data listed twice.
+    const twice = Uint8Array.from(stored);
+    const second = at(twice, 0x02014b50, at(twice, 0x02014b50) + 46);
+    new DataView(twice.buffer).setUint32(second + 42, 0, true);
+    expect(() => readZip(twice, 't.npz', () => true)).toThrow(/overlaps .*: a corrupt or crafted archive/);
+    // A deflated member declaring less than it inflates to is stopped there.
+    const deflated = Uint8Array.from(encodeNpz({ 'x_train.npy': arrays['x_train.npy'] }, { compressed: true }));
+    const dir = at(deflated, 0x02014b50);
+    const view = new DataView(deflated.buffer);
+    view.setUint32(dir + 24, view.getUint32(dir + 24, true) - 10, true);
+    expect(() => readZip(deflated, 'd.npz', () => true)).toThrow(/x_train\.npy in d\.npz inflates to more than the \d+ bytes it declares/);
+    const many = Uint8Array.from(stored);
+    new DataView(many.buffer).setUint16(at(many, 0x06054b50) + 10, 2000, true);
+    expect(() => readZip(many, 'm.npz', () => true)).toThrow(/m\.npz: the archive lists 2000 members, more than the 1024 read/);
   });
 });

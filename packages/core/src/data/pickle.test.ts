@@ -114,3 +114,28 @@ describe('class lists are bounded (MAX_CLASSES)', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
+
+describe('messages say what was found, in words that print', () => {
+  const errorOf = (bytes: Uint8Array) => {
+    try { readCifar10PythonBatch(bytes, 'bad'); } catch (e) { return (e as Error).message; }
+    return 'no error';
+  };
+  const batchWithLabels = (labels: Uint8Array) =>
+    pk('\x80\x02}(', str('data'), FROMBUFFER, pk('(B', u32(2 * 3072), new Uint8Array(2 * 3072), DTYPE_U1, 'K\x02M\x00\x0c\x86', str('C'), 't'), 'R',
+      str('labels'), labels, 'u.');
+
+  it('an opcode is named with its byte, never as a raw unprintable character', () => {
+    const message = errorOf(pk('\x80\x02cnumpy\ndtype\n)\x81.'));
+    expect(message).toMatch(/^bad: unsupported Python object: opcode NEWOBJ \(0x81\) at byte 16 creates a class instance/);
+    expect(message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    expect(errorOf(pk('\x80\x02\xff.'))).toBe('bad: corrupt pickle: unknown opcode 0xff at byte 2');
+  });
+
+  it('a labels array of the wrong shape says its shape, and one whose data is short says so', () => {
+    const twoD = pk(FROMBUFFER, '(C\x02\x01\x02', DTYPE_U1, 'K\x01K\x02\x86', str('C'), 'tR');
+    expect(errorOf(batchWithLabels(twoD))).toBe('bad: labels array has shape (1, 2), expected one dimension');
+    const short = pk(FROMBUFFER, '(C\x02\x01\x02', DTYPE_U1, 'K\x03\x85', str('C'), 'tR');
+    expect(errorOf(batchWithLabels(short))).toMatch(/^bad: .*3.*2/);
+    expect(errorOf(batchWithLabels(short))).not.toMatch(/expected one dimension/);
+  });
+});

@@ -14,7 +14,7 @@ export const MAX_WEIGHTS = 2 ** 28;
 /** A DataError when D×C weights would pass MAX_WEIGHTS. */
 export function checkModelSize(d: number, classes: number, name: string): void {
   if (d * classes > MAX_WEIGHTS) {
-    throw new DataError(`${name}: ${d} features × ${classes} classes = ${d * classes} weights (${(d * classes * 8 / 2 ** 30).toFixed(1)} GiB as float64), ` +
+    throw new DataError(`${name}: ${d - 1} features (+ the bias) × ${classes} classes = ${d * classes} weights (${(d * classes * 8 / 2 ** 30).toFixed(1)} GiB as float64), ` +
       `more than the ${MAX_WEIGHTS} a model may have (MAX_WEIGHTS): fewer classes or smaller images`);
   }
 }

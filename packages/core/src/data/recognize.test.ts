@@ -283,7 +283,7 @@ describe('what is not a data set', () => {
     expect(errorOf(() => recognizeDataset([{ name: 'notes.txt', bytes: text('hello') }, { name: 'mnist.zip', bytes: text('PK but not a zip') }], { seed: 1 })))
       .toBe('no data set found: notes.txt, mnist.zip: not an IDX images or labels file (no IDX magic number 0x00000803 or ' +
         '0x00000801, gzipped or not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy ' +
-        '.npy array or a .tar / .tar.gz archive of them; .zip archives are not read: extract mnist.zip first');
+        '.npy array or a .tar / .tar.gz archive of them, or an .npz; mnist.zip is named .zip but is not a zip archive');
     // A zip is read as an .npz: one of other files says so.
     expect(errorOf(() => recognizeDataset([{ name: 'mnist.zip', bytes: encodeNpz({ 'train-images-idx3-ubyte': new Uint8Array(8) }) }], { seed: 1 })))
       .toBe('mnist.zip is a zip archive without .npy arrays: zip archives are read as .npz (x_train.npy, y_train.npy, … or X.npy, y.npy); ' +

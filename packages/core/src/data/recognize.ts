@@ -215,7 +215,7 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
     const zip = u.find((i) => /\.zip$/i.test(i.base));
     return `${list(u)}: not an IDX images or labels file (no IDX magic number 0x00000803 or 0x00000801, gzipped or ` +
       'not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy .npy array or a .tar / .tar.gz ' +
-      `archive of them${zip ? `; .zip archives are not read: extract ${zip.short} first` : ''}`;
+      `archive of them, or an .npz${zip ? `; ${zip.short} is named .zip but is not a zip archive` : ''}`;
   };
 
   if (idx.length > 0 && binary.length + python.length > 0) {

@@ -437,7 +437,7 @@ describe('folder errors', () => {
     const p = join(tmp, 'does-not-exist');
     await expect(loadDataset(p)).rejects.toThrow(DataError);
     await expect(loadDataset(p)).rejects.toThrow(`data set folder not found: ${p}; expected 'embedded', ` +
-      `'fashion-mnist', a folder of IDX or CIFAR-10 files, or a CIFAR-10 .tar.gz archive`);
+      `'fashion-mnist', a folder of IDX, CIFAR-10 or numpy files, a CIFAR-10 .tar.gz archive, or an .npz`);
     await expect(loadDataset('no-such-data-set')).rejects.toThrow(/data set folder not found: .*no-such-data-set \(from 'no-such-data-set'\)/);
   });
 
@@ -449,13 +449,13 @@ describe('folder errors', () => {
       'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), ' +
       'CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ' +
       'cifar-10-batches-bin folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ' +
-      'test_batch, or a cifar-10-batches-py folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy) ' +
+      'test_batch, or a cifar-10-batches-py folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them) ' +
       'and the archives cifar-10-binary.tar.gz, cifar-10-python.tar.gz; the folder is empty');
   });
 
   it('a folder of other files names them, and says what to do with an archive', async () => {
     const dir = await folder('other', { 'notes.txt': 'x', 'mnist.zip': new Uint8Array(3) });
-    await expect(loadDataset(dir)).rejects.toThrow(/the folder holds mnist\.zip, notes\.txt\. Extract mnist\.zip first/);
+    await expect(loadDataset(dir)).rejects.toThrow(/the folder holds mnist\.zip, notes\.txt\. To read mnist\.zip as an \.npz of numpy arrays, pass its path \(.*mnist\.zip\); if it holds other files, extract it first/);
     const tgz = await folder('other-tgz', { 'notes.txt': 'x', 'data.tgz': new Uint8Array(3) });
     await expect(loadDataset(tgz)).rejects.toThrow(`the folder holds data.tgz, notes.txt. To read data.tgz, pass its path: ${join(tgz, 'data.tgz')}`);
   });
@@ -526,7 +526,7 @@ describe('a folder of numpy arrays', () => {
 
   it('a folder with an .npy that is not x_train/y_train says what it looked for', async () => {
     const dir = await folder('npy-wrong', { 'features.npy': new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]) });
-    await expect(loadDataset(dir)).rejects.toThrow(/numpy arrays \(x_train\.npy and y_train\.npy, or X\.npy and y\.npy\)/);
+    await expect(loadDataset(dir)).rejects.toThrow(/numpy arrays \(x_train\.npy and y_train\.npy, or X\.npy and y\.npy, or one \.npz of them\)/);
     await expect(loadNpyFolder(dir)).rejects.toThrow(/no numpy training arrays found: looked for x_train\.npy and y_train\.npy, or X\.npy and y\.npy/);
   });
 });

@@ -140,7 +140,7 @@ export async function listFolder(dir: string, spec: string): Promise<string[]> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new DataError(`data set folder not found: ${dir}` + (spec !== dir ? ` (from '${spec}')` : '') +
-        `; expected 'embedded', 'fashion-mnist', a folder of IDX or CIFAR-10 files, or a CIFAR-10 .tar.gz archive`, { cause: e });
+        `; expected 'embedded', 'fashion-mnist', a folder of IDX, CIFAR-10 or numpy files, a CIFAR-10 .tar.gz archive, or an .npz`, { cause: e });
     }
     throw new DataError(`cannot read data set folder ${dir}: ${(e as Error).message}`, { cause: e });
   }
@@ -189,9 +189,9 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   throw new DataError(`${dir}: no data set found. Looked for IDX files (${IDX_LOOKED_FOR}), ` +
     `CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ` +
     `${CIFAR_DIR} folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ` +
-    `test_batch, or a ${CIFAR_PY_DIR} folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy) ` +
+    `test_batch, or a ${CIFAR_PY_DIR} folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them) ` +
     `and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held(entries)}` +
-    (archive ? (/\.zip$/i.test(archive) ? `. Extract ${archive} first`
+    (archive ? (/\.zip$/i.test(archive) ? `. To read ${archive} as an .npz of numpy arrays, pass its path (${join(dir, archive)}); if it holds other files, extract it first`
       : `. To read ${archive}, pass its path: ${join(dir, archive)}`) : ''));
 }
 
@@ -301,7 +301,9 @@ export async function loadCifar10Archive(path: string, options: LoadOptions = {}
       "nor a tar archive, nor a zip archive such as an .npz): pass the folder that holds the data set's files, " +
       'cifar-10-binary.tar.gz / cifar-10-python.tar.gz as downloaded, or an .npz of numpy arrays');
   }
-  const r = recognizeDataset([{ name: archive, bytes }], recognizeOptions(options, archive));
+  // An .npz is named by its file (Keras's mnist.npz: 'mnist'); a CIFAR-10 download keeps 'cifar-10'.
+  const named = isZip(bytes) && !('name' in options) ? { ...options, name: basename(archive).replace(/\.(npz|zip)$/i, '') } : options;
+  const r = recognizeDataset([{ name: archive, bytes }], recognizeOptions(named, archive));
   // The folder inside the archive that held the data files (the names file may sit elsewhere).
   const member = r.files.find((f) => f.archive !== undefined && !NAMES_FILES.includes(basename(f.name)))?.name ?? '';
   const inner = member.includes('/') ? member.slice(0, member.lastIndexOf('/')) : '';

@@ -15,7 +15,7 @@ import { npyImageShape, npyLabels } from '../data/npy-dataset.js';
 import { HELD_OUT_TEST_FRACTION } from '../data/recognize.js';
 import { splitIndices } from '../data/split.js';
 import type { StreamedSet } from '../data/streamed.js';
-import type { ImageShape } from '../data/dataset.js';
+import { checkLabels, type ImageShape } from '../data/dataset.js';
 import { DataError } from '../errors.js';
 import { Random } from '../random.js';
 import { listFolder } from './load.js';
@@ -106,6 +106,10 @@ const MAX_LABEL_FILE_BYTES = 2 ** 30;
  */
 export async function openNpyFolder(dir: string, options: { seed?: number; classNames?: readonly string[] } = {}): Promise<StreamedFolder> {
   const folder = resolve(dir);
+  if (/\.(npz|zip)$/i.test(folder) && (await stat(folder).catch(() => undefined))?.isFile()) {
+    throw new DataError(`${folder} is an .npz: its arrays cannot be read at an offset (a zip's members may be compressed), so it is not streamed; ` +
+      `read it without --stream, or save the arrays as .npy files in a folder (np.save) to stream them`);
+  }
   const entries = await listFolder(folder, dir);
   const find = (stem: string) => entries.find((e) => e.toLowerCase() === `${stem}.npy`);
   const zipped = entries.filter((e) => /^(x_train|x_test|x)\.npy\.gz$/i.test(e));
@@ -152,6 +156,8 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
       classNames = Array.from({ length: k }, (_, j) => String(j));
       notes.push(`class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them`);
     }
+    // Labels beyond the classes named, found here with the file and the row, not when a block is placed.
+    for (const [k, s] of sets.entries()) checkLabels(s.labels, classNames.length, join(folder, (x ? labelsOf('y') : k === 0 ? labelsOf('y_train') : labelsOf('y_test'))!));
     const name = basename(folder);
     const set = (setName: string, rows: ByteRows, labels: Int32Array, image: ImageShape): StreamedSet =>
       ({ name: setName, rows, labels, image, classNames: classNames! });
