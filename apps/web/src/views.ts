@@ -108,8 +108,8 @@ export function paintImage(canvas: HTMLCanvasElement, pixels: Uint8Array, shape:
  * the first TEMPLATES_MAX_CLASSES, as the SVG picture draws them (a thousand canvases is no picture).
  */
 export function drawTemplates(list: HTMLOListElement, s: Snapshot): void {
-  const t = templateImages({ weights: s.weights, classNames: s.classNames, image: s.image });
-  const all = t.pixels.length, pixels = t.pixels.slice(0, TEMPLATES_MAX_CLASSES);
+  const t = templateImages({ weights: s.weights, classNames: s.classNames, image: s.image, limit: TEMPLATES_MAX_CLASSES });
+  const all = s.classNames.length, pixels = t.pixels;
   list.title = all > pixels.length ? `the first ${pixels.length} of ${all} classes` : '';
   if (list.children.length !== pixels.length) {
     list.replaceChildren(...pixels.map((_, c) => {

@@ -73,7 +73,7 @@ export {
   splitIndices, splitTrainValidation, subset, take, type SplitOptions
 } from './data/split.js';
 export {
-  accuracy, argmaxRows, confusionFromPredictions, confusionMatrix, labelsOf, predict, topKAccuracy, type ConfusionMatrix
+  accuracy, argmaxRows, confusionAndTopK, confusionFromPredictions, confusionMatrix, labelsOf, predict, topKAccuracy, type ConfusionMatrix
 } from './diagnostics/accuracy.js';
 export {
   LANDSCAPE_CAPS, landscape1D, landscape2D, randomDirection, type Landscape1D, type Landscape2D, type LandscapeOptions

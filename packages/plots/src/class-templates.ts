@@ -43,7 +43,10 @@ export interface TemplateImages {
  * rescaled to 0…255 by v ↦ round(255·(v − min)/(max − min)). A constant template (max = min)
  * comes out mid-grey (128). Non-finite weights count as the template's minimum (black).
  */
-export function templateImages(input: Pick<ClassTemplatesInput, 'weights' | 'classes' | 'classNames' | 'image' | 'scale'>): TemplateImages {
+export function templateImages(input: Pick<ClassTemplatesInput, 'weights' | 'classes' | 'classNames' | 'image' | 'scale'> & {
+  /** Build only the first `limit` templates (the others are not drawn: no work for them). */
+  readonly limit?: number;
+}): TemplateImages {
   const { weights, image } = input;
   const { height: H, width: W, channels: K, layout } = image;
   if (!(K === 1 || K === 3)) throw new RangeError(`class templates need 1 or 3 channels; got ${K}`);
@@ -72,7 +75,7 @@ export function templateImages(input: Pick<ClassTemplatesInput, 'weights' | 'cla
     for (let c = 0; c < C; c++) { const [lo, hi] = range(c); shared = [Math.min(shared[0], lo), Math.max(shared[1], hi)]; }
   }
   const pixels: Uint8Array[] = [];
-  for (let c = 0; c < C; c++) {
+  for (let c = 0; c < Math.min(C, input.limit ?? C); c++) {
     const [lo, hi] = shared ?? range(c);
     const out = new Uint8Array(F);
     for (let y = 0; y < H; y++) {
@@ -99,10 +102,10 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
  * panel per class headed by its name.
  */
 export function classTemplatesSpec(input: ClassTemplatesInput): Spec {
-  const images = templateImages(input);
-  const { height: H, width: W, channels: K } = images;
   // A thousand panels is no picture: the first TEMPLATES_MAX_CLASSES, and the subtitle says so.
-  const all = images.pixels.length, pixels = images.pixels.slice(0, TEMPLATES_MAX_CLASSES);
+  const images = templateImages({ ...input, limit: TEMPLATES_MAX_CLASSES });
+  const { height: H, width: W, channels: K, pixels } = images;
+  const all = input.classes ?? input.classNames.length;
   const C = pixels.length;
   const names = uniqueNames(input.classNames.length >= C ? input.classNames.slice(0, C) : Array.from({ length: C }, (_, c) => input.classNames[c] ?? `class ${c}`));
   const px = input.pixelSize ?? Math.max(1, Math.min(3, Math.floor(96 / Math.max(H, W))));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { confusionMatrix, OptionError, StreamingBackend, toDesignMatrix, topKAccuracy, type Model } from '@descent/core';
+import { confusionAndTopK, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { seed } from '../options.js';
 import { openTestSplit, type TestSplit } from '../test-split.js';
@@ -74,10 +74,9 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
     const data = test.dataset ? await backend.place(toDesignMatrix(test.dataset, p))
       : await streaming!.placeStreamed({ rows: test.rows, y: test.labels, n: test.labels.length, features: f, d: f + 1,
         classes: test.classNames.length, scale: p.scale, mean: p.mean });
-    const m = await confusionMatrix(backend, model.weights, data);
+    // Top-5 (the label among the five highest scores: what a thousand-class set reports beside top-1) from the same pass.
+    const { confusion: m, topK: top5 } = await confusionAndTopK(backend, model.weights, data, 5);
     const c = m.classes;
-    // Top-5: the label among the five highest scores (what a thousand-class set reports beside top-1).
-    const top5 = await topKAccuracy(backend, model.weights, data, 5);
     const mostConfused = confusedPairs(m.counts, c, model.classNames, 20);
     const confusion = Array.from({ length: c }, (_, i) => Array.from(m.counts.subarray(i * c, (i + 1) * c)));
     const files = opts.out ? await writePictures(opts.out, { confusion: { counts: m.counts, classNames: model.classNames } }) : [];

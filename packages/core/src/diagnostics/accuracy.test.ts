@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReferenceBackend } from '../testing/reference-backend.js';
-import { accuracy, topKAccuracy } from './accuracy.js';
+import { accuracy, confusionAndTopK, confusionMatrix, topKAccuracy } from './accuracy.js';
 
 describe('topKAccuracy', () => {
   it('counts a label among the k highest scores; ties are broken as argmax breaks them (first class first)', async () => {
@@ -26,6 +26,9 @@ describe('topKAccuracy', () => {
     expect(await topKAccuracy(b, w, data, 5)).toBe(4 / 5);
     expect(await topKAccuracy(b, w, data, 6)).toBe(1);
     expect(await topKAccuracy(b, w, data, 2, Int32Array.of(4, 4, 0))).toBe(1);
+    const both = await confusionAndTopK(b, w, data, 3);
+    expect(both.topK).toBe(3 / 5);
+    expect(both.confusion).toEqual(await confusionMatrix(b, w, data));
     await b.dispose();
   });
 });

@@ -50,6 +50,28 @@ export async function accuracy(backend: ComputeBackend, w: Float64Array, data: R
   return predicted.length === 0 ? 0 : correct / predicted.length;
 }
 
+/** Whether the row's label is among its k highest scores, ties broken as argmax breaks them (the first class first). */
+function inTopK(scores: Vec, o: number, classes: number, label: number, k: number): boolean {
+  const own = scores[o + label]!;
+  let above = 0;
+  for (let j = 0; j < classes && above < k; j++) {
+    const v = scores[o + j]!;
+    if (v > own || (v === own && j < label)) above++;
+  }
+  return above < k;
+}
+
+/** Scores of the selected rows, chunk by chunk (bounded host memory), each chunk with its first position. */
+async function eachScoreChunk(backend: ComputeBackend, w: Float64Array, data: Resident, rows: Rows,
+  visit: (scores: Vec, chunk: Rows, at: number) => void): Promise<void> {
+  const count = rowCount(rows);
+  for (let s = 0; s < count; s += CHUNK) {
+    const n = Math.min(CHUNK, count - s);
+    const chunk: Rows = rows instanceof Int32Array ? rows.subarray(s, s + n) : { start: rows.start + s, count: n };
+    visit(await backend.scores(w, data, chunk), chunk, s);
+  }
+}
+
 /**
  * Fraction of selected rows whose label is among the k highest scores (top-k accuracy; k = 1 is
  * accuracy). A tie at the k-th score counts the label in only when it is no later than the
@@ -59,21 +81,9 @@ export async function topKAccuracy(backend: ComputeBackend, w: Float64Array, dat
   rows: Rows = allRows(data)): Promise<number> {
   const count = rowCount(rows), c = data.classes;
   let hits = 0;
-  for (let s = 0; s < count; s += CHUNK) {
-    const n = Math.min(CHUNK, count - s);
-    const chunk: Rows = rows instanceof Int32Array ? rows.subarray(s, s + n) : { start: rows.start + s, count: n };
-    const scores = await backend.scores(w, data, chunk);
-    for (let i = 0; i < n; i++) {
-      const label = data.y[rowAt(chunk, i)]!, o = i * c, own = scores[o + label]!;
-      // The label's rank: classes scoring above it, and those tied with it that come first.
-      let above = 0;
-      for (let j = 0; j < c && above < k; j++) {
-        const v = scores[o + j]!;
-        if (v > own || (v === own && j < label)) above++;
-      }
-      if (above < k) hits++;
-    }
-  }
+  await eachScoreChunk(backend, w, data, rows, (scores, chunk) => {
+    for (let i = 0; i < rowCount(chunk); i++) if (inTopK(scores, i * c, c, data.y[rowAt(chunk, i)]!, k)) hits++;
+  });
   return count === 0 ? 0 : hits / count;
 }
 
@@ -113,4 +123,17 @@ export async function confusionMatrix(backend: ComputeBackend, w: Float64Array, 
   rows: Rows = allRows(data)): Promise<ConfusionMatrix> {
   const predicted = await predict(backend, w, data, rows);
   return confusionFromPredictions(labelsOf(data, rows), predicted, data.classes);
+}
+
+/** The confusion matrix and top-k accuracy from one pass over the scores (a streamed split is read once). */
+export async function confusionAndTopK(backend: ComputeBackend, w: Float64Array, data: Resident, k: number,
+  rows: Rows = allRows(data)): Promise<{ confusion: ConfusionMatrix; topK: number }> {
+  const count = rowCount(rows), c = data.classes;
+  const predicted = new Int32Array(count);
+  let hits = 0;
+  await eachScoreChunk(backend, w, data, rows, (scores, chunk, at) => {
+    predicted.set(argmaxRows(scores, c), at);
+    for (let i = 0; i < rowCount(chunk); i++) if (inTopK(scores, i * c, c, data.y[rowAt(chunk, i)]!, k)) hits++;
+  });
+  return { confusion: confusionFromPredictions(labelsOf(data, rows), predicted, c), topK: count === 0 ? 0 : hits / count };
 }
