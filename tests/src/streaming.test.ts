@@ -189,6 +189,14 @@ describe('streamed data', () => {
       // Only block 2, read ahead when block 1 was placed: one stretch of ~330 file rows (held-out rows included), not two blocks.
       expect(data.source.rowsRead - after).toBeGreaterThanOrEqual(300);
       expect(data.source.rowsRead - after).toBeLessThan(600);
+      // A new epoch whose first block is the one placed (block 1): the block after it is read ahead.
+      r.blocks!.plan!([1, 4, 0, 2, 3, 5, 6, 7, 8]);
+      await new Promise((done) => setTimeout(done, 10));
+      const planned = data.source.rowsRead;
+      expect(planned - after).toBeGreaterThan(500); // block 2 (read ahead earlier) and now block 4: two stretches of ~330
+      await c.evaluate(w, r, Int32Array.of(301), objective, true); // block 1: placed
+      await c.evaluate(w, r, Int32Array.of(1200, 1201), objective, true); // block 4: the read ahead, not read again
+      expect(data.source.rowsRead - planned).toBeLessThan(600); // only block 0, the plan's next, read ahead now
     } finally {
       await stream.close();
     }

@@ -219,12 +219,15 @@ export class StreamingBackend implements ComputeBackend {
     return stream.cached?.index === b || stream.ahead?.index === b || stream.plan.length === 0 ? b : undefined;
   }
 
-  /** The sampler's block order for this epoch: read its first block ahead unless it is the one placed. */
+  /**
+   * The sampler's block order for this epoch: read its first block ahead, or, when that one is
+   * already placed (the last epoch ended on it), the block after it.
+   */
   private planned(stream: Stream, order: readonly number[]): void {
     if (stream.released) return;
     stream.plan = order;
-    const first = order[0];
-    if (first !== undefined && stream.cached?.index !== first && stream.ahead?.index !== first) stream.ahead = this.readAhead(stream, first);
+    const next = stream.cached?.index === order[0] ? order[1] : order[0];
+    if (next !== undefined && stream.cached?.index !== next && stream.ahead?.index !== next) stream.ahead = this.readAhead(stream, next);
   }
 
   private readAhead(stream: Stream, index: number): Stream['ahead'] {
