@@ -9,6 +9,7 @@ import {
 import type { BackendChoice, LossName, OptimizerName, SamplerName, ScheduleName, StrategyName } from '@descent/core';
 import { BROWSER_BACKENDS, menuEntries } from './backends.js';
 import { WorkerClient } from './client.js';
+import { applyBackendQuery, applySettingsQuery, settingsQuery } from './share.js';
 import {
   count, TOOL_CAPS,
   type DataInfo, type DiagnosticOptions, type Evaluation, type ProbeRowMessage, type RunRequest, type RunSummary, type Snapshot,
@@ -418,6 +419,8 @@ async function startRun(): Promise<void> {
       + `, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
     if (r.status === 'diverged') setMessage('train-message', r.message ?? 'the run diverged');
     $('model-summary').textContent = `Trained on ${r.backend}: ${settings.settings.strategy}, ${settings.settings.loss}, test accuracy ${(100 * r.testAccuracy).toFixed(1)} %.`;
+    // The address now reproduces this run: its settings and the backend that ran it.
+    history.replaceState(null, '', `${location.pathname}?${settingsQuery(r.backend)}`);
     document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? 0) + 1);
   } catch (e) {
     $('run-status').textContent = 'The run failed.';
@@ -648,8 +651,21 @@ setRunState('idle');
 void (async () => {
   await viewsReady;
   await loadData(() => client.call('loadEmbedded', new URL('data/fashion-mnist-subset/', location.href).href), 'the embedded Fashion-MNIST subset');
+  // A link's settings, after the data (which sets "Training rows" to its default).
+  const link = location.search;
+  if (link) {
+    const skipped = applySettingsQuery(link);
+    updateVisibility();
+    if (skipped.length > 0) setMessage('train-message', `The link's ${skipped.join(', ')} could not be applied (unknown, too long, or not offered here).`);
+  }
+  // ts and auto are selectable at once; any other backend once probing has found it runs here.
+  let backendApplied = link ? applyBackendQuery(link) : true;
   document.body.dataset['ready'] = 'true';
   // Probing loads each backend's runtime (in the worker), so it starts after the data is in.
   await client.call('probe').then((r) => showAuto(r.auto), (e) => { $('probe-status').textContent = `Probing failed: ${errorText(e)}`; });
+  if (!backendApplied && new URLSearchParams(link).has('backend')) {
+    backendApplied = applyBackendQuery(link);
+    if (!backendApplied) setMessage('train-message', `The link's backend (${new URLSearchParams(link).get('backend')}) does not run here; choose another.`);
+  }
   document.body.dataset['probed'] = 'true';
 })();

@@ -386,6 +386,48 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
   }, TIMEOUT);
 
+  it.each(['ts', 'ts-f64'])('a link reproduces a run on %s, bit for bit: the settings and the backend that ran are in the address', async (id) => {
+    const { page } = main;
+    await shortRun(page, id, { '#lr': '0.07', '#seed': '9', '#length': '25', '#limit': '1500' });
+    await startAndWait(page);
+    const url = page.url();
+    const q = new URL(url).searchParams;
+    expect([q.get('backend'), q.get('seed'), q.get('lr'), q.get('length'), q.get('limit')]).toEqual([id, '9', '0.07', '25', '1500']);
+    const lossesOf = (p: Page) => p.evaluate(() => (globalThis as unknown as { __descent: { state: { losses: number[] } } }).__descent.state.losses);
+    const losses = await lossesOf(page);
+    expect(losses).toHaveLength(25);
+    const other = await openPage(browser, url);
+    try {
+      await other.page.waitForSelector('body[data-probed=true]', { timeout: TIMEOUT });
+      expect(await other.page.inputValue('#seed')).toBe('9');
+      expect(await other.page.isChecked(`#backend-${id}`)).toBe(true);
+      await other.page.selectOption('#pace', '0'); // slow motion is not part of a run
+      await startAndWait(other.page);
+      expect(await lossesOf(other.page)).toEqual(losses);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.page.close();
+    }
+  }, TIMEOUT);
+
+  it('a link is the user\'s input: unknown names and values a menu lacks are named, bad numbers meet the form\'s checks', async () => {
+    const other = await openPage(browser, `${site.url}?strategy=evil&lr=%3Cb%3Ebold%3C%2Fb%3E&x=1&backend=nope`);
+    try {
+      await other.page.waitForSelector('body[data-probed=true]', { timeout: TIMEOUT });
+      expect(await other.page.textContent('#train-message')).toMatch(/The link's backend \(nope\) does not run here; choose another\./);
+      await other.page.waitForFunction(() => document.querySelector('#backend-auto') !== null);
+      expect(await other.page.isChecked('#backend-auto')).toBe(true);
+      expect(await other.page.inputValue('#strategy')).not.toBe('evil');
+      await other.page.click('#start');
+      // A number field takes no markup: the browser empties it, and the form says so.
+      expect(await other.page.inputValue('#lr')).toBe('');
+      await expect.poll(() => other.page.textContent('#train-message')).toMatch(/^Learning rate is empty: it must be a number > 0$/);
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.page.close();
+    }
+  }, TIMEOUT);
+
   it('a large data set trains on the “Training rows” the page shows: the form, the summary and the model file agree', async () => {
     const { page, errors } = main;
     // 25000 8×8 images in one IDX pair: 5000 held out as test, 2000 validation, 18000 training rows, above the default's threshold.
