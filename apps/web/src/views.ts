@@ -40,14 +40,50 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
       slot.result?.finalize();
       el.replaceChildren(host);
       slot.result = result;
+      exportBar(el);
     }
   } finally {
     slot.busy = false;
   }
 }
 
+/**
+ * "Save SVG" and "Save PNG" beside a chart (after it: the chart itself is one image to assistive
+ * technology), saving the chart as drawn now: Vega's own SVG, or a PNG at twice its size.
+ */
+function exportBar(el: HTMLElement): void {
+  if (!el.id || document.getElementById(`${el.id}-export`)) return;
+  const bar = document.createElement('div');
+  bar.id = `${el.id}-export`;
+  bar.className = 'chart-export';
+  for (const format of ['svg', 'png'] as const) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset['format'] = format;
+    button.textContent = `Save ${format.toUpperCase()}`;
+    button.setAttribute('aria-label', `Save “${el.getAttribute('aria-label') ?? el.id}” as ${format.toUpperCase()}`);
+    button.addEventListener('click', () => void saveChart(el, format));
+    bar.append(button);
+  }
+  el.after(bar);
+}
+
+async function saveChart(el: HTMLElement, format: 'svg' | 'png'): Promise<void> {
+  const view = slots.get(el)?.result?.view;
+  if (!view) return;
+  const url = format === 'svg' ? URL.createObjectURL(new Blob([await view.toSVG()], { type: 'image/svg+xml' })) : await view.toImageURL('png', 2);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${el.id.replace(/-chart$/, '')}.${format}`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  if (format === 'svg') setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Drops a chart and shows a placeholder. */
 export function clearChart(el: HTMLElement, text: string): void {
+  document.getElementById(`${el.id}-export`)?.remove();
   const slot = slots.get(el);
   if (slot) { slot.pending = undefined; slot.result?.finalize(); slot.result = undefined; }
   const p = document.createElement('p');

@@ -410,6 +410,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     }
   }, TIMEOUT);
 
+  it('a chart saves as SVG and PNG, as drawn', async () => {
+    const { page, errors } = main;
+    await shortRun(page, 'ts', { '#length': '20' });
+    await startAndWait(page);
+    await page.waitForSelector('#confusion-chart-export');
+    for (const [chart, format] of [['loss', 'svg'], ['loss', 'png'], ['confusion', 'svg']] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#${chart}-chart-export button[data-format=${format}]`)]);
+      expect(download.suggestedFilename()).toBe(`${chart}.${format}`);
+      const path = join(ARTIFACTS, `export-${chart}.${format}`);
+      await download.saveAs(path);
+      const bytes = await readFile(path);
+      if (format === 'svg') expect(bytes.toString('utf8')).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+      else expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]); // PNG's signature
+      expect(bytes.length).toBeGreaterThan(1000);
+    }
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('a link is the user\'s input: unknown names and values a menu lacks are named, bad numbers meet the form\'s checks', async () => {
     const other = await openPage(browser, `${site.url}?strategy=evil&lr=%3Cb%3Ebold%3C%2Fb%3E&x=1&backend=nope`);
     try {
