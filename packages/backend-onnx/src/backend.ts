@@ -6,7 +6,7 @@
  * ./graphs.
  */
 import {
-  BackendError, hasMargin, l2Penalty, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
+  BackendError, EvaluationSum, hasMargin, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
   validateRows, validateWeights,
 } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, Rows, Vec } from '@descent/core';
@@ -165,22 +165,10 @@ export class OnnxBackend implements ComputeBackend {
    */
   private async evaluateInChunks(p: Placed, w: Float64Array, data: Resident, rows: Rows, objective: Objective,
     wantGradient: boolean): Promise<Evaluation> {
-    const count = rowCount(rows);
     const part = { ...objective, reg: 0 };
-    let lossSum = 0;
-    const gradient = wantGradient ? new Float64Array(w.length) : undefined;
-    for (const chunk of chunksOf(rows, count)) {
-      const e = await this.evaluate(w, data, chunk, part, wantGradient);
-      const k = chunk.length;
-      lossSum += e.dataLoss * k;
-      if (gradient) for (let i = 0; i < gradient.length; i++) gradient[i]! += e.gradient![i]! * k;
-    }
-    const dataLoss = lossSum / count;
-    const regLoss = l2Penalty(w, objective.reg);
-    const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
-    if (!gradient) return result;
-    for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / count + 2 * objective.reg * w[i]!;
-    return { ...result, gradient };
+    const sum = new EvaluationSum(w, objective.reg, wantGradient);
+    for (const chunk of chunksOf(rows, rowCount(rows))) sum.add(await this.evaluate(w, data, chunk, part, wantGradient), chunk.length);
+    return sum.result();
   }
 
   async scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec> {

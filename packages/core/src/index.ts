@@ -102,7 +102,7 @@ export {
   numericalGradient, type FiniteDifference, type NumericalGradientOptions, type ScalarFunction
 } from './gradients/numerical.js';
 export {
-  gatherRows, l2Penalty, linearClassifierLoss, linearScores, type LossAndGradient, type LossValue,
+  EvaluationSum, gatherRows, l2Penalty, linearClassifierLoss, linearScores, type LossAndGradient, type LossValue,
   type Matrix, type RowLoss
 } from './losses/linear.js';
 export {

@@ -35,6 +35,16 @@ export function npyLabels(labels: NpyArray, n: number, imagesSource: string): In
 }
 
 /**
+ * Class names when no file gives them: the label values '0' … 'k−1', k the largest label + 1 over
+ * every split (at least one class), and the note that says so.
+ */
+export function labelValueNames(labelSets: readonly Int32Array[]): { classNames: string[]; note: string } {
+  const k = Math.max(1, ...labelSets.map((labels) => labels.reduce((m, v) => Math.max(m, v + 1), 0)));
+  return { classNames: Array.from({ length: k }, (_, j) => String(j)),
+    note: `class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them` };
+}
+
+/**
  * A Dataset of the arrays, labels already checked (npyLabels); a label beyond classNames is
  * named with its file (`labelsSource`) and where the names came from (`namesSource`).
  */

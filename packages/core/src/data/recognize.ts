@@ -44,7 +44,7 @@ import { gunzipChecked, isGzip } from './gzip.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset } from './idx.js';
 import { isNpy, readNpy } from './npy.js';
 import { isZip, readZip } from './npz.js';
-import { npyDataset, npyImageShape, npyLabels } from './npy-dataset.js';
+import { labelValueNames, npyDataset, npyImageShape, npyLabels } from './npy-dataset.js';
 import { splitTrainValidation } from './split.js';
 
 /** A file's name (a bare name or a path: only its last part is looked at) and its bytes. */
@@ -427,9 +427,9 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
     used.push(classesFiles[0]);
   }
   if (!classNames) {
-    const k = Math.max(1, ...sets.map((s) => s.labels.reduce((m, v) => Math.max(m, v + 1), 0)));
-    classNames = Array.from({ length: k }, (_, j) => String(j));
-    notes.push(`class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them`);
+    const found = labelValueNames(sets.map((s) => s.labels));
+    classNames = found.classNames;
+    notes.push(found.note);
   }
   const names = classNames;
   const dataset = (s: (typeof sets)[number], dsName: string) => npyDataset(dsName, s.images, s.labels, s.labelsSource, names, namesSource);

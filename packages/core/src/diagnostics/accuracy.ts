@@ -31,13 +31,8 @@ export function labelsOf(data: Resident, rows: Rows): Int32Array {
 /** Predicted class of every selected row, scored in chunks. */
 export async function predict(backend: ComputeBackend, w: Float64Array, data: Resident,
   rows: Rows = allRows(data)): Promise<Int32Array> {
-  const count = rowCount(rows);
-  const out = new Int32Array(count);
-  for (let s = 0; s < count; s += CHUNK) {
-    const c = Math.min(CHUNK, count - s);
-    const chunk: Rows = rows instanceof Int32Array ? rows.subarray(s, s + c) : { start: rows.start + s, count: c };
-    out.set(argmaxRows(await backend.scores(w, data, chunk), data.classes), s);
-  }
+  const out = new Int32Array(rowCount(rows));
+  await eachScoreChunk(backend, w, data, rows, (scores, _, at) => out.set(argmaxRows(scores, data.classes), at));
   return out;
 }
 

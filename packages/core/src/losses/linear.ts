@@ -81,6 +81,38 @@ export function l2Penalty(w: Float64Array, reg: number): number {
 }
 
 /**
+ * One evaluation from parts of a selection, each evaluated with reg 0 (chunks of a pass, blocks
+ * of a streamed set): data losses and gradients weighted by their rows and summed in float64,
+ * then the penalty reg·ΣW² and its gradient 2·reg·W added once.
+ */
+export class EvaluationSum {
+  private lossSum = 0;
+  private rows = 0;
+  private readonly gradient: Float64Array | undefined;
+
+  constructor(private readonly w: Float64Array, private readonly reg: number, wantGradient: boolean) {
+    this.gradient = wantGradient ? new Float64Array(w.length) : undefined;
+  }
+
+  /** A part's evaluation (reg 0) over `rows` rows. */
+  add(e: { dataLoss: number; gradient?: ArrayLike<number> }, rows: number): void {
+    this.lossSum += e.dataLoss * rows;
+    this.rows += rows;
+    const g = this.gradient;
+    if (g) for (let i = 0; i < g.length; i++) g[i]! += e.gradient![i]! * rows;
+  }
+
+  result(): { loss: number; dataLoss: number; regLoss: number; gradient?: Float64Array } {
+    const dataLoss = this.lossSum / this.rows, regLoss = l2Penalty(this.w, this.reg);
+    const value = { loss: dataLoss + regLoss, dataLoss, regLoss };
+    const g = this.gradient;
+    if (!g) return value;
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! / this.rows + 2 * this.reg * this.w[i]!;
+    return { ...value, gradient: g };
+  }
+}
+
+/**
  * Mean row loss over all N rows plus reg·ΣW², and the gradient when asked. Arguments must
  * already be validated.
  */

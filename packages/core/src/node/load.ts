@@ -238,7 +238,7 @@ export async function loadIdxFolder(dir: string, options: LoadOptions & { name?:
 /** The training images of a numpy folder: x_train.npy, or X.npy for one set of rows (gzipped or not). */
 const NPY_TRAINING = /^(x_train|x)\.npy(\.gz)?$/i;
 /** The arrays a numpy folder may hold (recognizeDataset's names). */
-const NPY_ARRAYS = /^(x_train|y_train|x_test|y_test|x|y)\.npy(\.gz)?$/i;
+export const NPY_ARRAYS = /^(x_train|y_train|x_test|y_test|x|y)\.npy(\.gz)?$/i;
 
 /**
  * Loads a folder of numpy arrays (np.save's .npy): x_train.npy and y_train.npy, optionally

@@ -11,14 +11,14 @@ import { checkRead, pickRows, type ByteRows } from '../data/byte-rows.js';
 import { parseCifar10Meta } from '../data/cifar10.js';
 import { gunzipChecked } from '../data/gzip.js';
 import { MAX_NPY_HEADER_BYTES, readNpy, readNpyHeader, type NpyHeader } from '../data/npy.js';
-import { npyImageShape, npyLabels } from '../data/npy-dataset.js';
+import { labelValueNames, npyImageShape, npyLabels } from '../data/npy-dataset.js';
 import { HELD_OUT_TEST_FRACTION } from '../data/recognize.js';
 import { splitIndices } from '../data/split.js';
 import type { StreamedSet } from '../data/streamed.js';
 import { checkLabels, type ImageShape } from '../data/dataset.js';
 import { DataError } from '../errors.js';
 import { Random } from '../random.js';
-import { listFolder } from './load.js';
+import { listFolder, NPY_ARRAYS } from './load.js';
 
 /** A numpy folder opened for streaming: its splits, notes, and close() for the open files. */
 export interface StreamedFolder {
@@ -117,7 +117,7 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
     throw new DataError(`${folder}: ${zipped.join(', ')} ${zipped.length === 1 ? 'is' : 'are'} gzipped: streaming reads rows where they lie, ` +
       `which a compressed file does not allow; gunzip ${zipped.length === 1 ? 'it' : 'them'} first (gunzip -k ${zipped[0]})`);
   }
-  const others = entries.filter((e) => /\.npy(\.gz)?$/i.test(e) && !/^(x_train|y_train|x_test|y_test|x|y)\.npy(\.gz)?$/i.test(e));
+  const others = entries.filter((e) => /\.npy(\.gz)?$/i.test(e) && !NPY_ARRAYS.test(e));
   if (others.length > 0) {
     throw new DataError(`${folder}: numpy arrays named ${others.slice(0, 12).join(', ')}: expected x_train.npy and y_train.npy ` +
       '(optionally x_test.npy and y_test.npy), or X.npy and y.npy; move the others out of the folder');
@@ -144,7 +144,7 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
       if (size > MAX_LABEL_FILE_BYTES) throw new DataError(`${labelsPath}: ${size} bytes is more than the ${MAX_LABEL_FILE_BYTES} a label file may have`);
       let bytes: Uint8Array = new Uint8Array(await readFile(labelsPath));
       if (/\.gz$/i.test(labelsName)) bytes = gunzipChecked(bytes, labelsPath);
-      return { rows, labels: npyLabels(readNpy(bytes, labelsPath), rows.n, join(folder, images)) };
+      return { rows, labelsPath, labels: npyLabels(readNpy(bytes, labelsPath), rows.n, join(folder, images)) };
     };
     const sets = x ? [await load(x, labelsOf('y')!)] : [await load(xTrain!, labelsOf('y_train')!), ...(xTest ? [await load(xTest, labelsOf('y_test')!)] : [])];
     const notes: string[] = [];
@@ -152,12 +152,12 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
     const names = entries.find((e) => e === 'classes.txt');
     if (!classNames && names) classNames = parseCifar10Meta(await readFile(join(folder, names), 'utf8'), join(folder, names));
     if (!classNames) {
-      const k = Math.max(1, ...sets.map((s) => s.labels.reduce((m, v) => Math.max(m, v + 1), 0)));
-      classNames = Array.from({ length: k }, (_, j) => String(j));
-      notes.push(`class names: the label values 0 … ${k - 1}; add a classes.txt (one name per line) to name them`);
+      const found = labelValueNames(sets.map((s) => s.labels));
+      classNames = found.classNames;
+      notes.push(found.note);
     }
     // Labels beyond the classes named, found here with the file and the row, not when a block is placed.
-    for (const [k, s] of sets.entries()) checkLabels(s.labels, classNames.length, join(folder, (x ? labelsOf('y') : k === 0 ? labelsOf('y_train') : labelsOf('y_test'))!));
+    for (const s of sets) checkLabels(s.labels, classNames.length, s.labelsPath);
     const name = basename(folder);
     const set = (setName: string, rows: ByteRows, labels: Int32Array, image: ImageShape): StreamedSet =>
       ({ name: setName, rows, labels, image, classNames: classNames! });

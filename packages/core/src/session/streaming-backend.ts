@@ -23,7 +23,7 @@ import { pickRows } from '../data/byte-rows.js';
 import { decodePixelRows } from '../data/preprocess.js';
 import type { StreamedPixels } from '../data/streamed.js';
 import { BackendError, OptionError } from '../errors.js';
-import { l2Penalty } from '../losses/linear.js';
+import { EvaluationSum } from '../losses/linear.js';
 import { validateObjective, validateRows, validateWeights } from '../losses/validate.js';
 
 /** Bytes of X per block by default: 64 MiB (as bytes where the backend keeps them, else as float32 rows). */
@@ -134,21 +134,12 @@ export class StreamingBackend implements ComputeBackend {
       if (one !== undefined) {
         return this.inner.evaluate(w, await this.block(stream, one), localRows(rows, one * stream.blockRows), objective, wantGradient);
       }
-      const parts = partsOf(rows, stream.blockRows);
       const part = { ...objective, reg: 0 };
-      let lossSum = 0;
-      const gradient = wantGradient ? new Float64Array(w.length) : undefined;
-      await this.eachPart(stream, parts, async (resident, local, p) => {
-        const e = await this.inner.evaluate(w, resident, local, part, wantGradient);
-        lossSum += e.dataLoss * p.count;
-        if (gradient) for (let i = 0; i < gradient.length; i++) gradient[i]! += e.gradient![i]! * p.count;
+      const sum = new EvaluationSum(w, objective.reg, wantGradient);
+      await this.eachPart(stream, partsOf(rows, stream.blockRows), async (resident, local, p) => {
+        sum.add(await this.inner.evaluate(w, resident, local, part, wantGradient), p.count);
       });
-      const count = rowCount(rows);
-      const dataLoss = lossSum / count, regLoss = l2Penalty(w, objective.reg);
-      const result = { loss: dataLoss + regLoss, dataLoss, regLoss };
-      if (!gradient) return result;
-      for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / count + 2 * objective.reg * w[i]!;
-      return { ...result, gradient };
+      return sum.result();
     });
   }
 
