@@ -49,9 +49,9 @@ async function everything(session: Session) {
 describe('pixels stay bytes', () => {
   it('the prepared splits keep the bytes, and decode to exactly the float32 design matrices', () => {
     const p = prepare();
-    expect(p.pixels.train.pixels.buffer).toBe(p.trainSet.images.buffer); // shared, not copied
+    expect(p.pixels!.train.pixels!.buffer).toBe(p.trainSet.images!.buffer); // shared, not copied
     for (const key of ['train', 'validation', 'test'] as const) {
-      const px = p.pixels[key];
+      const px = p.pixels![key];
       expect(px.d).toBe(49);
       expect(Array.from(decodePixelRows(px, 0, px.n))).toEqual(Array.from(p[key].x));
       expect(Array.from(px.y)).toEqual(Array.from(p[key].y));

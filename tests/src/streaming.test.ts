@@ -28,7 +28,7 @@ function images(n: number, seed: number): Dataset {
 
 /** ByteRows over a data set's bytes that counts the rows read. */
 function counted(ds: Dataset): ByteRows & { rowsRead: number } {
-  const inner = bytesInMemory(ds.images, ds.features);
+  const inner = bytesInMemory(ds.images!, ds.features);
   const rows = {
     n: inner.n, features: inner.features, rowsRead: 0,
     read: async (start: number, count: number, into: Uint8Array) => { rows.rowsRead += count; await inner.read(start, count, into); },
@@ -43,7 +43,7 @@ const inMemory = () => prepareData({ name: 'blocks', train, test }, options);
 async function streamed(): Promise<StreamedData & { source: ReturnType<typeof counted> }> {
   const source = counted(train);
   const set = (ds: Dataset, rows: ByteRows) => ({ name: ds.name, rows, labels: Int32Array.from(ds.labels), image: shape, classNames: ds.classNames });
-  const data = await prepareStreamed({ name: 'blocks', train: set(train, source), test: set(test, bytesInMemory(test.images, 48)) }, options);
+  const data = await prepareStreamed({ name: 'blocks', train: set(train, source), test: set(test, bytesInMemory(test.images!, 48)) }, options);
   return Object.assign(data, { source });
 }
 
@@ -54,11 +54,11 @@ describe('streamed data', () => {
     const a = inMemory(), b = await streamed();
     expect(Array.from(b.preprocessing.mean)).toEqual(Array.from(a.preprocessing.mean));
     for (const key of ['train', 'validation', 'test'] as const) {
-      expect(b[key].n).toBe(a.pixels[key].n);
-      expect(Array.from(b[key].y)).toEqual(Array.from(a.pixels[key].y));
+      expect(b[key].n).toBe(a.pixels![key].n);
+      expect(Array.from(b[key].y)).toEqual(Array.from(a.pixels![key].y));
       const bytes = new Uint8Array(b[key].n * 48);
       await b[key].rows.read(0, b[key].n, bytes);
-      expect(bytes).toEqual(a.pixels[key].pixels);
+      expect(bytes).toEqual(a.pixels![key].pixels!);
     }
   });
 

@@ -77,11 +77,13 @@ export function seed(value: string): number {
 /** Options every command that touches data shares: data set, backend, seed, output. */
 export function addCommonOptions(cmd: Command, defaults: { backend?: string } = {}): Command {
   return cmd
-    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz), or a folder of numpy arrays (x_train.npy, y_train.npy, …)", 'embedded')
+    .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz), numpy arrays (a folder of x_train.npy, y_train.npy, …, or an .npz; uint8 arrays are images, float arrays features), or LIBSVM files (train.svm and test.svm, or one file)", 'embedded')
+    .option('--test-data <file>', 'the test rows in a file of their own (LIBSVM: --data a9a --test-data a9a.t); without it, a data set with no test split holds out 20 % of its rows')
     .option('--validation <n>', 'validation rows held out of the training set: a count, or a fraction < 1 (0: none)', validationSpec, 0.1)
     .option('--limit <n>', 'use only the first N training rows (after the validation split)', positiveInt)
     .addOption(new Option('--scale <x>', 'multiply pixel values by this before subtracting the mean image').argParser(positive).default(1 / 255, '1/255'))
     .option('--no-mean', 'do not subtract the training mean image')
+    .option('--standardize', "features (float arrays, LIBSVM files): scale each feature to mean 0 and deviation 1 over the training split (as scikit-learn's StandardScaler); default: taken as given")
     .option('--backend <id>', "compute backend: 'auto' (the fastest that runs here), an id, or a list tried in order, e.g. onnx-cuda,onnx-cpu,ts (see 'descent backends')", defaults.backend ?? defaultBackendSpec())
     .addOption(new Option('--x-as <form>', "how the backend holds the data: 'bytes' (the pixels plus scale and mean image, 4× smaller, decoded as rows are read; ts and onnx backends), 'float32', or 'auto' (bytes when float32 would pass 512 MiB)").choices(X_FORMS).default('auto'))
     .option('--stream', 'read a numpy folder (x_train.npy …) from disk a block of rows at a time instead of holding it (automatic above 1 GiB of training images); minibatches shuffled by blocks, then rows')
@@ -164,7 +166,7 @@ export function rangeUpTo(cap: number): (value: string) => [number, number] {
 export const range = rangeUpTo(Infinity);
 
 export interface CommonOptions {
-  data: string; validation: number; limit?: number; scale: number; mean: boolean;
+  data: string; testData?: string; validation: number; limit?: number; scale: number; mean: boolean; standardize?: boolean;
   backend: string; xAs: XForm; seed: number; json?: boolean; quiet?: boolean;
   stream?: boolean; blockRows?: number;
 }

@@ -1,4 +1,4 @@
-import { describeChoice, OptionError, prepareData, prepareStreamed, Session, type Preprocessing } from '@descent/core';
+import { describeChoice, isFeatureDataset, OptionError, prepareData, prepareStreamed, Session, type Preprocessing } from '@descent/core';
 import { loadDataset, npyTrainingBytes, openNpyFolder, STREAM_ABOVE, type StreamedFolder } from '@descent/core/node';
 import { createRegistry } from './backends.js';
 import type { CommonOptions } from './options.js';
@@ -49,12 +49,14 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
   };
   try {
     const prepare = {
-      seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean,
+      seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean, standardize: opts.standardize === true,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
       ...(extra.preprocessing ? { preprocessing: extra.preprocessing } : {}),
     };
     const say = (note: string) => { if (!opts.json && !opts.quiet) process.stderr.write(`data: ${note}\n`); };
     if (await streams(opts)) {
+      if (opts.testData !== undefined) throw new OptionError('--test-data reads a test file (LIBSVM); a streamed numpy folder holds its own x_test.npy');
+      if (opts.standardize) throw new OptionError('--standardize applies to features; streamed data are images (uint8 numpy arrays)');
       folder = await openNpyFolder(opts.data, { seed: opts.seed });
       for (const note of folder.notes) say(note);
       const placed = await session.place(await prepareStreamed(folder, prepare),
@@ -62,8 +64,11 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
       say(`streamed from disk (${(folder.bytes / 2 ** 30).toFixed(2)} GiB of images), ${placed.blockRows} rows a block, held as ${placed.form}`);
     } else {
       if (opts.blockRows !== undefined) throw new OptionError('--block-rows applies to streamed data only (--stream)');
-      const loaded = await loadDataset(opts.data, { seed: opts.seed });
+      const loaded = await loadDataset(opts.data, { seed: opts.seed, ...(opts.testData !== undefined ? { testFile: opts.testData } : {}) });
       for (const note of loaded.notes) say(note);
+      if (opts.standardize && !isFeatureDataset(loaded.train)) {
+        throw new OptionError(`--standardize applies to features; ${loaded.name} holds images (their preprocessing is --scale and the mean image)`);
+      }
       await session.place(prepareData(loaded, prepare), { x: opts.xAs });
     }
     return { session, loadSeconds: (performance.now() - t0) / 1000, close };

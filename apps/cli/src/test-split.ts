@@ -1,16 +1,21 @@
-import { bytesInMemory, type ByteRows, type Dataset, type ImageShape } from '@descent/core';
+import { isFeatureDataset, isFeaturePreprocessing, OptionError, type ByteRows, type Dataset, type ImageShape, type Model } from '@descent/core';
 import { loadDataset, openNpyFolder } from '@descent/core/node';
 import { streams } from './session.js';
 
-/** A data set's test split as evaluate and predict read it: its rows of bytes, labels and names. */
+/** A data set's test split as evaluate and predict read it: its rows, labels and names. */
 export interface TestSplit {
   readonly name: string;
-  readonly rows: ByteRows;
+  readonly n: number;
+  /** Values per row (pixels of an image, or features). */
+  readonly features: number;
   readonly labels: Int32Array;
-  readonly image: ImageShape;
+  /** The images' shape; absent for features. */
+  readonly image?: ImageShape;
   readonly classNames: readonly string[];
-  /** The split in memory; absent when its rows are read from disk as needed (a numpy folder past 1 GiB of training images, or --stream). */
+  /** The split in memory; absent when its rows are image bytes read from disk as needed (a numpy folder past 1 GiB of training images, or --stream). */
   readonly dataset?: Dataset;
+  /** The image bytes on disk, when not in memory. */
+  readonly rows?: ByteRows;
   close(): Promise<void>;
 }
 
@@ -19,13 +24,33 @@ export interface TestSplit {
  * would stream, opened where it lies (its training images are never read). `seed` holds out the
  * same test rows as train's --seed where the files have no test split.
  */
-export async function openTestSplit(spec: string, options: { seed: number; stream?: boolean }): Promise<TestSplit> {
+export async function openTestSplit(spec: string, options: { seed: number; stream?: boolean; testData?: string }): Promise<TestSplit> {
   if (await streams({ data: spec, ...(options.stream ? { stream: true } : {}) })) {
     const folder = await openNpyFolder(spec, { seed: options.seed });
     const t = folder.test;
-    return { name: folder.name, rows: t.rows, labels: t.labels, image: t.image, classNames: t.classNames, close: () => folder.close() };
+    return { name: folder.name, n: t.rows.n, features: t.rows.features, rows: t.rows, labels: t.labels, image: t.image, classNames: t.classNames,
+      close: () => folder.close() };
   }
-  const { test, name } = await loadDataset(spec, { seed: options.seed });
-  return { name, rows: bytesInMemory(test.images, test.features), labels: Int32Array.from(test.labels), image: test.image,
+  const { test, name } = await loadDataset(spec, { seed: options.seed, ...(options.testData !== undefined ? { testFile: options.testData } : {}) });
+  return { name, n: test.n, features: test.features, labels: Int32Array.from(test.labels), ...(test.image ? { image: test.image } : {}),
     classNames: test.classNames, dataset: test, close: async () => undefined };
+}
+
+/** Rows [start, start + count) of the split: image bytes, or float32 feature values. */
+export async function readTestRows(t: TestSplit, start: number, count: number): Promise<Uint8Array | Float32Array> {
+  const f = t.features, d = t.dataset;
+  if (d) return isFeatureDataset(d) ? d.values.subarray(start * f, (start + count) * f) : d.images.subarray(start * f, (start + count) * f);
+  const bytes = new Uint8Array(count * f);
+  await t.rows!.read(start, count, bytes);
+  return bytes;
+}
+
+/** That the model reads this split: the same kind of rows (images or features), as many values a row. */
+export function checkModelFits(modelPath: string, model: Model, test: TestSplit): void {
+  const modelKind = isFeaturePreprocessing(model.preprocessing) ? 'features' : 'images';
+  const dataKind = test.image ? 'images' : 'features';
+  if (modelKind !== dataKind) throw new OptionError(`${modelPath} is a model of ${modelKind}; ${test.name} holds ${dataKind}`);
+  if (test.features !== model.preprocessing.features) {
+    throw new OptionError(`${modelPath} was trained on ${modelKind} of ${model.preprocessing.features} values a row; ${test.name} has ${test.features}`);
+  }
 }

@@ -39,7 +39,7 @@ describe('--resume keeps the saved model\'s preprocessing (issue 10, CLI 6)', ()
       expect(s.accuracy.test).toBe(saved.accuracy.test);
       const ma = decodeModel(readFileSync(join(a, 'model.json'), 'utf8'));
       const mb = decodeModel(readFileSync(join(b, 'model.json'), 'utf8'));
-      expect(mb.preprocessing.scale).toBe(ma.preprocessing.scale);
+      expect((mb.preprocessing as { scale: number }).scale).toBe((ma.preprocessing as { scale: number }).scale);
       expect(Array.from(mb.preprocessing.mean ?? [])).toEqual(Array.from(ma.preprocessing.mean ?? []));
       expect(Array.from(mb.weights)).toEqual(Array.from(ma.weights));
     }

@@ -146,8 +146,8 @@ function showData(d: DataInfo): void {
   state.data = d;
   const { image: im } = d;
   $('data-summary').textContent = `${d.name}: ${d.train}${d.train < d.available ? ` (of ${d.available})` : ''} training, `
-    + `${d.validation} validation and ${d.test} test images, `
-    + `${im.height}×${im.width}${im.channels > 1 ? `×${im.channels}` : ''}, ${d.classNames.length} classes.`;
+    + `${d.validation} validation and ${d.test} test ${im ? 'images' : 'rows'}, `
+    + `${im ? `${im.height}×${im.width}${im.channels > 1 ? `×${im.channels}` : ''}` : `${d.features} features`}, ${d.classNames.length} classes.`;
   $('data-notes').replaceChildren(...d.notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   drawSamples();
 }
@@ -164,7 +164,7 @@ function drawSamples(): void {
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `test image ${s.index}: ${d.classNames[s.label]}`);
-    views!.paintImage(canvas, s.pixels, d.image);
+    views!.paintImage(canvas, s.pixels, d.image!); // samples are images only
     const truth = document.createElement('span');
     truth.className = 'truth';
     truth.textContent = d.classNames[s.label] ?? String(s.label);

@@ -54,7 +54,8 @@ export interface DataInfo {
   readonly name: string;
   readonly source: string;
   readonly classNames: readonly string[];
-  readonly image: ImageShape;
+  /** The images' shape; absent for features (no samples or templates to draw). */
+  readonly image?: ImageShape;
   /** Training rows used: after the validation split and the limit. */
   readonly train: number;
   /** Training rows after the validation split, before the limit. */
@@ -85,7 +86,8 @@ export interface PredictionRow {
 export interface Snapshot {
   readonly weights: Float64Array;
   readonly classNames: readonly string[];
-  readonly image: ImageShape;
+  /** Absent for a model of features. */
+  readonly image?: ImageShape;
   readonly confusion: Pick<ConfusionMatrix, 'counts' | 'accuracy' | 'total'>;
   readonly predictions: readonly PredictionRow[];
   /** Where the weights came from: 'training', 'opened model.json', … */

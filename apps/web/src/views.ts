@@ -144,6 +144,11 @@ export function paintImage(canvas: HTMLCanvasElement, pixels: Uint8Array, shape:
  * the first TEMPLATES_MAX_CLASSES, as the SVG picture draws them (a thousand canvases is no picture).
  */
 export function drawTemplates(list: HTMLOListElement, s: Snapshot): void {
+  if (!s.image) { // a model of features: its weights are no picture
+    list.replaceChildren();
+    list.title = 'a model of features has no image templates';
+    return;
+  }
   const t = templateImages({ weights: s.weights, classNames: s.classNames, image: s.image, limit: TEMPLATES_MAX_CLASSES });
   const all = s.classNames.length, pixels = t.pixels;
   list.title = all > pixels.length ? `the first ${pixels.length} of ${all} classes` : '';

@@ -4,9 +4,9 @@
  */
 /// <reference lib="webworker" />
 import {
-  DataError, decodeModel, encodeModel, imageAt, objectiveOf, OptionError, parseBackendSpec, predictImage,
+  DataError, decodeModel, encodeModel, imageAt, isFeatureDataset, objectiveOf, OptionError, parseBackendSpec, predictRow,
   reportedSettings, Session, trainingRecord,
-  type Model, type Preprocessing, type TrainingRun,
+  type Dataset, type ImageShape, type Model, type Preprocessing, type TrainingRun,
 } from '@descent/core';
 import { BROWSER_BACKENDS, createBrowserRegistry } from './backends.js';
 import { EMBEDDED_FILES, embeddedData, prepare, sampleRows, userData, type Prepared, type RawData } from './worker/data.js';
@@ -91,21 +91,32 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 
 // ---- data ----
 
+/** The splits' sizes without building float32 rows: the pixel matrices of images, the design matrices of features. */
+function sizes(p: Prepared) {
+  return p.pixels ?? p;
+}
+
+/** Row i of a split as the model takes it: pixel bytes, or feature values. */
+function rowAt(ds: Dataset, i: number): Uint8Array | Float32Array {
+  return isFeatureDataset(ds) ? ds.values.subarray(i * ds.features, (i + 1) * ds.features) : imageAt(ds, i);
+}
+
 function dataInfo(): DataInfo {
   const r = raw!;
-  const p = prepared!.value;
+  const p = prepared!.value, px = sizes(p);
   // Training rows after the validation split, before the limit.
-  const available = r.train.n - p.pixels.validation.n;
+  const available = r.train.n - px.validation.n;
   const suggested = defaultLimit(r);
   return {
-    name: r.name, source: r.source, classNames: r.train.classNames, image: r.train.image,
-    train: p.pixels.train.n, available, validation: p.pixels.validation.n, test: p.pixels.test.n, features: r.train.features,
+    name: r.name, source: r.source, classNames: r.train.classNames, ...(r.train.image ? { image: r.train.image } : {}),
+    train: px.train.n, available, validation: px.validation.n, test: px.test.n, features: r.train.features,
     ...(p.limit !== undefined ? { limit: p.limit } : {}), ...(suggested !== undefined ? { defaultLimit: suggested } : {}),
-    notes: [...r.notes, ...(p.pixels.train.n < available
-      ? [`training on the first ${count(p.pixels.train.n, 'training row')} of ${available}`
+    notes: [...r.notes, ...(px.train.n < available
+      ? [`training on the first ${count(px.train.n, 'training row')} of ${available}`
         + `${p.limit === suggested ? ', the default for a data set this large' : ''} (“Training rows” under More settings: empty it to use all)`]
       : [])],
-    samples: sampleRows(r.test, SAMPLE_COUNT).map((index) => ({ index, label: r.test.labels[index]!, pixels: imageAt(r.test, index).slice() })),
+    // Features are no picture: no samples to draw.
+    samples: isFeatureDataset(r.test) ? [] : sampleRows(r.test, SAMPLE_COUNT).map((index) => ({ index, label: r.test.labels[index]!, pixels: imageAt(r.test, index).slice() })),
   };
 }
 
@@ -198,10 +209,10 @@ async function snapshotOf(m: Model, origin: string, session: Session, w: Float64
   const confusion = await session.confusion(w);
   const current: Model = { ...m, weights: w };
   const predictions = sampleRows(raw!.test, SAMPLE_COUNT).map((index) => {
-    const p = predictImage(current, imageAt(raw!.test, index));
+    const p = predictRow(current, rowAt(raw!.test, index));
     return { index, label: raw!.test.labels[index]!, predicted: p.label, probability: p.probabilities[p.label]! };
   });
-  return { weights: Float64Array.from(w), classNames: m.classNames, image: m.image,
+  return { weights: Float64Array.from(w), classNames: m.classNames, ...(m.image ? { image: m.image } : {}),
     confusion: { counts: confusion.counts, accuracy: confusion.accuracy, total: confusion.total }, predictions, origin };
 }
 
@@ -307,7 +318,7 @@ async function startRun(r: RunRequest) {
         testAccuracy, backend: backendId, losses: result.losses, evaluations: result.evaluations,
       };
       const settings = reportedSettings(training.settings, { data: data.name, validation: r.validation,
-        ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, p.pixels.train.n);
+        ...(r.limit !== undefined ? { limit: r.limit } : {}), ...(resumeFrom ? { resume: resumeFrom.origin } : {}) }, backendId, sizes(p).train.n);
       model = {
         ...session.model(result.weights, objective), origin: `trained on ${backendId}`,
         training: { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent web' }) },
@@ -353,7 +364,7 @@ interface DiagnosticSetup {
 
 function setupOn(session: Session, w: Float64Array, at: string, o: DiagnosticOptions): DiagnosticSetup {
   const p = session.data.prepared as Prepared;
-  const n = Math.min(o.examples ?? p.pixels.train.n, p.pixels.train.n);
+  const n = Math.min(o.examples ?? sizes(p).train.n, sizes(p).train.n);
   return { session, p, w, at, n, objective: objectiveOf(o), label: `${count(n, 'training row')}, ${session.backend.id}` };
 }
 
@@ -523,9 +534,10 @@ async function openModel(text: string, name: string): Promise<{ snapshot: Snapsh
   const m = decodeModel(text, name);
   if (raw) {
     const t = raw.train;
-    if (m.preprocessing.features !== t.features || m.classNames.length !== t.classNames.length) {
-      throw new DataError(`${name} is a model for ${m.image.height}×${m.image.width}×${m.image.channels} images and ${m.classNames.length} classes, `
-        + `but the data set loaded is ${t.image.height}×${t.image.width}×${t.image.channels} with ${t.classNames.length} classes: open matching data first`);
+    const shape = (im: ImageShape | undefined, f: number) => (im ? `${im.height}×${im.width}×${im.channels} images` : `${f} features`);
+    if (m.preprocessing.features !== t.features || m.classNames.length !== t.classNames.length || (m.image === undefined) !== (t.image === undefined)) {
+      throw new DataError(`${name} is a model for ${shape(m.image, m.preprocessing.features)} and ${m.classNames.length} classes, `
+        + `but the data set loaded is ${shape(t.image, t.features)} with ${t.classNames.length} classes: open matching data first`);
     }
   }
   model = { ...m, origin: `opened ${name}` };

@@ -26,7 +26,7 @@ function toyDataset(n: number, seed: number, shape: ImageShape = { height: 4, wi
 describe('files the user opens', () => {
   const ds = toyDataset(50, 4);
   const idx = (d: Dataset) => ({
-    images: encodeIdx(d.images, [d.n, d.image.height, d.image.width], { gzip: true }),
+    images: encodeIdx(d.images!, [d.n, d.image!.height, d.image!.width], { gzip: true }),
     labels: encodeIdx(Uint8Array.from(d.labels), [d.n]),
   });
 
@@ -40,7 +40,7 @@ describe('files the user opens', () => {
     expect(r.train.n).toBe(50);
     expect(r.test.n).toBe(20);
     expect(r.train.classNames).toEqual(['x', 'y', 'z']);
-    expect(Array.from(r.train.images)).toEqual(Array.from(ds.images));
+    expect(Array.from(r.train.images!)).toEqual(Array.from(ds.images!));
   });
 
   it('holds out a seeded fifth as the test split when only one pair is opened', () => {
@@ -81,7 +81,7 @@ describe('files the user opens', () => {
     expect(r.train.n).toBe(30);
     expect(r.test.n).toBe(4);
     expect(r.train.classNames).toEqual(names);
-    expect(Array.from(r.train.images.subarray(0, 3072))).toEqual(Array.from(parts[0]!.images.subarray(0, 3072)));
+    expect(Array.from(r.train.images!.subarray(0, 3072))).toEqual(Array.from(parts[0]!.images!.subarray(0, 3072)));
     expect(Array.from(r.test.labels)).toEqual(Array.from(t.labels));
   });
 

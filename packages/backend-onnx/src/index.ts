@@ -21,7 +21,7 @@ export type { OnnxBackendId, OnnxBackendOptions } from './runtime/types.js';
 export { backendPackage, ONNX_BACKENDS } from './ids.js';
 export type { OnnxBackendSpec } from './ids.js';
 export { setOnnxWasmPaths } from './runtime/web.js';
-export { exportClassifierOnnx } from './export/classifier.js';
+export { classifierInput, exportClassifierOnnx } from './export/classifier.js';
 export type { ClassifierExport } from './export/classifier.js';
 
 const DEFAULT_THREADS = 1;

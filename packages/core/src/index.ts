@@ -45,8 +45,8 @@ export {
   CIFAR10_CLASS_NAMES, CIFAR10_FEATURES, CIFAR10_IMAGE, concatDatasets, parseCifar10Meta, readCifar10Batch
 } from './data/cifar10.js';
 export {
-  checkDataset, checkLabels, classCounts, FASHION_MNIST_CLASS_NAMES, imageAt, labelArray, makeDataset, MAX_CLASSES, MNIST_CLASS_NAMES,
-  type Dataset, type ImageShape, type Labels
+  checkDataset, checkLabels, classCounts, FASHION_MNIST_CLASS_NAMES, imageAt, imageDataset, isFeatureDataset, labelArray, makeDataset,
+  makeFeatureDataset, MAX_CLASSES, MNIST_CLASS_NAMES, type Dataset, type FeatureDataset, type ImageDataset, type ImageShape, type Labels
 } from './data/dataset.js';
 export {
   IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset, readIdxImages, readIdxLabels, type IdxDatasetOptions
@@ -59,11 +59,16 @@ export {
   isZip, readZip, type ZipMember
 } from './data/npz.js';
 export {
+  MAX_LIBSVM_FEATURES, MAX_LIBSVM_VALUES, readLibsvm, scanLibsvm, type LibsvmRead, type LibsvmRows
+} from './data/libsvm.js';
+export {
   checkModelSize, MAX_WEIGHTS, prepareSplits, type PreparedSplits, type PrepareOptions
 } from './data/prepare.js';
 export {
-  addPixelSums, checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, pixelPrefix, preprocessingFromSums, preprocessImage, preprocessingFromJSON,
-  preprocessingToJSON, scaledBytes, toDesignMatrix, toPixelMatrix, type Preprocessing, type PreprocessingJSON, type PreprocessingOptions
+  addPixelSums, checkDesignMatrix, decodePixelRow, decodePixelRows, fitPreprocessing, identityFeatures, isFeaturePreprocessing, pixelPrefix,
+  preprocessingFromSums, preprocessImage, preprocessingFromJSON, preprocessingToJSON, preprocessRow, scaledBytes, toDesignMatrix, toPixelMatrix,
+  type FeaturePreprocessing, type FeaturePreprocessingJSON, type PixelPreprocessing, type PixelPreprocessingJSON, type Preprocessing,
+  type PreprocessingJSON, type PreprocessingOptions
 } from './data/preprocess.js';
 export {
   HELD_OUT_TEST_FRACTION, recognizeDataset, type NamedBytes, type RecognizedDataset, type RecognizedFile,
@@ -124,7 +129,7 @@ export {
   decodeModel, encodeModel, MODEL_CHECKSUM_COVERS, MODEL_FORMAT, MODEL_VERSION, modelChecksum, weightsChecksum, type Model
 } from './model/model-file.js';
 export {
-  predictImage, type Prediction
+  predictImage, predictRow, type Prediction
 } from './model/predict.js';
 export {
   AdagradOptimizer

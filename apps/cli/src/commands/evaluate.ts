@@ -1,21 +1,22 @@
 import { Command } from 'commander';
-import { confusionAndTopK, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
+import { confusionAndTopK, OptionError, StreamingBackend, toDesignMatrix, type Model, type PixelPreprocessing } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { seed } from '../options.js';
-import { openTestSplit, type TestSplit } from '../test-split.js';
+import { checkModelFits, openTestSplit, type TestSplit } from '../test-split.js';
 import { createRegistry, defaultBackendSpec } from '../backends.js';
 import { printJson, table } from '../output.js';
 import { writePictures } from '../pictures.js';
 import { prepareOutputDir } from '../outputs.js';
 
-interface Options { model: string; data: string; backend: string; seed: number; stream?: boolean; json?: boolean; out?: string }
+interface Options { model: string; data: string; testData?: string; backend: string; seed: number; stream?: boolean; json?: boolean; out?: string }
 
 export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description("a saved model's accuracy and confusion matrix on a data set's test split")
     .showHelpAfterError('(add --help for usage)')
     .requiredOption('--model <file>', 'a model saved by `descent train --out`')
-    .option('--data <spec>', "'embedded', 'fashion-mnist', or a folder of IDX files, CIFAR-10 batches or numpy arrays", 'embedded')
+    .option('--data <spec>', "'embedded', 'fashion-mnist', a folder of IDX files, CIFAR-10 batches or numpy arrays, an .npz, or a LIBSVM file", 'embedded')
+    .option('--test-data <file>', 'the test rows in a file of their own (LIBSVM), as train was given')
     .option('--seed <n>', "the seed train was given: where the files have no test split, it holds out the same test rows", seed, 1)
     .option('--stream', 'read a numpy folder\'s test images from disk as needed (automatic above 1 GiB of training images)')
     .option('--backend <id>', "compute backend: 'auto', an id, or a list tried in order (see 'descent backends')", defaultBackendSpec())
@@ -48,12 +49,10 @@ export function evaluateCommand(): Command {
 export async function runEvaluate(opts: Options) {
   if (opts.out) await prepareOutputDir(opts.out, '--out');
   const model = await loadModel(opts.model);
-  const test = await openTestSplit(opts.data, { seed: opts.seed, ...(opts.stream ? { stream: true } : {}) });
+  const test = await openTestSplit(opts.data, { seed: opts.seed, ...(opts.stream ? { stream: true } : {}), ...(opts.testData !== undefined ? { testData: opts.testData } : {}) });
   const name = test.name;
   try {
-    if (test.rows.features !== model.preprocessing.features) {
-      throw new OptionError(`${opts.model} was trained on images of ${model.preprocessing.features} values; ${name} has ${test.rows.features}`);
-    }
+    checkModelFits(opts.model, model, test);
     if (test.classNames.length !== model.classNames.length) {
       throw new OptionError(`${name} has ${test.classNames.length} classes; ${opts.model} has ${model.classNames.length}`);
     }
@@ -71,9 +70,10 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
   const backend = streaming ?? chosen;
   try {
     const p = model.preprocessing, f = p.features;
+    // In memory: toDesignMatrix says when the model's kind (images, features) is not the data's.
     const data = test.dataset ? await backend.place(toDesignMatrix(test.dataset, p))
-      : await streaming!.placeStreamed({ rows: test.rows, y: test.labels, n: test.labels.length, features: f, d: f + 1,
-        classes: test.classNames.length, scale: p.scale, mean: p.mean });
+      : await streaming!.placeStreamed({ rows: test.rows!, y: test.labels, n: test.labels.length, features: f, d: f + 1,
+        classes: test.classNames.length, scale: (p as PixelPreprocessing).scale, mean: p.mean });
     // Top-5 (the label among the five highest scores: what a thousand-class set reports beside top-1) from the same pass.
     const { confusion: m, topK: top5 } = await confusionAndTopK(backend, model.weights, data, 5);
     const c = m.classes;

@@ -168,7 +168,7 @@ async function writeRun(dir: string, s: Session, result: TrainResult, summary: T
   const confusion = await s.confusion(result.weights);
   files.push(...await writePictures(dir, {
     loss: { losses: result.losses, evaluations: result.evaluations },
-    templates: { weights: result.weights, classNames: p.classNames, image: p.image },
+    ...(p.image ? { templates: { weights: result.weights, classNames: p.classNames, image: p.image } } : {}), // features have no pictures
     confusion: { counts: confusion.counts, classNames: p.classNames },
   }));
   await put('summary.json', toJson({ ...summary, files: [...files, join(dir, 'summary.json')] }));

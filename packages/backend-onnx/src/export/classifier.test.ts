@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitPreprocessing, linearScores, OptionError, ShapeError, take, toDesignMatrix } from '@descent/core';
+import { fitPreprocessing, linearScores, makeFeatureDataset, OptionError, Random, ShapeError, take, toDesignMatrix } from '@descent/core';
 import { loadDataset } from '@descent/core/node';
 import { createOnnxBackend } from '../index.js';
 import { importOrtNode } from '../runtime/node.js';
@@ -37,7 +37,7 @@ describe('exportClassifierOnnx', () => {
     const ref = linearScores(t.x, w, t.n, t.d, t.classes); // descent's own scores, float64
     const ort = await importOrtNode();
     const session = await ort.InferenceSession.create(bytes);
-    const out = await session.run({ image: new ort.Tensor('uint8', test.images, [test.n, test.features]) });
+    const out = await session.run({ image: new ort.Tensor('uint8', test.images!, [test.n, test.features]) });
     await session.release();
     const labels = out['label']!.data as BigInt64Array;
     const scores = out['scores']!.data as Float32Array;
@@ -65,6 +65,40 @@ describe('exportClassifierOnnx', () => {
       expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
     }
     expect(correct / t.n).toBeGreaterThan(0.6); // a trained model, not a constant one
+  });
+
+  it.each([false, true])('a model of features (standardized: %s) takes float32 rows and scores them as descent does', async (standardize) => {
+    const r = new Random(9);
+    const n = 300, f = 24, c = 4;
+    const values = Float32Array.from({ length: n * f }, (_, k) => (k % f) * 0.5 - 3 + 2 * r.normal());
+    const labels = Uint8Array.from({ length: n }, (_, i) => i % c);
+    for (let i = 0; i < n; i++) values[i * f + labels[i]!]! += 4; // separable enough to learn
+    const ds = makeFeatureDataset({ name: 'feat', values, labels, features: f, classNames: ['a', 'b', 'c', 'd'] });
+    const prep = fitPreprocessing(ds, { standardize });
+    const m = toDesignMatrix(ds, prep);
+    const w = await trainedWeights(m.x, m.y, m.n, m.d, m.classes);
+    const bytes = exportClassifierOnnx({ weights: w, classes: c, classNames: ds.classNames, preprocessing: prep });
+    expect(checkModel(decodeModel(bytes))).toEqual([]);
+    const ort = await importOrtNode();
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputNames).toEqual(['features']);
+    const out = await session.run({ features: new ort.Tensor('float32', values, [n, f]) });
+    await session.release();
+    const ref = linearScores(m.x, w, n, m.d, c);
+    const scores = out['scores']!.data as Float32Array;
+    let scale = 1;
+    for (const v of ref) scale = Math.max(scale, Math.abs(v));
+    let worst = 0;
+    for (let k = 0; k < ref.length; k++) worst = Math.max(worst, Math.abs(scores[k]! - ref[k]!));
+    expect(worst).toBeLessThan(2 ** -16 * scale * f);
+    const got = out['label']!.data as BigInt64Array;
+    let agree = 0;
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (ref[i * c + j]! > ref[i * c + best]!) best = j;
+      if (Number(got[i]) === best) agree++;
+    }
+    expect(agree).toBeGreaterThanOrEqual(n - 1);
   });
 
   it('rejects weights, means and names that do not fit', () => {

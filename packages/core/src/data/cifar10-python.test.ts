@@ -59,7 +59,7 @@ describe('CIFAR-10 python batches', () => {
       '\x80\x02}q\x01(U\x04dataq\x02cnumpy.core.multiarray\n_reconstruct\nq\x03cnumpy\nndarray\nq\x04' +
       'K\x00\x85U\x01b\x87Rq\x05(K\x01K\x02M\x00\x0c\x86cnumpy\ndtype\nq\x06U\x02u1K\x00K\x01\x87Rq\x07' +
       '(K\x03U\x01|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb\x89T\x00\x18\x00\x00');
-    expect(sameBytes(bytes.subarray(144, 144 + 6144), synthetic(2).images)).toBe(true);
+    expect(sameBytes(bytes.subarray(144, 144 + 6144), synthetic(2).images!)).toBe(true);
     expect(latin1(bytes.subarray(144 + 6144))).toBe('tbU\x06labelsq\x08]q\x09(K\x00K\x03eU\x0bbatch_labelq\x0a' +
       'U\x15training batch 1 of 5q\x0bU\x09filenamesq\x0c]q\x0d(U\x0bimage_0.pngq\x0eU\x0bimage_1.pngq\x0feu.');
     expect(isPickle(bytes)).toBe(true);
@@ -70,7 +70,7 @@ describe('CIFAR-10 python batches', () => {
     const back = readCifar10PythonBatch(encodeCifar10PythonBatch(ds), 'data_batch_1');
     expect(back).toMatchObject({ name: 'data_batch_1', n: 25, features: 3072,
       image: { height: 32, width: 32, channels: 3, layout: 'chw' } });
-    expect(sameBytes(back.images, ds.images)).toBe(true);
+    expect(sameBytes(back.images!, ds.images!)).toBe(true);
     expect(back.labels).toEqual(ds.labels);
     expect(back.classNames).toEqual(CIFAR10_CLASS_NAMES);
     expect(readCifar10PythonBatch(encodeCifar10PythonBatch(ds), 'x', { name: 'cifar-10/test_batch' }).name)
@@ -81,14 +81,14 @@ describe('CIFAR-10 python batches', () => {
     const ds = synthetic(1200, 1);
     const back = readCifar10PythonBatch(encodeCifar10PythonBatch(ds), 'big');
     expect(back.labels).toEqual(ds.labels);
-    expect(sameBytes(back.images, ds.images)).toBe(true);
+    expect(sameBytes(back.images!, ds.images!)).toBe(true);
   });
 
   it('the images do not alias the input bytes', () => {
     const bytes = encodeCifar10PythonBatch(synthetic(1));
     const back = readCifar10PythonBatch(bytes, 'b');
     bytes.fill(0);
-    expect(sameBytes(back.images, synthetic(1).images)).toBe(true);
+    expect(sameBytes(back.images!, synthetic(1).images!)).toBe(true);
   });
 
   it('batches.meta: label_names', () => {
@@ -147,12 +147,12 @@ with open(d + '/p4meta', 'wb') as f: pickle.dump({'label_names': ['airplane', 'a
         for (const keys of ['bytes', 'str']) {
           const f = `p${proto}_${keys}`;
           const back = readCifar10PythonBatch(new Uint8Array(readFileSync(join(dir, f))), f);
-          expect(sameBytes(back.images, ds.images)).toBe(true);
+          expect(sameBytes(back.images!, ds.images!)).toBe(true);
           expect(back.labels, f).toEqual(ds.labels);
         }
       }
       const fortran = readCifar10PythonBatch(new Uint8Array(readFileSync(join(dir, 'fortran'))), 'fortran');
-      expect(sameBytes(fortran.images, ds.images)).toBe(true);
+      expect(sameBytes(fortran.images!, ds.images!)).toBe(true);
       expect(fortran.labels).toEqual(ds.labels);
       expect(() => readCifar10PythonBatch(new Uint8Array(readFileSync(join(dir, 'int64'))), 'int64')).toThrow(
         "int64: 'data' has dtype int64 ('<i8'), expected uint8 ('u1')");
@@ -236,7 +236,7 @@ describe('CIFAR-10 python batch errors name the file and the problem', () => {
 
   it('protocol 0 (text) pickles are read too', () => {
     // What pickle.dumps({'labels': [1], 'data': …}, protocol=0) looks like for a 1×3072 uint8 array
-    const data = synthetic(1).images;
+    const data = synthetic(1).images!;
     let repr = "'";
     for (const b of data) repr += b === 39 ? "\\'" : b === 92 ? '\\\\' : b >= 32 && b < 127 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
     repr += "'";

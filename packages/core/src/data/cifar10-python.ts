@@ -10,7 +10,7 @@
  */
 import { DataError } from '../errors.js';
 import { CIFAR10_CLASS_NAMES, CIFAR10_FEATURES, CIFAR10_IMAGE } from './cifar10.js';
-import { MAX_CLASSES, makeDataset, type Dataset } from './dataset.js';
+import { MAX_CLASSES, makeDataset, type ImageDataset } from './dataset.js';
 import { INT_TYPES, PyDict, PyTuple, describe, dtypeText, isNdarray, latin1, unpickle } from './pickle.js';
 
 export { isPickle, unpickle } from './pickle.js';
@@ -73,7 +73,7 @@ function labelsOf(v: unknown, source: string): ArrayLike<number> {
  * The Dataset's images are a fresh copy (layout 'chw', as in the .bin batches).
  */
 export function readCifar10PythonBatch(bytes: Uint8Array, source: string,
-  options: { classNames?: readonly string[]; name?: string } = {}): Dataset {
+  options: { classNames?: readonly string[]; name?: string } = {}): ImageDataset {
   const classNames = options.classNames ?? CIFAR10_CLASS_NAMES;
   const d = unpickleDict(bytes, source, "a CIFAR-10 batch ('data', 'labels', …)");
   if (!d.has('data') || !d.has('labels')) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, ShapeError } from '../errors.js';
 import { CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, concatDatasets, parseCifar10Meta, readCifar10Batch } from './cifar10.js';
-import { makeDataset, type Dataset } from './dataset.js';
+import { makeDataset, type ImageDataset } from './dataset.js';
 import { encodeCifar10Batch } from '../testing/encoders.js';
 
 /** n synthetic 32×32×3 'chw' images: pixel value depends on (image, channel, position). */
-function synthetic(n: number, labelOf = (i: number) => i % 10, name = 'syn'): Dataset {
+function synthetic(n: number, labelOf = (i: number) => i % 10, name = 'syn'): ImageDataset {
   const images = new Uint8Array(n * 3072);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < 3; c++) {

@@ -5,7 +5,7 @@
  * names one per line.
  */
 import { DataError, ShapeError } from '../errors.js';
-import { MAX_CLASSES, checkDataset, makeDataset, type Dataset, type ImageShape } from './dataset.js';
+import { MAX_CLASSES, checkDataset, imageDataset, makeDataset, type Dataset, type ImageDataset, type ImageShape } from './dataset.js';
 
 export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze([
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
@@ -22,7 +22,7 @@ export const CIFAR10_RECORD_BYTES = 3073;
  * and every label must name one of `classNames` (default: the ten CIFAR-10 classes).
  */
 export function readCifar10Batch(bytes: Uint8Array, source: string,
-  options: { classNames?: readonly string[]; name?: string } = {}): Dataset {
+  options: { classNames?: readonly string[]; name?: string } = {}): ImageDataset {
   const classNames = options.classNames ?? CIFAR10_CLASS_NAMES;
   const R = CIFAR10_RECORD_BYTES;
   if (bytes.length === 0) throw new DataError(`${source}: empty file (a CIFAR-10 batch holds 3073-byte records)`);
@@ -82,7 +82,8 @@ export function parseCifar10Meta(text: string, source = 'batches.meta.txt'): str
  * Joins data sets row-wise (e.g. the five CIFAR-10 training batches). They must agree on
  * image shape and class names. The name defaults to the parts' names joined with '+'.
  */
-export function concatDatasets(parts: readonly Dataset[], name?: string): Dataset {
+export function concatDatasets(given: readonly Dataset[], name?: string): ImageDataset {
+  const parts = given.map((p) => imageDataset(p, 'concatDatasets'));
   const first = parts[0];
   if (!first) throw new ShapeError('no data sets to join');
   for (const p of parts) {

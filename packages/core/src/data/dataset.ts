@@ -29,21 +29,54 @@ export function labelArray(values: ArrayLike<number>): Labels {
   return max < 256 ? Uint8Array.from(values) : Uint16Array.from(values);
 }
 
-/** An image data set as read from disk: raw pixel bytes and integer labels. */
-export interface Dataset {
+/** What every data set has: labels, sizes and class names. */
+interface DatasetCommon {
   /** Where it came from, e.g. 'fashion-mnist/train' or 'cifar-10/data_batch_1..5'. */
   readonly name: string;
-  /** n × features pixel values (0..255), one image after another. */
-  readonly images: Uint8Array;
   /** n labels in [0, classNames.length): bytes, or 16-bit where classes pass 256. */
   readonly labels: Labels;
   readonly n: number;
-  /** Values per image = height·width·channels. */
+  /** Values per row: height·width·channels for images, the feature count for features. */
   readonly features: number;
+  readonly classNames: readonly string[];
+}
+
+/** An image data set as read from disk: raw pixel bytes and integer labels. */
+export interface ImageDataset extends DatasetCommon {
+  /** Absent or 'images' (data sets built before features existed have no kind). */
+  readonly kind?: 'images';
+  /** n × features pixel values (0..255), one image after another. */
+  readonly images: Uint8Array;
   /** One image's shape and the order of its bytes: 'hwc' (MNIST-like, channels last) or
    *  'chw' (CIFAR-10: all red, then all green, then all blue). */
   readonly image: ImageShape;
-  readonly classNames: readonly string[];
+}
+
+/**
+ * Features another model computed (an embedding), or any table of numbers: n rows of `features`
+ * float32 values, taken as given (no pixel scale, no mean image; standardization is an option
+ * of the preprocessing). float64 files are rounded to float32 when read, as a design matrix is.
+ */
+export interface FeatureDataset extends DatasetCommon {
+  readonly kind: 'features';
+  /** n × features values, row after row; every one finite (checked when made). */
+  readonly values: Float32Array;
+  readonly image?: undefined;
+  readonly images?: undefined;
+}
+
+/** A data set: images (pixel bytes) or features (float32 values). */
+export type Dataset = ImageDataset | FeatureDataset;
+
+/** True for a features data set (float32 values, no image shape). */
+export function isFeatureDataset(ds: Dataset): ds is FeatureDataset {
+  return ds.kind === 'features';
+}
+
+/** The image data set, or a DataError saying that `what` needs images. */
+export function imageDataset(ds: Dataset, what: string): ImageDataset {
+  if (isFeatureDataset(ds)) throw new DataError(`${ds.name} holds features, not images: ${what} needs images`);
+  return ds;
 }
 
 /** The ten Fashion-MNIST classes, in label order (Zalando Research). */
@@ -62,23 +95,43 @@ export const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(
  * Throws ShapeError for sizes that disagree and DataError (naming the row) for a bad label.
  */
 export function makeDataset(parts: {
-  name: string; images: Uint8Array; labels: Labels; image: ImageShape;
+  kind?: 'images'; name: string; images: Uint8Array; labels: Labels; image: ImageShape;
   classNames: readonly string[];
-}): Dataset {
+}): ImageDataset {
   const { name, images, labels, image, classNames } = parts;
   const features = image.height * image.width * image.channels;
   const n = labels.length;
-  const ds: Dataset = { name, images, labels, n, features, image: { ...image },
+  const ds: ImageDataset = { name, images, labels, n, features, image: { ...image },
     classNames: Object.freeze([...classNames]) };
   checkDataset(ds);
   return ds;
 }
 
 /**
- * Checks a Dataset's invariants (see makeDataset); returns it unchanged. Use on data sets
- * that did not come from this module's readers.
+ * Builds a features Dataset after checking its parts: values = n·features, every value
+ * finite (the first that is not is named by row and column), n labels below the class count.
  */
-export function checkDataset(ds: Dataset): Dataset {
+export function makeFeatureDataset(parts: {
+  name: string; values: Float32Array; labels: Labels; features: number; classNames: readonly string[];
+}): FeatureDataset {
+  const { name, values, labels, features, classNames } = parts;
+  const ds: FeatureDataset = { kind: 'features', name, values, labels, n: labels.length, features,
+    classNames: Object.freeze([...classNames]) };
+  checkDataset(ds);
+  return ds;
+}
+
+/**
+ * Checks a Dataset's invariants (see makeDataset, makeFeatureDataset); returns it unchanged. Use
+ * on data sets that did not come from this module's readers.
+ */
+export function checkDataset<T extends Dataset>(ds: T): T {
+  if (isFeatureDataset(ds)) return checkFeatureDataset(ds) as T;
+  checkImageDataset(ds as ImageDataset);
+  return ds;
+}
+
+function checkImageDataset(ds: ImageDataset): void {
   const { name, image } = ds;
   for (const k of ['height', 'width', 'channels'] as const) {
     if (!(Number.isInteger(image[k]) && image[k] >= 1)) {
@@ -107,7 +160,30 @@ export function checkDataset(ds: Dataset): Dataset {
     throw new ShapeError(`${name}: no class names`);
   }
   checkLabels(ds.labels, ds.classNames.length, name);
+}
+
+function checkFeatureDataset(ds: FeatureDataset): FeatureDataset {
+  const { name, features: f, n } = ds;
+  if (!(Number.isInteger(f) && f >= 1)) throw new ShapeError(`${name}: features must be a positive integer, got ${f}`);
+  if (!Number.isInteger(n) || n < 0) throw new ShapeError(`${name}: n must be a non-negative integer, got ${n}`);
+  if (!(ds.values instanceof Float32Array)) throw new ShapeError(`${name}: feature values must be a Float32Array`);
+  if (ds.labels.length !== n) throw new ShapeError(`${name}: ${ds.labels.length} labels for ${n} rows`);
+  if (ds.values.length !== n * f) {
+    throw new ShapeError(`${name}: ${ds.values.length} values, but ${n} rows of ${f} features need ${n * f}`);
+  }
+  if (ds.classNames.length < 1) throw new ShapeError(`${name}: no class names`);
+  const bad = firstNotFinite(ds.values);
+  if (bad >= 0) {
+    throw new DataError(`${name}: value ${ds.values[bad]} at row ${Math.floor(bad / f)}, feature ${bad % f} is not finite`);
+  }
+  checkLabels(ds.labels, ds.classNames.length, name);
   return ds;
+}
+
+/** The index of the first value that is NaN or infinite, or −1. */
+export function firstNotFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
 }
 
 /** Throws DataError naming the first label ≥ classes and its index. */
@@ -129,7 +205,8 @@ export function classCounts(ds: Dataset): number[] {
 }
 
 /** The bytes of image i (a view into ds.images, not a copy). */
-export function imageAt(ds: Dataset, i: number): Uint8Array {
+export function imageAt(given: Dataset, i: number): Uint8Array {
+  const ds = imageDataset(given, 'imageAt');
   if (!(Number.isInteger(i) && i >= 0 && i < ds.n)) {
     throw new ShapeError(`${ds.name}: image index ${i} out of range 0..${ds.n - 1}`);
   }

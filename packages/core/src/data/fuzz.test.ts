@@ -1,6 +1,6 @@
 /**
  * Seeded mutations of valid files (made by core's encoders) through every reader (IDX, CIFAR,
- * pickle, tar, gzip, .npy, .npz, model.json): truncation,
+ * pickle, tar, gzip, .npy, .npz, LIBSVM, model.json): truncation,
  * bit flips, byte edits (size fields included), and huge counts written over 4-byte fields.
  * Every input must end in a value or a DescentError, never a TypeError, RangeError or other
  * internal error, each within a few seconds, and allocate at most 2× its declared payload
@@ -21,8 +21,9 @@ import { describe, expect, it } from 'vitest';
 import { DescentError } from '../errors.js';
 import { decodeModel, encodeModel } from '../model/model-file.js';
 import {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeNpy, encodeTar,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeLibsvm, encodeNpy, encodeTar,
 } from '../testing/encoders.js';
+import { scanLibsvm } from './libsvm.js';
 import { readArchive } from './archive.js';
 import { parseCifar10Meta, readCifar10Batch } from './cifar10.js';
 import { readCifar10PythonBatch, readCifar10PythonMeta } from './cifar10-python.js';
@@ -137,6 +138,13 @@ const model = new TextEncoder().encode(encodeModel({
   weights: Float64Array.from([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), objective: { loss: 'softmax', reg: 1e-4 },
 }));
 
+const featuresModel = new TextEncoder().encode(encodeModel({
+  classNames: ['a', 'b'], preprocessing: { kind: 'features', features: 2, standardized: true, mean: Float32Array.from([0.5, -3]), std: Float32Array.from([2, 0.25]), bias: true },
+  weights: Float64Array.from([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), objective: { loss: 'svm', reg: 1e-4, delta: 1 },
+}));
+const libsvm = encodeLibsvm(Float32Array.from({ length: 6 * 5 }, (_, i) => ((i * 3) % 7) / 2 - 1), [1, -1, 1, 1, -1, 1], 5);
+const npyFeatures = encodeNpy(Float32Array.from({ length: 5 * 6 }, (_, i) => i / 7 - 2), [5, 6]);
+
 /**
  * The bytes an input declares a reader may produce: its own length (or what it inflates to);
  * a model file's weights are 8 bytes per value, each at least 2 characters of text.
@@ -144,6 +152,15 @@ const model = new TextEncoder().encode(encodeModel({
 const asIs = (b: Uint8Array) => b.length;
 const gzipped = (b: Uint8Array) => Math.max(b.length, inflatedLength(b));
 const modelText = (b: Uint8Array) => 4 * b.length;
+/** A LIBSVM file declares its dense size by its rows and largest index (4 bytes a value), besides the text. */
+const libsvmDeclared = (b: Uint8Array) => {
+  try {
+    const s = scanLibsvm(b, 'f');
+    return b.length + 4 * s.n * (s.maxIndex + 1);
+  } catch {
+    return b.length;
+  }
+};
 /** A zip's members as declared in its central directory (what readZip lets fflate allocate), besides the input. */
 const zipDeclared = (b: Uint8Array) => {
   let sum = 0;
@@ -172,6 +189,10 @@ const targets: { name: string; valid: Uint8Array; read: (b: Uint8Array) => unkno
     read: (b) => recognizeDataset([{ name: 'x_train.npy', bytes: b }, { name: 'y_train.npy', bytes: npyLabels5 }], { seed: 1 }), payload: asIs },
   { name: 'npz data set', valid: npz, read: (b) => recognizeDataset([{ name: 'd.npz', bytes: b }], { seed: 1 }), payload: zipDeclared },
   { name: 'model.json', valid: model, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
+  { name: 'features model.json', valid: featuresModel, read: (b) => decodeModel(new TextDecoder().decode(b), 'model.json'), payload: modelText },
+  { name: 'libsvm data set', valid: libsvm, read: (b) => recognizeDataset([{ name: 'train.svm', bytes: b }], { seed: 1 }), payload: libsvmDeclared },
+  { name: 'npy features data set', valid: npyFeatures,
+    read: (b) => recognizeDataset([{ name: 'x_train.npy', bytes: b }, { name: 'y_train.npy', bytes: npyLabels5 }], { seed: 1 }), payload: asIs },
 ];
 
 describe('the allocation counter', () => {

@@ -6,7 +6,7 @@
  * (unsigned bytes, n × rows × cols), labels 0x00000801 (unsigned bytes, n).
  */
 import { DataError } from '../errors.js';
-import { FASHION_MNIST_CLASS_NAMES, checkLabels, makeDataset, type Dataset } from './dataset.js';
+import { FASHION_MNIST_CLASS_NAMES, checkLabels, makeDataset, type ImageDataset } from './dataset.js';
 import { MAX_INFLATED_BYTES, gunzipChecked, isGzip } from './gzip.js';
 
 /** IDX element types by their type byte. */
@@ -163,7 +163,7 @@ export interface IdxDatasetOptions {
  * Pairs an images file with its labels file into a Dataset (layout 'hwc', 1 channel),
  * checking that the counts match and every label names a class.
  */
-export function idxDataset(images: IdxImages, labels: IdxLabels, options: IdxDatasetOptions): Dataset {
+export function idxDataset(images: IdxImages, labels: IdxLabels, options: IdxDatasetOptions): ImageDataset {
   const classNames = options.classNames ?? FASHION_MNIST_CLASS_NAMES;
   if (images.count !== labels.count) {
     throw new DataError(`${options.name}: images file ${images.source} has ${images.count} images ` +
@@ -179,6 +179,6 @@ export function idxDataset(images: IdxImages, labels: IdxLabels, options: IdxDat
 
 /** Parses an images file and a labels file (bytes, gzipped or not) into a Dataset. */
 export function readIdxDataset(imageBytes: Uint8Array, imageSource: string, labelBytes: Uint8Array,
-  labelSource: string, options: IdxDatasetOptions): Dataset {
+  labelSource: string, options: IdxDatasetOptions): ImageDataset {
   return idxDataset(readIdxImages(imageBytes, imageSource), readIdxLabels(labelBytes, labelSource), options);
 }

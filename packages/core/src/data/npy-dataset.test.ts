@@ -31,7 +31,7 @@ describe('numpy arrays as a data set', () => {
     expect(r.test.n).toBe(20);
     expect(r.train.image).toEqual({ height: 4, width: 5, channels: 3, layout: 'hwc' });
     expect(r.train.features).toBe(60);
-    expect(Array.from(r.train.images)).toEqual(Array.from(tr.images));
+    expect(Array.from(r.train.images!)).toEqual(Array.from(tr.images!));
     expect(Array.from(r.train.labels)).toEqual(Array.from(tr.labels));
     expect(Array.from(r.test.labels)).toEqual(Array.from(te.labels));
     expect(r.train.classNames).toEqual(['a', 'b', 'c', 'd']);
@@ -61,7 +61,15 @@ describe('numpy arrays as a data set', () => {
     const cases: [NamedBytes[], RegExp][] = [
       [[{ name: 'x_train.npy', bytes: a.x }], /x_train\.npy without its labels/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: a.y }, { name: 'extra.npy', bytes: a.y }], /numpy arrays named extra\.npy: expected x_train\.npy and y_train\.npy/],
-      [[{ name: 'x_train.npy', bytes: encodeNpy(new Float32Array(90), [10, 3, 3]) }, { name: 'y_train.npy', bytes: a.y }], /images must be uint8 \(pixel bytes\), the array holds float32/],
+      [[{ name: 'x_train.npy', bytes: encodeNpy(new Float32Array(10)) }, { name: 'y_train.npy', bytes: a.y }], /x_train\.npy: features of shape \(10\): expected N×F/],
+      [[{ name: 'x_train.npy', bytes: encodeNpy(Float32Array.from({ length: 30 }, (_, i) => (i === 17 ? Number.NaN : i)), [10, 3]) }, { name: 'y_train.npy', bytes: a.y }],
+        /value NaN at row 5, feature 2 is not finite/],
+      [[{ name: 'x_train.npy', bytes: encodeNpy(Float64Array.from({ length: 30 }, (_, i) => (i === 4 ? 1e300 : i)), [10, 3]) }, { name: 'y_train.npy', bytes: a.y }],
+        /x_train\.npy: value 1e\+300 at element 4 is beyond float32's range/],
+      [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: a.y }, { name: 'x_test.npy', bytes: encodeNpy(new Float32Array(36), [4, 9]) },
+        { name: 'y_test.npy', bytes: arrays(4, [2, 2], 2, 6).y }], /the training arrays hold images but the test arrays hold features/],
+      [[{ name: 'x_train.npy', bytes: encodeNpy(new Float32Array(30), [10, 3]) }, { name: 'y_train.npy', bytes: a.y }, { name: 'x_test.npy', bytes: encodeNpy(new Float32Array(16), [4, 4]) },
+        { name: 'y_test.npy', bytes: arrays(4, [2, 2], 2, 6).y }], /training rows have 3 features but test rows have 4/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(new Int32Array(9)) }], /y_train\.npy holds 9 labels but x_train\.npy holds 10 images/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 5000)) }], /label \[9\] is 5000, outside \[0, 4095\]/],
       [[{ name: 'x_train.npy', bytes: a.x }, { name: 'y_train.npy', bytes: encodeNpy(new Float64Array(10)) }], /labels? must be integers/],

@@ -1,12 +1,47 @@
 /**
- * An image data set kept as numpy arrays (what Keras's datasets and most Python pipelines save
- * with np.save): images uint8, N×H×W×C (channels last), N×H×W (grey) or N×F (flat rows, read as
- * one row of F pixels), and integer labels, N or N×1. Every size is checked from the .npy
- * headers (readNpy) before the arrays are used; labels must lie in [0, MAX_CLASSES).
+ * A data set kept as numpy arrays (what Keras's datasets, feature extractors and most Python
+ * pipelines save with np.save), and integer labels, N or N×1:
+ * - uint8 arrays are images: N×H×W×C (channels last), N×H×W (grey) or N×F (flat rows, read as
+ *   one row of F pixels);
+ * - float32, float64 and the other integer dtypes are features: N×F, or N×… flattened to the
+ *   product of the trailing sizes in C order; values are rounded to float32 (a design matrix's
+ *   type) and must be finite.
+ * Every size is checked from the .npy headers (readNpy) before the arrays are used; labels must
+ * lie in [0, MAX_CLASSES).
  */
 import { DataError } from '../errors.js';
-import { labelArray, makeDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
+import { labelArray, makeDataset, makeFeatureDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
 import { npyIntegers, type NpyArray } from './npy.js';
+
+/** What the rows of an .npy array are: images (uint8) or features (any other number type). */
+export type NpyRows = { readonly n: number; readonly kind: 'images'; readonly image: ImageShape; readonly features: number }
+  | { readonly n: number; readonly kind: 'features'; readonly features: number };
+
+/** The rows of an .npy array: images when uint8 (npyImageShape), else features N×F (trailing sizes flattened). */
+export function npyRows(x: Pick<NpyArray, 'source' | 'header'>): NpyRows {
+  if (x.header.dtype === 'uint8') {
+    const { n, image } = npyImageShape(x);
+    return { n, kind: 'images', image, features: image.height * image.width * image.channels };
+  }
+  const s = x.header.shape;
+  if (s.length < 2) throw new DataError(`${x.source}: features of shape (${s.join(', ')}): expected N×F (one row of F features per example)`);
+  if (s[0] === 0) throw new DataError(`${x.source}: holds no rows (shape (${s.join(', ')}))`);
+  const features = s.slice(1).reduce((a, b) => a * b, 1);
+  if (features === 0) throw new DataError(`${x.source}: rows of shape (${s.join(', ')}) have no features`);
+  return { n: s[0]!, kind: 'features', features };
+}
+
+/** An .npy array's elements as float32 feature values (a view when it already is float32). */
+export function npyFeatureValues(x: NpyArray): Float32Array {
+  const d = x.data;
+  if (d instanceof Float32Array) return d;
+  const out = new Float32Array(d.length);
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) for (let i = 0; i < d.length; i++) out[i] = Number(d[i]!);
+  else out.set(d);
+  const big = d instanceof Float64Array ? out.findIndex((v, i) => !Number.isFinite(v) && Number.isFinite(d[i]!)) : -1;
+  if (big >= 0) throw new DataError(`${x.source}: value ${d[big]} at element ${big} is beyond float32's range (features are held as float32)`);
+  return out;
+}
 
 /** The images' shape from an .npy array's shape, or a DataError saying what is accepted. */
 export function npyImageShape(images: Pick<NpyArray, 'source' | 'header'>): { n: number; image: ImageShape } {
@@ -50,10 +85,13 @@ export function labelValueNames(labelSets: readonly Int32Array[]): { classNames:
  */
 export function npyDataset(name: string, images: NpyArray, labels: Int32Array, labelsSource: string, classNames: readonly string[],
   namesSource: string): Dataset {
-  const { n, image } = npyImageShape(images);
+  const rows = npyRows(images);
   const bad = labels.findIndex((v) => v >= classNames.length);
   if (bad >= 0) {
     throw new DataError(`${labelsSource}: label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named by ${namesSource}`);
   }
-  return makeDataset({ name, images: images.data as Uint8Array, labels: labelArray(labels), image, classNames });
+  if (rows.kind === 'features') {
+    return makeFeatureDataset({ name, values: npyFeatureValues(images), labels: labelArray(labels), features: rows.features, classNames });
+  }
+  return makeDataset({ name, images: images.data as Uint8Array, labels: labelArray(labels), image: rows.image, classNames });
 }

@@ -1,8 +1,8 @@
 import type { DesignMatrix, PixelMatrix } from '../backend.js';
 import { DataError } from '../errors.js';
 import { Random } from '../random.js';
-import type { Dataset } from './dataset.js';
-import { fitPreprocessing, toDesignMatrix, toPixelMatrix, type Preprocessing } from './preprocess.js';
+import { isFeatureDataset, type Dataset } from './dataset.js';
+import { fitPreprocessing, isFeaturePreprocessing, toDesignMatrix, toPixelMatrix, type Preprocessing } from './preprocess.js';
 import { splitTrainValidation, take } from './split.js';
 
 /**
@@ -26,9 +26,11 @@ export interface PrepareOptions {
   readonly validation: number;
   /** Keep only the first N training rows (after the validation split), for quick runs. */
   readonly limit?: number;
-  /** Fitting options (when no preprocessing is given): pixel scale (1/255) and mean subtraction (on). */
+  /** Fitting options (when no preprocessing is given): pixel scale (1/255) and mean subtraction (on) for images, */
   readonly scale?: number;
   readonly subtractMean?: boolean;
+  /** … standardization (off: values as given) for features. */
+  readonly standardize?: boolean;
   /** Use this preprocessing (a saved model's) instead of fitting one on the training rows. */
   readonly preprocessing?: Preprocessing;
 }
@@ -38,13 +40,14 @@ export interface PreparedSplits {
   readonly validationSet: Dataset;
   readonly preprocessing: Preprocessing;
   /**
-   * The three splits as bytes and preprocessing (sharing the data sets' bytes): what a
-   * backend with placePixels keeps, and what sizes and labels are read from.
+   * Images: the three splits as bytes and preprocessing (sharing the data sets' bytes): what a
+   * backend with placePixels keeps. Absent for features (held as float32 rows only).
    */
-  readonly pixels: { readonly train: PixelMatrix; readonly validation: PixelMatrix; readonly test: PixelMatrix };
+  readonly pixels?: { readonly train: PixelMatrix; readonly validation: PixelMatrix; readonly test: PixelMatrix };
   /**
-   * The float32 design matrices, each built on first use: a session whose backend keeps
-   * pixels never builds them (CIFAR-10's training split is 614 MB as float32, 154 MB as bytes).
+   * The float32 design matrices. For images each is built on first use: a session whose backend
+   * keeps pixels never builds them (CIFAR-10's training split is 614 MB as float32, 154 MB as
+   * bytes). For features they are built here, and checked (every value finite after standardizing).
    */
   readonly train: DesignMatrix;
   readonly validation: DesignMatrix;
@@ -61,6 +64,13 @@ export interface PreparedSplits {
  */
 export function prepareSplits(train: Dataset, test: Dataset, options: PrepareOptions): PreparedSplits {
   checkModelSize(train.features + 1, train.classNames.length, train.name);
+  if (isFeatureDataset(train) !== isFeatureDataset(test)) {
+    throw new DataError(`${train.name} holds ${train.kind ?? 'images'} but ${test.name} holds ${test.kind ?? 'images'}`);
+  }
+  if (options.preprocessing && isFeaturePreprocessing(options.preprocessing) !== isFeatureDataset(train)) {
+    throw new DataError(`${train.name} holds ${isFeatureDataset(train) ? 'features' : 'images'} but the preprocessing given is for ` +
+      `${isFeatureDataset(train) ? 'images' : 'features'} (a model trained on other data?)`);
+  }
   const rng = new Random(options.seed).fork('split');
   const split = options.validation > 0
     ? splitTrainValidation(train, { validation: options.validation, rng })
@@ -69,8 +79,13 @@ export function prepareSplits(train: Dataset, test: Dataset, options: PrepareOpt
   const preprocessing = options.preprocessing ?? fitPreprocessing(trainSet, {
     ...(options.scale !== undefined ? { scale: options.scale } : {}),
     ...(options.subtractMean !== undefined ? { subtractMean: options.subtractMean } : {}),
+    ...(options.standardize !== undefined ? { standardize: options.standardize } : {}),
   });
   const sets = { train: trainSet, validation: split.validation, test };
+  if (isFeatureDataset(trainSet)) {
+    return { trainSet, validationSet: split.validation, preprocessing, train: toDesignMatrix(trainSet, preprocessing),
+      validation: toDesignMatrix(split.validation, preprocessing), test: toDesignMatrix(test, preprocessing) };
+  }
   const pixels = {
     train: toPixelMatrix(trainSet, preprocessing),
     validation: toPixelMatrix(split.validation, preprocessing),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, OptionError, ShapeError } from '../errors.js';
-import { makeDataset, type Dataset } from './dataset.js';
+import { makeDataset, type ImageDataset } from './dataset.js';
 import {
   checkDesignMatrix, fitPreprocessing, preprocessImage, preprocessingFromJSON, preprocessingToJSON,
   toDesignMatrix,
 } from './preprocess.js';
 
-function tiny(name: string, rows: number[][], labels: number[]): Dataset {
+function tiny(name: string, rows: number[][], labels: number[]): ImageDataset {
   return makeDataset({ name, images: Uint8Array.from(rows.flat()), labels: Uint8Array.from(labels),
     image: { height: 1, width: 2, channels: 1, layout: 'hwc' }, classNames: ['a', 'b', 'c'] });
 }
@@ -94,7 +94,7 @@ describe('fitPreprocessing', () => {
     const json = JSON.parse(JSON.stringify(preprocessingToJSON(prep)));
     const back = preprocessingFromJSON(json);
     expect(back.mean).toEqual(prep.mean);
-    expect(back.scale).toBe(prep.scale);
+    expect((back as { scale: number }).scale).toBe(prep.scale);
     expect(() => preprocessingFromJSON({ ...json, mean: [1] }, 'model.json')).toThrow(/model\.json: .*mean has 1 values for 2 features/);
     expect(() => preprocessingFromJSON(null)).toThrow(DataError);
     expect(() => preprocessingFromJSON({ ...json, mean: 'x' })).toThrow(DataError);

@@ -27,7 +27,7 @@ function toy(n: number, seed: number, shape: ImageShape = { height: 4, width: 3,
 function idxPair(d: Dataset, prefix: string, gzip = false): NamedBytes[] {
   const gz = gzip ? '.gz' : '';
   return [
-    { name: `${prefix}-images-idx3-ubyte${gz}`, bytes: encodeIdx(d.images, [d.n, d.image.height, d.image.width], { gzip }) },
+    { name: `${prefix}-images-idx3-ubyte${gz}`, bytes: encodeIdx(d.images!, [d.n, d.image!.height, d.image!.width], { gzip }) },
     { name: `${prefix}-labels-idx1-ubyte${gz}`, bytes: encodeIdx(Uint8Array.from(d.labels), [d.n], { gzip }) },
   ];
 }
@@ -155,7 +155,7 @@ describe('IDX files', () => {
     const [img, lab] = idxPair(train, 'train', true);
     expect(errorOf(() => recognizeDataset([{ name: img!.name, bytes: img!.bytes.subarray(0, 40) }, lab!], { seed: 1 })))
       .toMatch(/^train-images-idx3-ubyte\.gz: corrupt gzip data: .*truncated/);
-    const long = encodeIdx(toy(300, 5).images, [300, 4, 3], { gzip: true });
+    const long = encodeIdx(toy(300, 5).images!, [300, 4, 3], { gzip: true });
     expect(errorOf(() => recognizeDataset([{ name: 'train-images-idx3-ubyte.gz', bytes: long.subarray(0, long.length - 20) }, lab!], { seed: 1 })))
       .toMatch(/^train-images-idx3-ubyte\.gz: corrupt gzip data: /);
   });
@@ -203,7 +203,7 @@ describe('CIFAR-10 batches', () => {
     const many = parts.map((p, i) => ({ name: `data_batch_${i + 1}.bin`, bytes: encodeCifar10Batch(p) }));
     const m = recognizeDataset([...many.reverse(), files[0]!], { seed: 1 });
     expect(m.train.name).toBe('cifar-10/data_batch_1..10');
-    expect(Array.from(m.train.images.subarray(9 * 3072))).toEqual(Array.from(parts[9]!.images));
+    expect(Array.from(m.train.images!.subarray(9 * 3072))).toEqual(Array.from(parts[9]!.images!));
     expect(m.notes).toContain("class names: CIFAR-10's, assumed (no batches.meta, batches.meta.txt or classes.txt among the files)");
   });
 
@@ -283,14 +283,14 @@ describe('what is not a data set', () => {
     expect(errorOf(() => recognizeDataset([{ name: 'notes.txt', bytes: text('hello') }, { name: 'mnist.zip', bytes: text('PK but not a zip') }], { seed: 1 })))
       .toBe('no data set found: notes.txt, mnist.zip: not an IDX images or labels file (no IDX magic number 0x00000803 or ' +
         '0x00000801, gzipped or not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy ' +
-        '.npy array or a .tar / .tar.gz archive of them, or an .npz; mnist.zip is named .zip but is not a zip archive');
+        '.npy array, a LIBSVM text file or a .tar / .tar.gz archive of them, or an .npz; mnist.zip is named .zip but is not a zip archive');
     // A zip is read as an .npz: one of other files says so.
     expect(errorOf(() => recognizeDataset([{ name: 'mnist.zip', bytes: encodeNpz({ 'train-images-idx3-ubyte': new Uint8Array(8) }) }], { seed: 1 })))
       .toBe('mnist.zip is a zip archive without .npy arrays: zip archives are read as .npz (x_train.npy, y_train.npy, … or X.npy, y.npy); ' +
         'extract mnist.zip first if it holds other files');
     expect(errorOf(() => recognizeDataset([{ name: 'cut.zip', bytes: new Uint8Array([0x50, 0x4b, 3, 4]) }], { seed: 1 }))).toMatch(/^cut\.zip: not a readable zip archive/);
     expect(errorOf(() => recognizeDataset([{ name: 'classes.txt', bytes: text('a') }], { seed: 1, source: 'here' })))
-      .toBe('here: no data set found: no IDX files, CIFAR-10 batches or numpy arrays among the files (only classes.txt)');
+      .toBe('here: no data set found: no IDX files, CIFAR-10 batches, numpy arrays or LIBSVM files among the files (only classes.txt)');
     expect(errorOf(() => recognizeDataset([{ name: 'x.tar', bytes: encodeTar([{ path: 'stuff/a.txt', bytes: text('a') }]) }], { seed: 1 })))
       .toMatch(/^no data set found: stuff\/a\.txt \(in x\.tar\): not an IDX/);
   });

@@ -26,9 +26,15 @@
  *   is, else Fashion-MNIST's; a note says which was assumed.
  * - numpy arrays (.npy, told by their magic string) are named by the Keras convention: x_train
  *   and y_train (images and labels), optionally x_test and y_test; or X and y, one set of rows.
- *   Images are uint8 N×H×W×C (channels last), N×H×W or N×F; labels integers, N or N×1. Class
+ *   Images are uint8 N×H×W×C (channels last), N×H×W or N×F; arrays of any other number type are
+ *   features (N×F, float32 as read); labels integers, N or N×1. Class
  *   names not given by classes.txt are the label values '0' … 'k−1' (k = the largest label + 1),
  *   with a note.
+ * - LIBSVM / svmlight text files (label index:value …), told by a name ending in .svm, .libsvm or
+ *   .svmlight (gzipped or not) or, for other names, by a first example line of that form: one
+ *   training file and optionally one test file (a name with 'test', or LIBSVM's own '.t' suffix as
+ *   in a9a.t, or NamedBytes.role 'test'). Their features are read densely (see readLibsvm: one width
+ *   and one class list over both files, classes the label values in increasing order).
  * - Training and test images of different sizes are refused.
  * Every problem is a DataError: about one file, it starts with that file's name as given (or
  * 'member in archive'); about the set as a whole, with `options.source` when given.
@@ -39,18 +45,21 @@ import { Random } from '../random.js';
 import { isTar, readArchive } from './archive.js';
 import { CIFAR10_CLASS_NAMES, concatDatasets, parseCifar10Meta, readCifar10Batch } from './cifar10.js';
 import { isPickle, readCifar10PythonBatch, readCifar10PythonMeta } from './cifar10-python.js';
-import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, type Dataset } from './dataset.js';
+import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES, type Dataset, type ImageDataset, type ImageShape } from './dataset.js';
 import { gunzipChecked, isGzip } from './gzip.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxDataset } from './idx.js';
 import { isNpy, readNpy } from './npy.js';
 import { isZip, readZip } from './npz.js';
-import { labelValueNames, npyDataset, npyImageShape, npyLabels } from './npy-dataset.js';
+import { labelValueNames, npyDataset, npyLabels, npyRows } from './npy-dataset.js';
+import { readLibsvm } from './libsvm.js';
 import { splitTrainValidation } from './split.js';
 
 /** A file's name (a bare name or a path: only its last part is looked at) and its bytes. */
 export interface NamedBytes {
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** Whether the file holds the training or the test rows, when its name does not say (a LIBSVM file given as --test-data). */
+  readonly role?: 'train' | 'test';
 }
 
 export interface RecognizeOptions {
@@ -74,7 +83,7 @@ export interface RecognizedFile {
 /** A data set recognized from files: training and test splits, and how the files were read. */
 export interface RecognizedDataset {
   readonly name: string;
-  readonly format: 'idx' | 'cifar-10' | 'npy';
+  readonly format: 'idx' | 'cifar-10' | 'npy' | 'libsvm';
   /** `options.source`, else the names of the files given. */
   readonly source: string;
   readonly train: Dataset;
@@ -88,7 +97,7 @@ export interface RecognizedDataset {
 /** Fraction of the rows held out as the test split when the files hold one set of rows only. */
 export const HELD_OUT_TEST_FRACTION = 0.2;
 
-type Kind = 'images' | 'labels' | 'cifar-binary' | 'cifar-python' | 'npy' | 'classes' | 'meta' | 'unknown';
+type Kind = 'images' | 'labels' | 'cifar-binary' | 'cifar-python' | 'npy' | 'libsvm' | 'classes' | 'meta' | 'unknown';
 
 interface Item {
   /** The last part of the name: what the rules look at. */
@@ -151,7 +160,26 @@ function kindOf(base: string, head: Uint8Array): Kind {
   if (/idx3-ubyte$/i.test(stem)) return 'images';
   if (/idx1-ubyte$/i.test(stem)) return 'labels';
   if (/^(data_batch_\d+|test_batch)$/i.test(stem)) return 'cifar-python';
+  if (LIBSVM_NAME.test(stem) || looksLikeLibsvm(head)) return 'libsvm';
   return 'unknown';
+}
+
+const LIBSVM_NAME = /\.(svm|libsvm|svmlight)$/i;
+
+/**
+ * A first example line "label index:value …" (after comments and blank lines) in the file's first
+ * 4 KiB; a line longer than that is judged by its complete tokens.
+ */
+function looksLikeLibsvm(head: Uint8Array): boolean {
+  const cut = head.length >= 4096;
+  const lines = new TextDecoder('latin1').decode(head.subarray(0, 4096)).split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    let line = lines[k]!.replace(/#.*$/, '').trim();
+    if (k === lines.length - 1 && cut) line = line.replace(/[ \t]+\S*$/, ''); // the last token may be cut short
+    if (line === '') continue;
+    return /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?([ \t]+qid:\d+)?([ \t]+\d+:[^ \t:]+)+$/.test(line);
+  }
+  return false;
 }
 
 /** Every file, archives replaced by their members (recursively), each with its kind. */
@@ -162,12 +190,12 @@ function collect(files: readonly NamedBytes[], out: Item[], depth: number, archi
     const label = archive ? `${f.name} in ${archive.label}` : f.name;
     const short = archive ? `${f.name} (in ${archive.short})` : base;
     const file: RecognizedFile = archive ? { name: f.name, archive: archive.name } : { name: f.name };
-    const item = (kind: Kind, gzipped = false): Item =>
-      ({ base, label, short, file, bytes: f.bytes, gzipped, kind, test: isTestName(base) });
+    const test = f.role !== undefined ? f.role === 'test' : isTestName(base) || /\.t(\.gz)?$/i.test(base);
+    const item = (kind: Kind, gzipped = false): Item => ({ base, label, short, file, bytes: f.bytes, gzipped, kind, test });
     if (/^classes\.txt$/i.test(base)) { out.push(item('classes')); continue; }
     if (/^batches\.meta(\.txt)?$/i.test(base)) { out.push(item('meta')); continue; }
     const gzipped = isGzip(f.bytes);
-    const head = gzipped ? gunzipHead(f.bytes, label, 512) : f.bytes;
+    const head = gzipped ? gunzipHead(f.bytes, label, 4096) : f.bytes;
     if (isTar(head)) {
       if (depth >= MAX_ARCHIVE_DEPTH) { out.push(item('unknown', gzipped)); continue; }
       const members = readArchive(f.bytes, label).map((e) => ({ name: e.path, bytes: e.bytes }));
@@ -209,12 +237,13 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   const binary = items.filter((i) => i.kind === 'cifar-binary');
   const python = items.filter((i) => i.kind === 'cifar-python');
   const npy = items.filter((i) => i.kind === 'npy');
+  const libsvm = items.filter((i) => i.kind === 'libsvm');
   const unknown = items.filter((i) => i.kind === 'unknown');
   const source = at ? options.source! : [...new Set(files.map((f) => baseName(f.name)))].join(', ');
   const unknownText = (u: readonly Item[]) => {
     const zip = u.find((i) => /\.zip$/i.test(i.base));
     return `${list(u)}: not an IDX images or labels file (no IDX magic number 0x00000803 or 0x00000801, gzipped or ` +
-      'not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy .npy array or a .tar / .tar.gz ' +
+      'not), a CIFAR-10 batch (binary data_batch_N.bin / test_batch.bin, or a python pickle), a numpy .npy array, a LIBSVM text file or a .tar / .tar.gz ' +
       `archive of them, or an .npz${zip ? `; ${zip.short} is named .zip but is not a zip archive` : ''}`;
   };
 
@@ -225,10 +254,14 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   if (npy.length > 0 && idx.length + binary.length + python.length > 0) {
     throw new DataError(`${at}the files hold both numpy arrays (${list(npy)}) and ${idx.length > 0 ? 'IDX files' : 'CIFAR-10 batches'}: read one data set at a time`);
   }
+  if (libsvm.length > 0 && idx.length + binary.length + python.length + npy.length > 0) {
+    throw new DataError(`${at}the files hold both LIBSVM files (${list(libsvm)}) and ${npy.length > 0 ? 'numpy arrays' : idx.length > 0 ? 'IDX files' : 'CIFAR-10 batches'}: read one data set at a time`);
+  }
   if (npy.length > 0) return recognizeNpy(npy, items, unknown, options, at, files);
+  if (libsvm.length > 0) return recognizeLibsvm(libsvm, items, unknown, options, at, files);
   if (idx.length === 0 && binary.length + python.length === 0) {
     if (unknown.length > 0) throw new DataError(`${at}no data set found: ${unknownText(unknown)}`);
-    throw new DataError(`${at}no data set found: no IDX files, CIFAR-10 batches or numpy arrays among the files` +
+    throw new DataError(`${at}no data set found: no IDX files, CIFAR-10 batches, numpy arrays or LIBSVM files among the files` +
       (items.length > 0 ? ` (only ${list(items)})` : ' (none left after skipping readme.html and the like)'));
   }
 
@@ -275,7 +308,7 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
   }
   const names = classNames;
 
-  const holdOut = (all: Dataset, testNamed: boolean): { train: Dataset; test: Dataset } => {
+  const holdOut = (all: ImageDataset, testNamed: boolean): { train: ImageDataset; test: ImageDataset } => {
     if (all.n < 3) {
       throw new DataError(`${at}only ${all.n} row${all.n === 1 ? '' : 's'} (${list(used.filter((i) => i.kind !== 'classes' && i.kind !== 'meta'))}) ` +
         `and no separate ${testNamed ? 'training' : 'test'} file: too few to hold out ${HELD_OUT_TEST_FRACTION * 100} % as the test split`);
@@ -286,15 +319,15 @@ export function recognizeDataset(files: readonly NamedBytes[], options: Recogniz
       : `no separate test file: ${held}`);
     return { train: { ...split.train, name: `${name}/train` }, test: { ...split.validation, name: `${name}/test` } };
   };
-  const sameSize = (train: Dataset, test: Dataset) => {
+  const sameSize = (train: ImageDataset, test: ImageDataset) => {
     const a = train.image, b = test.image;
     if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
-      const dims = (s: Dataset['image']) => `${s.height}×${s.width}${s.channels > 1 ? `×${s.channels}` : ''}`;
+      const dims = (s: ImageShape) => `${s.height}×${s.width}${s.channels > 1 ? `×${s.channels}` : ''}`;
       throw new DataError(`${at}training images are ${dims(a)} but test images are ${dims(b)}: ` +
         'training and test images must be the same size');
     }
   };
-  const result = (split: { train: Dataset; test: Dataset }): RecognizedDataset => {
+  const result = (split: { train: ImageDataset; test: ImageDataset }): RecognizedDataset => {
     if (unknown.length > 0) {
       notes.push(`ignored ${unknown.length === 1 ? 'a file that is' : `${unknown.length} files that are`} not part of the data set: ${list(unknown)}`);
     }
@@ -391,7 +424,7 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
   const [xTrain, yTrain, xTest, yTest, x, y] = Object.values(NPY_SLOTS).map(slot);
   const named = new Set<Item>([xTrain, yTrain, xTest, yTest, x, y].filter((i): i is Item => i !== undefined));
   const others = npy.filter((i) => !named.has(i));
-  const expected = 'x_train.npy and y_train.npy (images and labels; optionally x_test.npy and y_test.npy), or X.npy and y.npy';
+  const expected = 'x_train.npy and y_train.npy (images or features, and labels; optionally x_test.npy and y_test.npy), or X.npy and y.npy';
   if (others.length > 0) throw new DataError(`${at}numpy arrays named ${list(others)}: expected ${expected}`);
   const pairs: [Item | undefined, Item | undefined, string][] = [[xTrain, yTrain, 'training'], [xTest, yTest, 'test'], [x, y, 'X/y']];
   for (const [a, b, what] of pairs) {
@@ -412,7 +445,7 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
   };
   const load = (img: Item, lab: Item) => {
     const images = read(img);
-    const { n } = npyImageShape(images);
+    const { n } = npyRows(images);
     return { images, labels: npyLabels(read(lab), n, img.label), labelsSource: lab.label };
   };
   const sets = (x ? [load(x, y!)] : [load(xTrain!, yTrain!), ...(xTest ? [load(xTest, yTest!)] : [])]);
@@ -437,10 +470,16 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
   if (sets.length === 2) {
     train = dataset(sets[0]!, `${name}/train`);
     test = dataset(sets[1]!, `${name}/test`);
+    if (train.kind !== test.kind) {
+      throw new DataError(`${at}the training arrays hold ${train.kind ?? 'images'} but the test arrays hold ${test.kind ?? 'images'} (uint8 arrays are images, other numbers features)`);
+    }
     const a = train.image, b = test.image;
-    if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
+    if (a && b && (a.height !== b.height || a.width !== b.width || a.channels !== b.channels)) {
       throw new DataError(`${at}training images are ${a.height}×${a.width}×${a.channels} but test images are ${b.height}×${b.width}×${b.channels}: ` +
         'training and test images must be the same size');
+    }
+    if (train.features !== test.features) {
+      throw new DataError(`${at}training rows have ${train.features} features but test rows have ${test.features}: they must have the same`);
     }
   } else {
     const all = dataset(sets[0]!, name);
@@ -454,4 +493,42 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
     notes.push(`ignored ${unknown.length === 1 ? 'a file that is' : `${unknown.length} files that are`} not part of the data set: ${list(unknown)}`);
   }
   return { name, format: 'npy', source, train, test, notes, files: used.map((i) => i.file) };
+}
+
+/** A data set of LIBSVM files (see the module comment): one training file, at most one test file. */
+function recognizeLibsvm(found: readonly Item[], items: readonly Item[], unknown: readonly Item[], options: RecognizeOptions, at: string,
+  files: readonly NamedBytes[]): RecognizedDataset {
+  const trains = found.filter((i) => !i.test), tests = found.filter((i) => i.test);
+  if (trains.length > 1) throw new DataError(`${at}${trains.length} LIBSVM training files (${list(trains)}): give one training file and at most one test file`);
+  if (tests.length > 1) throw new DataError(`${at}${tests.length} LIBSVM test files (${list(tests)}): give one training file and at most one test file`);
+  const notes: string[] = [];
+  const used: Item[] = [...trains, ...tests];
+  const first = trains[0] ?? tests[0]!;
+  const name = options.name ?? first.base.replace(/\.gz$/i, '').replace(/\.(svm|libsvm|svmlight|txt|t)$/i, '');
+  const source = at ? options.source! : [...new Set(files.map((f) => baseName(f.name)))].join(', ');
+  const classesFiles = items.filter((i) => i.kind === 'classes');
+  if (classesFiles.length > 1) throw new DataError(`${at}more than one classes.txt: ${list(classesFiles)}`);
+  let classNames = options.classNames;
+  if (!classNames && classesFiles[0]) {
+    classNames = parseCifar10Meta(new TextDecoder().decode(classesFiles[0].bytes), classesFiles[0].label);
+    used.push(classesFiles[0]);
+  }
+  const read = readLibsvm(used.filter((i) => i.kind === 'libsvm').map((i) => ({ bytes: i.gzipped ? gunzipChecked(i.bytes, i.label) : i.bytes,
+    source: i.label, name: i.test ? `${name}/test` : `${name}/train` })), classNames ? { classNames } : {});
+  notes.push(...read.notes);
+  let train: Dataset, test: Dataset;
+  if (trains.length === 1 && tests.length === 1) {
+    [train, test] = read.sets as [Dataset, Dataset];
+  } else {
+    const all = read.sets[0]!;
+    if (all.n < 3) throw new DataError(`${at}only ${all.n} row${all.n === 1 ? '' : 's'} in ${first.short} and no test file: too few to hold out ${HELD_OUT_TEST_FRACTION * 100} % as the test split`);
+    const split = splitTrainValidation(all, { validation: HELD_OUT_TEST_FRACTION, rng: new Random(options.seed).fork('test-split') });
+    notes.push(`${trains.length === 0 ? `only a test file, no training file: ${first.short} split` : 'no test file'}: ${split.validation.n} of ${all.n} rows (${HELD_OUT_TEST_FRACTION * 100} %) held out as the test split`);
+    train = { ...split.train, name: `${name}/train` };
+    test = { ...split.validation, name: `${name}/test` };
+  }
+  if (unknown.length > 0) {
+    notes.push(`ignored ${unknown.length === 1 ? 'a file that is' : `${unknown.length} files that are`} not part of the data set: ${list(unknown)}`);
+  }
+  return { name, format: 'libsvm', source, train, test, notes, files: used.map((i) => i.file) };
 }

@@ -17,7 +17,7 @@ describe('subset and take', () => {
     const ds = numbered(10);
     const s = subset(ds, [7, 2, 2]);
     expect(s.n).toBe(3);
-    expect(Array.from(s.images)).toEqual([7, 7, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(Array.from(s.images!)).toEqual([7, 7, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(Array.from(s.labels)).toEqual([1, 2, 2]);
     expect(s.classNames).toEqual(['a', 'b', 'c']);
     expect(() => subset(ds, [1, 10])).toThrow(ShapeError);
@@ -31,7 +31,7 @@ describe('subset and take', () => {
     expect(t.n).toBe(4);
     expect(t.name).toBe('num[:4]');
     expect(Array.from(t.labels)).toEqual([0, 1, 2, 0]);
-    expect(t.images.length).toBe(16);
+    expect(t.images!.length).toBe(16);
     expect(take(ds, 0).n).toBe(0);
     expect(take(ds, 10)).toBe(ds);
     expect(() => take(ds, 11)).toThrow(OptionError);
@@ -53,7 +53,7 @@ describe('splitTrainValidation', () => {
       for (let k = 1; k < idx.length; k++) expect(idx[k]!).toBeGreaterThan(idx[k - 1]!);
     }
     // The rows really are those indices (pixel value = original index).
-    s.validationIndices.forEach((i, k) => expect(s.validation.images[k * 4]).toBe(i));
+    s.validationIndices.forEach((i, k) => expect(s.validation.images![k * 4]).toBe(i));
     s.trainIndices.forEach((i, k) => expect(s.train.labels[k]).toBe(i % 3));
     expect(s.train.name).toBe('num/train');
     expect(s.validation.name).toBe('num/validation');

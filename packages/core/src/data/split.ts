@@ -1,35 +1,43 @@
 import { OptionError, ShapeError } from '../errors.js';
 import type { Random } from '../random.js';
-import { makeDataset, type Dataset } from './dataset.js';
+import { isFeatureDataset, makeDataset, makeFeatureDataset, type Dataset } from './dataset.js';
 
 /**
- * The rows `indices` of a data set, in that order (repeats allowed), as a new Dataset with
- * copied bytes. Throws ShapeError naming the first index out of range.
+ * The rows `indices` of a data set, in that order (repeats allowed), as a new Dataset of the
+ * same kind with copied rows. Throws ShapeError naming the first index out of range.
  */
-export function subset(ds: Dataset, indices: ArrayLike<number>, name?: string): Dataset {
+export function subset<T extends Dataset>(ds: T, indices: ArrayLike<number>, name?: string): T {
   const f = ds.features;
-  const images = new Uint8Array(indices.length * f);
+  const rows = isFeatureDataset(ds) ? ds.values : ds.images!;
+  const out = isFeatureDataset(ds) ? new Float32Array(indices.length * f) : new Uint8Array(indices.length * f);
   const labels = ds.labels instanceof Uint16Array ? new Uint16Array(indices.length) : new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     if (!(Number.isInteger(i) && i >= 0 && i < ds.n)) {
       throw new ShapeError(`subset of ${ds.name}: index ${i} (position ${k}) is out of range 0..${ds.n - 1}`);
     }
-    images.set(ds.images.subarray(i * f, (i + 1) * f), k * f);
+    out.set(rows.subarray(i * f, (i + 1) * f), k * f);
     labels[k] = ds.labels[i]!;
   }
-  return makeDataset({ name: name ?? `${ds.name}[subset of ${indices.length}]`, images, labels,
-    image: ds.image, classNames: ds.classNames });
+  return rebuild(ds, name ?? `${ds.name}[subset of ${indices.length}]`, out, labels);
+}
+
+/** A data set of ds's kind, shape and classes over other rows. */
+function rebuild<T extends Dataset>(ds: T, name: string, rows: Uint8Array | Float32Array, labels: Dataset['labels']): T {
+  if (isFeatureDataset(ds)) {
+    return makeFeatureDataset({ name, values: rows as Float32Array, labels, features: ds.features, classNames: ds.classNames }) as T;
+  }
+  return makeDataset({ name, images: rows as Uint8Array, labels, image: ds.image!, classNames: ds.classNames }) as T;
 }
 
 /** The first n rows (views into the same bytes, not copies). n larger than ds.n is an error. */
-export function take(ds: Dataset, n: number, name?: string): Dataset {
+export function take<T extends Dataset>(ds: T, n: number, name?: string): T {
   if (!(Number.isInteger(n) && n >= 0 && n <= ds.n)) {
     throw new OptionError(`take: n must be an integer in [0, ${ds.n}] for ${ds.name}, got ${n}`);
   }
   if (n === ds.n && name === undefined) return ds;
-  return makeDataset({ name: name ?? `${ds.name}[:${n}]`, images: ds.images.subarray(0, n * ds.features),
-    labels: ds.labels.subarray(0, n), image: ds.image, classNames: ds.classNames });
+  const rows = isFeatureDataset(ds) ? ds.values : ds.images!;
+  return rebuild(ds, name ?? `${ds.name}[:${n}]`, rows.subarray(0, n * ds.features), ds.labels.subarray(0, n));
 }
 
 export interface SplitOptions {
@@ -47,8 +55,8 @@ export interface SplitOptions {
  *
  * Training must keep at least one row; a fraction that rounds to 0 rows is an error.
  */
-export function splitTrainValidation(ds: Dataset, options: SplitOptions):
-  { train: Dataset; validation: Dataset; trainIndices: Int32Array; validationIndices: Int32Array } {
+export function splitTrainValidation<T extends Dataset>(ds: T, options: SplitOptions):
+  { train: T; validation: T; trainIndices: Int32Array; validationIndices: Int32Array } {
   const { trainIndices, validationIndices } = splitIndices(ds.n, options, ds.name);
   return {
     train: subset(ds, trainIndices, `${ds.name}/train`),

@@ -11,7 +11,7 @@ import { Random } from '../random.js';
 import { pickRows, forEachPiece, type ByteRows } from './byte-rows.js';
 import { checkLabels, type ImageShape } from './dataset.js';
 import { checkModelSize, type PrepareOptions } from './prepare.js';
-import { addPixelSums, checkPreprocessing, preprocessingFromSums, type Preprocessing } from './preprocess.js';
+import { addPixelSums, checkPreprocessing, isFeaturePreprocessing, preprocessingFromSums, type PixelPreprocessing } from './preprocess.js';
 import { splitIndices } from './split.js';
 
 /** One split as found: its rows of bytes, its labels (in [0, classNames.length)), the image shape. */
@@ -32,7 +32,7 @@ export interface StreamedData {
   readonly name: string;
   readonly classNames: readonly string[];
   readonly image: ImageShape;
-  readonly preprocessing: Preprocessing;
+  readonly preprocessing: PixelPreprocessing;
   readonly train: StreamedPixels;
   /** n = 0 when no validation rows were held out. */
   readonly validation: StreamedPixels;
@@ -72,6 +72,9 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
     trainY = trainY.subarray(0, options.limit);
   }
   if (trainRows.n === 0) throw new DataError(`${train.name}: no training rows left (limit ${options.limit})`);
+  if (options.preprocessing && isFeaturePreprocessing(options.preprocessing)) {
+    throw new DataError(`${train.name}: streamed rows are image bytes, but the preprocessing is for features (a features model?)`);
+  }
   let preprocessing = options.preprocessing;
   if (preprocessing) {
     checkPreprocessing(preprocessing);
@@ -112,7 +115,7 @@ function checkSet(s: StreamedSet): void {
  * Every value x = fround(byte·scale − mean) finite, decided from the preprocessing alone (a
  * streamed split is not scanned): the bytes 0 and 255 bracket every value of a column.
  */
-function checkFinite(prep: Preprocessing, name: string): void {
+function checkFinite(prep: PixelPreprocessing, name: string): void {
   const top = 255 * prep.scale;
   for (let j = 0; j < prep.features; j++) {
     const m = prep.mean[j]!;

@@ -25,7 +25,7 @@ describe('model file', () => {
     expect(back.classNames).toEqual(['a', 'b', 'c']);
     expect(back.image).toEqual(m.image);
     expect(Array.from(back.preprocessing.mean)).toEqual(Array.from(m.preprocessing.mean));
-    expect(back.preprocessing.scale).toBe(1 / 255);
+    expect((back.preprocessing as { scale: number }).scale).toBe(1 / 255);
     expect(back.objective).toEqual({ loss: 'softmax', reg: 1e-4 });
     expect(back.training).toEqual({ strategy: 'minibatch', testAccuracy: 0.5 });
     expect(JSON.parse(encodeModel(m)).version).toBe(MODEL_VERSION);
@@ -130,8 +130,8 @@ describe('model file', () => {
 
   it('refuses a preprocessing kind it does not know, naming it', () => {
     const doc = JSON.parse(encodeModel(tinyModel()));
-    doc.preprocessing.kind = 'features';
-    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/"preprocessing" has kind "features"; this descent knows "pixels"/);
+    doc.preprocessing.kind = 'embedding';
+    expect(() => decodeModel(JSON.stringify(doc), 'm.json')).toThrow(/"preprocessing" has kind "embedding"; this descent knows "pixels" and "features"/);
   });
 
   it('predicts from raw pixels: argmax of (pixels·scale − mean, 1)·W, probabilities sum to 1', () => {

@@ -4,8 +4,10 @@
  *
  * {
  *   "format": "descent-model", "version": 2,
- *   "classes": C, "classNames": [...], "image": { height, width, channels, layout },
+ *   "classes": C, "classNames": [...], "image": { height, width, channels, layout },   (images only)
  *   "preprocessing": { kind: "pixels", features, scale, bias: true, mean: [...] },   x = pixel·scale − mean, then 1
+ *                 or { kind: "features", features, standardized, bias: true, mean: [...], std: [...] },
+ *                                                                   x = (value − mean) / std, then 1
  *   "weights": { "rows": D, "cols": C, "values": [...D·C numbers, row-major...] },
  *   "objective": { loss, reg, delta },
  *   "checksum": { "crc32": n, "covers": "everything but checksum, training and createdAt" },
@@ -21,14 +23,15 @@
  * document but the checksum itself and the run's notes (see modelChecksum), so fields a later
  * descent adds are covered without a new rule; version 1 files, whose "weights.crc32" covered
  * the weights alone, are still read.
- * Version 2 is also the version the features issue (preprocessing kind "features", label
- * values) and the speed issue extend before the next release, so users see one bump.
+ * Version 2 is also the version the features issue extends (preprocessing kind "features", with
+ * no "image"), before the next release, so users see one bump; a descent that predates kind
+ * "features" refuses such a file and says to upgrade.
  */
 import type { Objective } from '../backend.js';
 import { LOSS_NAMES } from '../backend.js';
 import type { ImageShape } from '../data/dataset.js';
 import { crc32 } from '../data/gzip.js';
-import { preprocessingFromJSON, preprocessingToJSON, type Preprocessing } from '../data/preprocess.js';
+import { isFeaturePreprocessing, preprocessingFromJSON, preprocessingToJSON, type Preprocessing } from '../data/preprocess.js';
 import { DataError } from '../errors.js';
 
 export const MODEL_FORMAT = 'descent-model';
@@ -42,7 +45,8 @@ const UNCHECKED = new Set(['checksum', 'training', 'createdAt']);
 
 export interface Model {
   readonly classNames: readonly string[];
-  readonly image: ImageShape;
+  /** The images' shape; absent for a model of features (preprocessing kind 'features'). */
+  readonly image?: ImageShape;
   readonly preprocessing: Preprocessing;
   /** D×C row-major, D = features + 1 (the last row is the bias). */
   readonly weights: Float64Array;
@@ -96,13 +100,16 @@ export function encodeModel(model: Model): string {
   if (model.weights.length !== d * classes) {
     throw new DataError(`model: weights have ${model.weights.length} values; features ${model.preprocessing.features} + bias and ${classes} classes need ${d * classes}`);
   }
+  if (isFeaturePreprocessing(model.preprocessing) === (model.image !== undefined)) {
+    throw new DataError(`model: ${model.image ? 'an image shape with a features preprocessing' : 'an images preprocessing without an image shape'}`);
+  }
   const doc = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     classes,
     classNames: model.classNames,
-    image: { height: model.image.height, width: model.image.width, channels: model.image.channels, layout: model.image.layout },
-    preprocessing: { kind: 'pixels', ...preprocessingToJSON(model.preprocessing) },
+    ...(model.image ? { image: { height: model.image.height, width: model.image.width, channels: model.image.channels, layout: model.image.layout } } : {}),
+    preprocessing: preprocessingToJSON(model.preprocessing),
     weights: { rows: d, cols: classes, values: Array.from(model.weights) },
     objective: definedObjective(model.objective),
   };
@@ -162,17 +169,19 @@ export function decodeModel(text: string, source = 'model'): Model {
   if (!Array.isArray(m.classNames) || m.classNames.length !== classes || m.classNames.some((c) => typeof c !== 'string')) {
     fail(`"classNames" must list ${classes} names`);
   }
-  const image = m.image as Json;
-  if (!isObject(image) || !isPositiveInt(image.height) || !isPositiveInt(image.width) || !isPositiveInt(image.channels)
+  const version = m.version as number;
+  if (version >= 2 && isObject(m.preprocessing) && m.preprocessing.kind !== 'pixels' && m.preprocessing.kind !== 'features') {
+    fail(`"preprocessing" has kind ${JSON.stringify(m.preprocessing.kind)}; this descent knows "pixels" and "features" (upgrade descent to read other kinds)`);
+  }
+  const preprocessing = preprocessingFromJSON(m.preprocessing, `${source}: "preprocessing"`);
+  const image = m.image as Json | undefined;
+  if (isFeaturePreprocessing(preprocessing)) {
+    if (image !== undefined) fail(`a model of features ("preprocessing": { "kind": "features" }) has no "image"`);
+  } else if (!isObject(image) || !isPositiveInt(image.height) || !isPositiveInt(image.width) || !isPositiveInt(image.channels)
     || (image.layout !== 'hwc' && image.layout !== 'chw')) {
     fail(`"image" must give height, width, channels and layout ('hwc' or 'chw')`);
   }
-  const version = m.version as number;
-  if (version >= 2 && isObject(m.preprocessing) && m.preprocessing.kind !== 'pixels') {
-    fail(`"preprocessing" has kind ${JSON.stringify(m.preprocessing.kind)}; this descent knows "pixels" (upgrade descent to read other kinds)`);
-  }
-  const preprocessing = preprocessingFromJSON(m.preprocessing, `${source}: "preprocessing"`);
-  const features = (image.height as number) * (image.width as number) * (image.channels as number);
+  const features = image ? (image.height as number) * (image.width as number) * (image.channels as number) : preprocessing.features;
   if (preprocessing.features !== features) fail(`preprocessing has ${preprocessing.features} features but images have ${features}`);
   const w = m.weights as Json;
   const d = features + 1;
@@ -205,8 +214,8 @@ export function decodeModel(text: string, source = 'model'): Model {
   }
   return {
     classNames: m.classNames as string[],
-    image: { height: image.height as number, width: image.width as number, channels: image.channels as number,
-      layout: image.layout as 'hwc' | 'chw' },
+    ...(image ? { image: { height: image.height as number, width: image.width as number, channels: image.channels as number,
+      layout: image.layout as 'hwc' | 'chw' } } : {}),
     preprocessing,
     weights,
     objective: { loss: o.loss as Objective['loss'], reg: o.reg as number, ...(typeof o.delta === 'number' ? { delta: o.delta } : {}) },

@@ -1,4 +1,4 @@
-import { preprocessImage } from '../data/preprocess.js';
+import { preprocessImage, preprocessRow } from '../data/preprocess.js';
 import { ShapeError } from '../errors.js';
 import type { Model } from './model-file.js';
 
@@ -12,7 +12,16 @@ export interface Prediction {
 
 /** Classify one image given as raw pixel bytes (the model's preprocessing is applied). */
 export function predictImage(model: Model, pixels: Uint8Array): Prediction {
-  const x = preprocessImage(pixels, model.preprocessing); // features + the bias trick's 1
+  return predictPreprocessed(model, preprocessImage(pixels, model.preprocessing));
+}
+
+/** Classify one row: an image's pixel bytes for an image model, feature values for a features model. */
+export function predictRow(model: Model, row: Uint8Array | Float32Array | Float64Array | readonly number[]): Prediction {
+  return predictPreprocessed(model, preprocessRow(row, model.preprocessing));
+}
+
+/** x: features + the bias trick's 1. */
+function predictPreprocessed(model: Model, x: Float32Array): Prediction {
   const c = model.classNames.length;
   const d = x.length;
   if (model.weights.length !== d * c) throw new ShapeError(`model weights are not ${d}×${c}`);

@@ -17,7 +17,7 @@ import {
 } from '../node.js';
 import { loadCifar10Archive } from './load.js';
 import {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeTar,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeLibsvm, encodeTar,
 } from '../testing/encoders.js';
 
 const DEBIAN = FASHION_MNIST_DEBIAN_PATH;
@@ -114,7 +114,7 @@ describe('embedded Fashion-MNIST subset', () => {
       const f = src.features;
       let same = true;
       kept.forEach((i, k) => {
-        const a = src.images.subarray(i * f, (i + 1) * f), b = got.images.subarray(k * f, (k + 1) * f);
+        const a = src.images!.subarray(i * f, (i + 1) * f), b = got.images!.subarray(k * f, (k + 1) * f);
         for (let j = 0; j < f; j++) if (a[j] !== b[j]) { same = false; break; }
       });
       expect(same, `${split} images equal the selected originals`).toBe(true);
@@ -253,8 +253,8 @@ describe('CIFAR-10 folders', () => {
       image: { height: 32, width: 32, channels: 3, layout: 'chw' } });
     expect(d.test).toMatchObject({ name: 'cifar-10/test_batch', n: 20 });
     expect(d.train.classNames).toEqual(names);
-    expect(d.train.images.subarray(0, 30 * 3072)).toEqual(b1.images);
-    expect(d.train.images.subarray(30 * 3072)).toEqual(b2.images);
+    expect(d.train.images!.subarray(0, 30 * 3072)).toEqual(b1.images!);
+    expect(d.train.images!.subarray(30 * 3072)).toEqual(b2.images!);
     expect(Array.from(d.train.labels)).toEqual([...b1.labels, ...b2.labels]);
     expect(d.test.labels).toEqual(t.labels);
   });
@@ -334,10 +334,10 @@ function expectCifar(d: Awaited<ReturnType<typeof loadDataset>>, c: ReturnType<t
   expect(d.test).toMatchObject({ name: 'cifar-10/test_batch', n: 3 });
   expect(d.train.classNames).toEqual(c.names);
   const images = new Uint8Array(20 * 3072);
-  c.batches.forEach((b, i) => images.set(b.images, i * 4 * 3072));
-  expect(Buffer.compare(d.train.images, images)).toBe(0);
+  c.batches.forEach((b, i) => images.set(b.images!, i * 4 * 3072));
+  expect(Buffer.compare(d.train.images!, images)).toBe(0);
   expect(Array.from(d.train.labels)).toEqual(c.batches.flatMap((b) => Array.from(b.labels)));
-  expect(Buffer.compare(d.test.images, c.test.images)).toBe(0);
+  expect(Buffer.compare(d.test.images!, c.test.images!)).toBe(0);
   expect(d.test.labels).toEqual(c.test.labels);
 }
 
@@ -449,7 +449,8 @@ describe('folder errors', () => {
       'train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), ' +
       'CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ' +
       'cifar-10-batches-bin folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ' +
-      'test_batch, or a cifar-10-batches-py folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them) ' +
+      'test_batch, or a cifar-10-batches-py folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them), ' +
+      'LIBSVM files (*.svm, *.libsvm, *.svmlight) ' +
       'and the archives cifar-10-binary.tar.gz, cifar-10-python.tar.gz; the folder is empty');
   });
 
@@ -463,7 +464,9 @@ describe('folder errors', () => {
   it('a file instead of a folder', async () => {
     const dir = await folder('afile', { 'x.bin': new Uint8Array(1) });
     await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(DataError);
-    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin is a file, not a folder or an archive/);
+    await expect(loadDataset(join(dir, 'x.bin'))).rejects.toThrow(/x\.bin: truncated at record 0: 1 bytes is 0 complete 3073-byte records/);
+    await writeFile(join(dir, 'notes.txt'), 'hello\n');
+    await expect(loadDataset(join(dir, 'notes.txt'))).rejects.toThrow(/notes\.txt: no data set found: .* is read from their folder: pass the folder/);
   });
 });
 
@@ -486,9 +489,9 @@ describe('a folder of numpy arrays', () => {
       expect(loaded.train.n).toBe(30);
       expect(loaded.test.n).toBe(9);
       expect(loaded.train.image).toEqual({ height: 5, width: 4, channels: 3, layout: 'hwc' });
-      expect(Array.from(loaded.train.images.subarray(0, 5))).toEqual([0, 7, 14, 21, 28]);
-      expect(loaded.train.images[100]).toBe((100 * 7) % 256);
-      expect(loaded.test.images[3]).toBe((3 * 7 + 1) % 256);
+      expect(Array.from(loaded.train.images!.subarray(0, 5))).toEqual([0, 7, 14, 21, 28]);
+      expect(loaded.train.images![100]).toBe((100 * 7) % 256);
+      expect(loaded.test.images![3]).toBe((3 * 7 + 1) % 256);
       expect(Array.from(loaded.train.labels.subarray(0, 4))).toEqual([0, 1, 2, 0]);
       expect(Array.from(loaded.test.labels.subarray(0, 3))).toEqual([1, 2, 0]);
       expect(loaded.train.classNames).toEqual(['0', '1', '2']);
@@ -511,8 +514,8 @@ describe('a folder of numpy arrays', () => {
       expect(loaded.format).toBe('npy');
       expect([loaded.train.n, loaded.test.n]).toEqual([40, 8]);
       expect(loaded.train.image).toEqual({ height: 6, width: 6, channels: 1, layout: 'hwc' });
-      expect(loaded.train.images[77]).toBe((77 * 5) % 256);
-      expect(loaded.test.images[5]).toBe((5 * 5 + 3) % 256);
+      expect(loaded.train.images![77]).toBe((77 * 5) % 256);
+      expect(loaded.test.images![5]).toBe((5 * 5 + 3) % 256);
       expect(Array.from(loaded.train.labels.subarray(0, 5))).toEqual([0, 1, 2, 3, 0]);
       expect(loaded.train.classNames).toEqual(['0', '1', '2', '3']);
     }
@@ -528,5 +531,31 @@ describe('a folder of numpy arrays', () => {
     const dir = await folder('npy-wrong', { 'features.npy': new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]) });
     await expect(loadDataset(dir)).rejects.toThrow(/numpy arrays \(x_train\.npy and y_train\.npy, or X\.npy and y\.npy, or one \.npz of them\)/);
     await expect(loadNpyFolder(dir)).rejects.toThrow(/no numpy training arrays found: looked for x_train\.npy and y_train\.npy, or X\.npy and y\.npy/);
+  });
+});
+
+describe('loadDataset: LIBSVM files', () => {
+  const values = Float32Array.from({ length: 30 * 5 }, (_, i) => (i % 7) - 3);
+  const labels = Array.from({ length: 30 }, (_, i) => (i % 2 ? 1 : -1));
+  const file = encodeLibsvm(values, labels, 5);
+
+  it('a folder of train.svm and test.svm (with classes.txt), named by the folder', async () => {
+    const dir = await folder('svmdir', { 'train.svm': file, 'test.svm': encodeLibsvm(values.subarray(0, 50), labels.slice(0, 10), 5), 'classes.txt': 'neg\npos\n' });
+    const d = await loadDataset(dir);
+    expect(d.format).toBe('libsvm');
+    expect(d.name).toBe('svmdir');
+    expect([d.train.n, d.test.n, d.train.features]).toEqual([30, 10, 5]);
+    expect(d.train.classNames).toEqual(['neg', 'pos']);
+  });
+
+  it('one file, with or without a test file given apart', async () => {
+    const dir = await folder('svmfiles', { 'heart': file, 'heart.t': file, 'notes.md': 'x' });
+    const one = await loadDataset(join(dir, 'heart'), { seed: 3 });
+    expect([one.name, one.train.n, one.test.n]).toEqual(['heart', 24, 6]);
+    expect(one.notes.join('\n')).toMatch(/no test file: 6 of 30 rows/);
+    const two = await loadDataset(join(dir, 'heart'), { testFile: join(dir, 'heart.t') });
+    expect([two.train.n, two.test.n]).toEqual([30, 30]);
+    await expect(loadDataset(join(dir, 'notes.md'))).rejects.toThrow(/no data set found/);
+    await expect(loadDataset(dir, { testFile: join(dir, 'heart.t') })).rejects.toThrow(/svmfiles is not a file: a separate test file goes with a training file/);
   });
 });

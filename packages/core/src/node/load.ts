@@ -7,7 +7,7 @@
  * recognizeDataset, the rules the web page uses for files a user opens.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import {
   FASHION_MNIST_CLASS_NAMES, isGzip, isTar, isZip, recognizeDataset,
@@ -22,7 +22,7 @@ export const FASHION_MNIST_DEBIAN_PATH = '/usr/share/datasets/fashion-mnist';
 export interface LoadedDataset {
   /** 'fashion-mnist-subset' (embedded), 'cifar-10', or an IDX folder's name (e.g. 'fashion-mnist'). */
   readonly name: string;
-  readonly format: 'idx' | 'cifar-10' | 'npy';
+  readonly format: 'idx' | 'cifar-10' | 'npy' | 'libsvm';
   /** Absolute path of the folder the files came from; for an archive, the archive's path joined
    *  with the folder inside it (e.g. /data/cifar-10-python.tar.gz/cifar-10-batches-py). */
   readonly folder: string;
@@ -39,6 +39,8 @@ export interface LoadOptions {
   classNames?: readonly string[];
   /** Seeds the choice of test rows held out when the files hold no test split (default 1, as on the web page). */
   seed?: number;
+  /** A file holding the test rows (a LIBSVM file such as a9a.t), read with the data set's file. */
+  testFile?: string;
 }
 
 /** The seed of the held-out test rows when none is given: the web page's, so both hold out the same rows. */
@@ -60,7 +62,9 @@ const DEFAULT_SEED = 1;
  * - a CIFAR-10 archive (.tar.gz or .tar, recognized by its bytes, whatever its name), read
  *   without unpacking it on disk (see loadCifar10Archive);
  * - an .npz of numpy arrays (np.savez / np.savez_compressed, Keras's mnist.npz), or a folder
- *   holding one, named as a numpy folder's arrays are.
+ *   holding one, named as a numpy folder's arrays are;
+ * - a LIBSVM / svmlight text file (label index:value …), with `options.testFile` its test file,
+ *   or a folder holding train.svm and test.svm (or any .svm, .libsvm, .svmlight files).
  * The files found are read by core's recognizeDataset, the web page's rules: without a test
  * split (no t10k pair, no test batch) a seeded 20 % of the rows (`options.seed`, default 1) is
  * held out as the test split; `notes` says so, and which class names were assumed.
@@ -82,8 +86,37 @@ export async function loadDataset(spec = 'embedded', options: LoadOptions = {}):
       classNames: options.classNames ?? FASHION_MNIST_CLASS_NAMES });
   }
   const path = resolve(s);
-  if (await isFile(path)) return loadCifar10Archive(path, options);
+  if (options.testFile !== undefined) return loadFiles(path, resolve(options.testFile), options);
+  if (await isFile(path)) return loadFile(path, options);
   return loadFolder(path, s, options);
+}
+
+/** One file: an archive (CIFAR-10 download, .npz), else a data file recognized by its bytes and name (LIBSVM). */
+async function loadFile(path: string, options: LoadOptions): Promise<LoadedDataset> {
+  const bytes = await readBytes(path);
+  if (isGzip(bytes) || isTar(bytes) || isZip(bytes)) return loadCifar10Archive(path, options, bytes);
+  try {
+    return fromFiles(dirname(path), [{ name: path, bytes }], options, path);
+  } catch (e) {
+    if (e instanceof DataError && /no data set found/.test(e.message)) {
+      throw new DataError(`${e.message}. A data set of several files (IDX, CIFAR-10 batches, numpy arrays) is read from their folder: pass the folder`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** A training file and a test file given apart (--data and --test-data). */
+async function loadFiles(trainPath: string, testPath: string, options: LoadOptions): Promise<LoadedDataset> {
+  for (const p of [trainPath, testPath]) {
+    if (!(await isFile(p))) throw new DataError(`${p} is not a file: a separate test file goes with a training file (LIBSVM text files)`);
+  }
+  const files: NamedBytes[] = [{ name: trainPath, bytes: await readBytes(trainPath), role: 'train' }, { name: testPath, bytes: await readBytes(testPath), role: 'test' }];
+  return fromFiles(dirname(trainPath), files, options, `${trainPath} and ${testPath}`);
+}
+
+function fromFiles(folder: string, files: NamedBytes[], options: LoadOptions, source: string): LoadedDataset {
+  const r = recognizeDataset(files, recognizeOptions(options, source));
+  return { name: r.name, format: r.format, folder, train: r.train, test: r.test, notes: r.notes };
 }
 
 /** The IDX files looked for by name (the test pair is optional; recognizeDataset decides). */
@@ -177,6 +210,12 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   }
   if (cifarKind(entries)) return loadCifar10Folder(dir, options);
   if (entries.some((e) => NPY_TRAINING.test(e))) return loadNpyFolder(dir, options);
+  const svm = entries.filter((e) => /\.(svm|libsvm|svmlight)(\.gz)?$/i.test(e));
+  if (svm.length > 0) {
+    const r = recognizeDataset(await readFiles(dir, [...svm, ...entries.filter((e) => NAMES_FILES.includes(e))]),
+      recognizeOptions({ ...options, name: basename(dir) }, dir));
+    return { name: r.name, format: r.format, folder: dir, train: r.train, test: r.test, notes: r.notes };
+  }
   const npz = entries.filter((e) => /\.npz$/i.test(e));
   if (npz.length === 1) return loadCifar10Archive(join(dir, npz[0]!), options);
   if (npz.length > 1) throw new DataError(`${dir}: ${npz.length} .npz archives (${npz.slice(0, 6).join(', ')}): pass the one to read`);
@@ -189,7 +228,8 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   throw new DataError(`${dir}: no data set found. Looked for IDX files (${IDX_LOOKED_FOR}), ` +
     `CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin, or a ` +
     `${CIFAR_DIR} folder holding them), CIFAR-10 python batches (data_batch_1 … data_batch_5, ` +
-    `test_batch, or a ${CIFAR_PY_DIR} folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them) ` +
+    `test_batch, or a ${CIFAR_PY_DIR} folder), numpy arrays (x_train.npy and y_train.npy, or X.npy and y.npy, or one .npz of them), ` +
+    'LIBSVM files (*.svm, *.libsvm, *.svmlight) ' +
     `and the archives ${CIFAR_ARCHIVES.join(', ')}; ${held(entries)}` +
     (archive ? (/\.zip$/i.test(archive) ? `. To read ${archive} as an .npz of numpy arrays, pass its path (${join(dir, archive)}); if it holds other files, extract it first`
       : `. To read ${archive}, pass its path: ${join(dir, archive)}`) : ''));
@@ -293,9 +333,9 @@ export async function loadCifar10Folder(dir: string, options: LoadOptions = {}):
  * path joined with the folder inside it that held the files (e.g.
  * /data/cifar-10-python.tar.gz/cifar-10-batches-py). Errors name the archive and the member.
  */
-export async function loadCifar10Archive(path: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+export async function loadCifar10Archive(path: string, options: LoadOptions = {}, read?: Uint8Array): Promise<LoadedDataset> {
   const archive = resolve(path);
-  const bytes = await readBytes(archive);
+  const bytes = read ?? await readBytes(archive);
   if (!isGzip(bytes) && !isTar(bytes) && !isZip(bytes)) {
     throw new DataError(`${archive} is a file, not a folder or an archive (it is neither gzip-compressed, ` +
       "nor a tar archive, nor a zip archive such as an .npz): pass the folder that holds the data set's files, " +

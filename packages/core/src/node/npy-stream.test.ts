@@ -78,8 +78,8 @@ describe('numpy folders read where they lie', () => {
     const s = await prepareStreamed(f, options), m = prepareData(loaded, options);
     expect(Array.from(s.preprocessing.mean)).toEqual(Array.from(m.preprocessing.mean));
     for (const key of ['train', 'validation', 'test'] as const) {
-      expect(await all(s[key].rows)).toEqual(m.pixels[key].pixels);
-      expect(Array.from(s[key].y)).toEqual(Array.from(m.pixels[key].y));
+      expect(await all(s[key].rows)).toEqual(m.pixels![key].pixels);
+      expect(Array.from(s[key].y)).toEqual(Array.from(m.pixels![key].y));
     }
   });
 

@@ -6,7 +6,7 @@
  * gradient descent. The CLI and the web page's worker both run on it and keep only
  * presentation (arguments and terminal output; the DOM).
  */
-import { allRows, type ComputeBackend, type Objective, type Resident, type Rows } from '../backend.js';
+import { allRows, type ComputeBackend, type DesignMatrix, type Objective, type Resident, type Rows } from '../backend.js';
 import type { Dataset, ImageShape } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
 import { pixelPrefix } from '../data/preprocess.js';
@@ -61,9 +61,9 @@ export const BYTES_ABOVE = 512 * 2 ** 20;
 /** The form a session places X in: 'float32' where the backend cannot keep bytes, else as asked ('auto': by BYTES_ABOVE). */
 export function chooseXForm(prepared: Pick<PreparedSplits, 'pixels'>, backend: Pick<ComputeBackend, 'placePixels'>,
   asked: XForm = 'auto'): 'bytes' | 'float32' {
-  if (!backend.placePixels || asked === 'float32') return 'float32';
-  if (asked === 'bytes') return 'bytes';
   const px = prepared.pixels;
+  if (!px || !backend.placePixels || asked === 'float32') return 'float32'; // features are float32 rows only
+  if (asked === 'bytes') return 'bytes';
   const floats = [px.train, px.validation, px.test].reduce((sum, m) => sum + 4 * m.n * m.d, 0);
   return floats > BYTES_ABOVE ? 'bytes' : 'float32';
 }
@@ -83,8 +83,8 @@ export interface PlacedData {
 }
 
 /** Sizes of the three splits, in memory or streamed. */
-function splitsOf(p: PreparedData | StreamedData) {
-  return isStreamed(p) ? p : p.pixels;
+function splitsOf(p: PreparedData | StreamedData): Record<'train' | 'validation' | 'test', { readonly n: number; readonly d: number; readonly classes: number; readonly y: Int32Array }> {
+  return isStreamed(p) ? p : p.pixels ?? p;
 }
 
 export interface TrainOutcome {
@@ -148,10 +148,10 @@ export class Session {
       xAs: this.data.form, ...(this.data.blockRows !== undefined ? { blockRows: this.data.blockRows } : {}) };
   }
 
-  /** The placed data set's name, class names and image shape (in memory or streamed alike). */
-  get dataset(): { readonly name: string; readonly classNames: readonly string[]; readonly image: ImageShape } {
+  /** The placed data set's name, class names, and image shape (images; absent for features), in memory or streamed alike. */
+  get dataset(): { readonly name: string; readonly classNames: readonly string[]; readonly image?: ImageShape; readonly features: number } {
     const p = this.data.prepared, set = isStreamed(p) ? p : p.trainSet;
-    return { name: p.name, classNames: set.classNames, image: set.image };
+    return { name: p.name, classNames: set.classNames, ...(set.image ? { image: set.image } : {}), features: p.preprocessing.features };
   }
 
   /** What computes on the placed data: the backend, wrapped while the data is streamed. */
@@ -170,12 +170,12 @@ export class Session {
     if (this.placed?.prepared === prepared && this.placed.form === form) return this.placed;
     await this.release();
     const b = this.backend;
-    const one = (key: 'train' | 'validation' | 'test') => (form === 'bytes' ? b.placePixels!(prepared.pixels[key]) : b.place(prepared[key]));
+    const one = (key: 'train' | 'validation' | 'test') => (form === 'bytes' ? b.placePixels!(prepared.pixels![key]) : b.place(prepared[key]));
     const done: Resident[] = [];
     try {
       const trainR = await one('train');
       done.push(trainR);
-      const validation = prepared.pixels.validation.n > 0 ? await one('validation') : undefined;
+      const validation = splitsOf(prepared).validation.n > 0 ? await one('validation') : undefined;
       if (validation) done.push(validation);
       const test = await one('test');
       this.placed = { prepared, train: trainR, ...(validation ? { validation } : {}), test, form };
@@ -259,7 +259,7 @@ export class Session {
   /** A model of these weights on the placed data: its classes, image shape and preprocessing (what model.json holds). */
   model(weights: Float64Array, objective: Objective, training?: Record<string, unknown>): Model {
     const { classNames, image } = this.dataset;
-    return { classNames, image, preprocessing: this.data.prepared.preprocessing,
+    return { classNames, ...(image ? { image } : {}), preprocessing: this.data.prepared.preprocessing,
       weights: this.checkWeights(weights), objective, ...(training ? { training } : {}) };
   }
 
@@ -311,13 +311,18 @@ export class Session {
     const examples = Math.min(o.examples, this.data.train.n);
     // Only the checked rows on the host, decoded from the bytes: not the whole float32 split.
     const p = this.data.prepared;
-    let pixels = isStreamed(p) ? undefined : p.pixels.train;
+    let host: DesignMatrix;
     if (isStreamed(p)) {
       const bytes = new Uint8Array(examples * p.train.features);
       await p.train.rows.read(0, examples, bytes);
-      pixels = { ...p.train, pixels: bytes, n: examples, y: p.train.y.subarray(0, examples) };
+      host = pixelPrefix({ ...p.train, pixels: bytes, n: examples, y: p.train.y.subarray(0, examples) }, examples);
+    } else if (p.pixels) {
+      host = pixelPrefix(p.pixels.train, examples);
+    } else {
+      const t = p.train; // features: float32 rows already
+      host = { x: t.x.subarray(0, examples * t.d), y: t.y.subarray(0, examples), n: examples, d: t.d, classes: t.classes };
     }
-    return checkBackendGradient({ backend: this.compute, data: this.data.train, host: pixelPrefix(pixels!, examples),
+    return checkBackendGradient({ backend: this.compute, data: this.data.train, host,
       examples, objective, w, h: o.h, method: o.method, via: o.via,
       ...(o.samples !== undefined ? { samples: o.samples, rng: new Random(o.seed).fork('gradcheck') } : {}) });
   }

@@ -10,7 +10,7 @@ import { DataError, ShapeError } from '../errors.js';
 import type { ArchiveEntry } from '../data/archive.js';
 import { BLOCK, headerSums } from '../data/archive.js';
 import { CIFAR10_FEATURES, CIFAR10_RECORD_BYTES } from '../data/cifar10.js';
-import type { Dataset } from '../data/dataset.js';
+import { imageDataset, type Dataset } from '../data/dataset.js';
 
 /**
  * Writes an IDX file of unsigned bytes: magic 0x0000080D with D = dims.length, big-endian
@@ -47,8 +47,9 @@ export function encodeIdx(data: Uint8Array, dims: readonly number[],
 }
 
 /** Encodes a 1-channel 'hwc' Dataset as an IDX images file and an IDX labels file. */
-export function encodeIdxDataset(ds: Dataset, options: { gzip?: boolean | number } = {}):
+export function encodeIdxDataset(given: Dataset, options: { gzip?: boolean | number } = {}):
   { images: Uint8Array; labels: Uint8Array } {
+  const ds = imageDataset(given, 'encodeIdxDataset');
   if (ds.image.channels !== 1) {
     throw new ShapeError(`encodeIdxDataset: ${ds.name} has ${ds.image.channels} channels; IDX images hold 1`);
   }
@@ -60,7 +61,8 @@ export function encodeIdxDataset(ds: Dataset, options: { gzip?: boolean | number
 }
 
 /** Encodes a 32×32×3 'chw' Dataset as a CIFAR-10 binary batch (for tests and conversion). */
-export function encodeCifar10Batch(ds: Dataset): Uint8Array {
+export function encodeCifar10Batch(given: Dataset): Uint8Array {
+  const ds = imageDataset(given, 'encodeCifar10Batch');
   const { image } = ds;
   if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
     throw new ShapeError(`encodeCifar10Batch: ${ds.name} has ${image.height}×${image.width}×` +
@@ -151,8 +153,9 @@ class Py2Pickler {
  * the form the download has (Python 2 cPickle, protocol 2; keys in the order 'data', 'labels',
  * 'batch_label', 'filenames'). For tests and conversion. Filenames default to 'image_<i>.png'.
  */
-export function encodeCifar10PythonBatch(ds: Dataset,
+export function encodeCifar10PythonBatch(given: Dataset,
   options: { batchLabel?: string; filenames?: readonly string[] } = {}): Uint8Array {
+  const ds = imageDataset(given, 'encodeCifar10PythonBatch');
   const { image } = ds;
   if (image.height !== 32 || image.width !== 32 || image.channels !== 3 || image.layout !== 'chw') {
     throw new DataError(`encodeCifar10PythonBatch: ${ds.name} has ${image.height}×${image.width}×` +
@@ -267,4 +270,19 @@ export function encodeNpy(data: NpyWritable, shape: readonly number[] = [data.le
  */
 export function encodeNpz(files: Readonly<Record<string, Uint8Array>>, options: { compressed?: boolean } = {}): Uint8Array {
   return zipSync({ ...files }, { level: options.compressed ? 6 : 0 });
+}
+
+/** The text of LIBSVM rows (1-based indices; zeros left out), for tests and conversion: the inverse of readLibsvm. */
+export function encodeLibsvm(values: ArrayLike<number>, labels: ArrayLike<number>, features: number, options: { zeroBased?: boolean } = {}): Uint8Array {
+  const lines: string[] = [];
+  const shift = options.zeroBased ? 0 : 1;
+  for (let i = 0; i < labels.length; i++) {
+    const parts = [String(labels[i])];
+    for (let j = 0; j < features; j++) {
+      const v = values[i * features + j]!;
+      if (v !== 0) parts.push(`${j + shift}:${v}`);
+    }
+    lines.push(parts.join(' '));
+  }
+  return new TextEncoder().encode(`${lines.join('\n')}\n`);
 }

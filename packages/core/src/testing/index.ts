@@ -34,5 +34,5 @@ export {
 } from './tolerance.js';
 export { REFERENCE_BACKEND_ID, createReferenceBackend } from './reference-backend.js';
 export {
-  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeIdxDataset, encodeNpy, encodeNpyHeader, encodeNpz, encodeTar,
+  encodeCifar10Batch, encodeCifar10PythonBatch, encodeCifar10PythonMeta, encodeIdx, encodeIdxDataset, encodeNpy, encodeNpyHeader, encodeLibsvm, encodeNpz, encodeTar,
 } from './encoders.js';
