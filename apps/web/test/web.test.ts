@@ -3,7 +3,7 @@
  * by serve.mjs, driven like a user would. Screenshots go to apps/web/test-artifacts/.
  */
 import { decodeModel, makeDataset, Random } from '@descent/core';
-import { encodeCifar10Batch, encodeIdx, encodeNpy, encodeNpz, encodeTar } from '@descent/core/testing';
+import { encodeCifar10Batch, encodeIdx, encodeLibsvm, encodeNpy, encodeNpz, encodeTar } from '@descent/core/testing';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -381,6 +381,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await startAndWait(page);
     await expect.poll(() => page.locator('#templates li').count()).toBe(100);
     expect(await page.getAttribute('#templates', 'title')).toBe('the first 100 of 1000 classes');
+    expect(errors).toEqual([]);
+    await page.click('#data-embedded');
+    await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
+  }, TIMEOUT);
+
+  it('opens LIBSVM files of features (train and test), trains on them, and draws no pictures of features', async () => {
+    const { page, errors } = main;
+    const rng = new Random(6);
+    const rows = (n: number) => {
+      const y = Int32Array.from({ length: n }, () => rng.int(3));
+      const x = Float32Array.from({ length: n * 8 }, (_, k) => (k % 8 === y[Math.floor(k / 8)]! ? 2 : 0) + rng.normal());
+      return encodeLibsvm(x, Array.from(y, (v) => v * 2 - 1), 8);
+    };
+    await page.setInputFiles('#data-files', [{ name: 'blobs.svm', mimeType: 'text/plain', buffer: Buffer.from(rows(900)) },
+      { name: 'blobs.svm.t', mimeType: 'text/plain', buffer: Buffer.from(rows(300)) }]);
+    await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('blobs:'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#data-summary')).toMatch(/^blobs: 810 training, 90 validation and 300 test rows, 8 features, 3 classes/);
+    expect(await page.locator('#samples li').count()).toBe(0);
+    await shortRun(page, 'ts', { '#limit': null, '#length': '60' });
+    await startAndWait(page);
+    expect(await page.locator('#templates li').count()).toBe(0);
+    expect(await page.getAttribute('#templates', 'title')).toBe('a model of features has no image templates');
+    const accuracy = await page.evaluate(() => (globalThis as unknown as { __descent: { state: { snapshot?: { confusion: { accuracy: number } } } } }).__descent.state.snapshot!.confusion.accuracy);
+    expect(accuracy).toBeGreaterThan(0.7);
     expect(errors).toEqual([]);
     await page.click('#data-embedded');
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
