@@ -272,7 +272,7 @@ export function encodeNpz(files: Readonly<Record<string, Uint8Array>>, options: 
   return zipSync({ ...files }, { level: options.compressed ? 6 : 0 });
 }
 
-/** The text of LIBSVM rows (1-based indices; zeros left out), for tests and conversion: the inverse of readLibsvm. */
+/** The text of LIBSVM rows (1-based indices, or 0-based; zeros left out; float32 values in their shortest exact decimal), for tests and conversion: the inverse of readLibsvm. */
 export function encodeLibsvm(values: ArrayLike<number>, labels: ArrayLike<number>, features: number, options: { zeroBased?: boolean } = {}): Uint8Array {
   const lines: string[] = [];
   const shift = options.zeroBased ? 0 : 1;
@@ -280,9 +280,20 @@ export function encodeLibsvm(values: ArrayLike<number>, labels: ArrayLike<number
     const parts = [String(labels[i])];
     for (let j = 0; j < features; j++) {
       const v = values[i * features + j]!;
-      if (v !== 0) parts.push(`${j + shift}:${v}`);
+      if (v !== 0) parts.push(`${j + shift}:${float32Text(v)}`);
     }
     lines.push(parts.join(' '));
   }
   return new TextEncoder().encode(`${lines.join('\n')}\n`);
+}
+
+/** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
+function float32Text(v: number): string {
+  const f = Math.fround(v);
+  if (f !== v) return String(v); // not a float32: as JavaScript prints it
+  for (let p = 1; p < 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === f) return String(Number(s));
+  }
+  return String(Number(v.toPrecision(9)));
 }
