@@ -51,6 +51,17 @@ export function checkModelFits(modelPath: string, model: Model, test: TestSplit)
   const dataKind = test.image ? 'images' : 'features';
   if (modelKind !== dataKind) throw new OptionError(`${modelPath} is a model of ${modelKind}; ${test.name} holds ${dataKind}`);
   if (test.features !== model.preprocessing.features) {
-    throw new OptionError(`${modelPath} was trained on ${modelKind} of ${model.preprocessing.features} values a row; ${test.name} has ${test.features}`);
+    throw new OptionError(`${modelPath} was trained on ${modelKind} of ${model.preprocessing.features} values a row; ${test.name} has ${test.features}` +
+      (modelKind === 'features' ? " (a LIBSVM file's width is its largest index: give the files train was given, --data and --test-data)" : ''));
+  }
+  const named = (names: readonly string[]) => `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
+  if (test.classNames.length !== model.classNames.length) {
+    throw new OptionError(`${test.name} has ${test.classNames.length} classes; ${modelPath} has ${model.classNames.length}`);
+  }
+  // Features' classes are often label values (LIBSVM, numpy): the same count of other values would make every accuracy wrong.
+  const differ = modelKind === 'features' ? model.classNames.findIndex((c, i) => c !== test.classNames[i]) : -1;
+  if (differ >= 0) {
+    throw new OptionError(`${test.name}'s classes (${named(test.classNames)}) are not ${modelPath}'s (${named(model.classNames)}): class ${differ} is ` +
+      `'${test.classNames[differ]}' here and '${model.classNames[differ]}' in the model`);
   }
 }

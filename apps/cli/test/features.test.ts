@@ -71,6 +71,10 @@ describe('descent on features', () => {
     const wrong = descent(['evaluate', '--model', join(out, 'model.json')]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is a model of features; fashion-mnist-subset holds images/);
+    // The same count of other classes (LIBSVM label values 5, 15, …, not 0 … 5): refused, not scored.
+    const other = descent(['evaluate', '--model', join(out, 'model.json'), '--data', trainSvm, '--test-data', testSvm]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/probe's classes \(5, 15, 25, 35, 45, 55\) are not .*model\.json's \(0, 1, 2, 3, 4, 5\): class 0 is '5' here and '0' in the model/);
   });
 
   it('trains on LIBSVM files given apart (--test-data), as given, with labels mapped to classes in order', () => {

@@ -47,6 +47,8 @@ async function loadOrTrain(): Promise<Served> {
   const path = process.env['DESCENT_MODEL'];
   if (path !== undefined && path !== '') {
     const model = await loadModel(path);
+    // This service classifies images (pixel values in); a model of features (an embedding's probe) would take float rows.
+    if (!model.image) throw new DescentError(`${path} is a model of features: this server classifies images`);
     log(`loaded ${path}: ${model.classNames.length} classes, ${model.preprocessing.features} pixels per image`);
     return { model, source: path };
   }
@@ -64,9 +66,9 @@ async function loadOrTrain(): Promise<Served> {
     const run = session.train({ seed, epochs });
     const { result, testAccuracy } = await run.done;
     if (result.status !== 'completed') throw new DescentError(`training ${result.status}: ${result.message ?? ''}`);
-    log(`trained on ${prepared.name} (${prepared.pixels.train.n} images, ${epochs} epochs, ${result.seconds.toFixed(2)} s): `
+    log(`trained on ${prepared.name} (${session.summary.train} images, ${epochs} epochs, ${result.seconds.toFixed(2)} s): `
       + `loss ${result.finalLoss.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}`);
-    const settings = reportedSettings(run.settings, { data: 'embedded', validation: 0.1 }, session.backend.id, prepared.pixels.train.n);
+    const settings = reportedSettings(run.settings, { data: 'embedded', validation: 0.1 }, session.backend.id, session.summary.train);
     const model: Model = {
       ...session.model(result.weights, objectiveOf(run.settings),
         { ...trainingRecord({ settings, result, testAccuracy, data: session.summary, app: 'descent example server' }) }),
@@ -106,7 +108,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** The request's images as pixel bytes, or a 400 saying what is wrong and where. */
 function parseImages(body: unknown, model: Model): Uint8Array[] {
   const { features } = model.preprocessing;
-  const { height, width, channels } = model.image;
+  const { height, width, channels, layout } = model.image!; // checked when the model was loaded
   const usage = `send {"images": [[${features} pixel values], ...]} or {"image": [${features} pixel values]}`;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, `the body must be a JSON object: ${usage}`);
   const fields = body as Record<string, unknown>;
@@ -118,7 +120,7 @@ function parseImages(body: unknown, model: Model): Uint8Array[] {
     if (!Array.isArray(image)) throw new HttpError(400, `images[${i}] is not an array of pixel values`);
     if (image.length !== features) {
       throw new HttpError(400, `images[${i}] has ${image.length} values; the model takes ${features} `
-        + `(${height}×${width}×${channels}, ${model.image.layout} order)`);
+        + `(${height}×${width}×${channels}, ${layout} order)`);
     }
     const pixels = new Uint8Array(features);
     for (let j = 0; j < features; j++) {

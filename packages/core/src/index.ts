@@ -59,7 +59,7 @@ export {
   isZip, readZip, type ZipMember
 } from './data/npz.js';
 export {
-  MAX_LIBSVM_FEATURES, MAX_LIBSVM_VALUES, readLibsvm, scanLibsvm, type LibsvmRead, type LibsvmRows
+  MAX_LIBSVM_FEATURES, MAX_LIBSVM_LINE_BYTES, MAX_LIBSVM_VALUES, readLibsvm, scanLibsvm, type LibsvmRead, type LibsvmRows
 } from './data/libsvm.js';
 export {
   checkModelSize, MAX_WEIGHTS, prepareSplits, type PreparedSplits, type PrepareOptions

@@ -22,4 +22,4 @@ export {
   HELD_OUT_TEST_FRACTION, recognizeDataset,
   type NamedBytes, type RecognizeOptions, type RecognizedDataset, type RecognizedFile,
 } from './recognize.js';
-export { MAX_LIBSVM_FEATURES, MAX_LIBSVM_VALUES, readLibsvm, scanLibsvm, type LibsvmRead, type LibsvmRows } from './libsvm.js';
+export { MAX_LIBSVM_FEATURES, MAX_LIBSVM_LINE_BYTES, MAX_LIBSVM_VALUES, readLibsvm, scanLibsvm, type LibsvmRead, type LibsvmRows } from './libsvm.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
 import { encodeLibsvm } from '../testing/encoders.js';
 import type { FeatureDataset } from './dataset.js';
-import { MAX_LIBSVM_FEATURES, readLibsvm, scanLibsvm } from './libsvm.js';
+import { MAX_LIBSVM_FEATURES, MAX_LIBSVM_LINE_BYTES, readLibsvm, scanLibsvm } from './libsvm.js';
 import { recognizeDataset } from './recognize.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -11,7 +11,7 @@ const read = (s: string, source = 'f.svm') => readLibsvm([{ bytes: text(s), sour
 
 describe('LIBSVM files', () => {
   it('reads labels, sparse rows (stored densely), comments, qid and blank lines', () => {
-    const r = read('# a comment\n+1 1:0.5 3:-2 # trailing\n\n-1 qid:7 2:1e-3\n+1\n-1 3:4\n');
+    const r = read('# a comment\n+1 1:0.5 3:-2 # trailing\n\n-1 qid:7 2:1e-3\n+1\n-1\t3:4  \n');
     expect(r.labelValues).toEqual([-1, 1]);
     expect(r.features).toBe(3);
     expect(r.zeroBased).toBe(false);
@@ -65,11 +65,23 @@ describe('LIBSVM files', () => {
     }
   });
 
-  it('checks the dense size before allocating it: rows × features past MAX_LIBSVM_VALUES is refused', () => {
-    // 2049 rows × 131072 features = 2^28 + 2^17 values: 1 GiB of float32, from 27 KB of text
+  it('checks the dense size while scanning, before anything dense is allocated: rows × width past MAX_LIBSVM_VALUES is refused at the line', () => {
+    // 2048 rows × 131073 columns (as scanned, before 1- or 0-based is known) pass 2^28 values: 1 GiB of float32, from 27 KB of text
     const s = `1 ${MAX_LIBSVM_FEATURES}:1\n`.repeat(2049);
-    expect(() => read(s)).toThrow(/2049 rows × 131072 features = 268566528 values stored densely, more than the 268435456 read/);
-    expect(scanLibsvm(text(s), 'f').n).toBe(2049);
+    expect(() => read(s)).toThrow(/f\.svm, line 2048: 2048 rows of up to 131073 features so far, more than the 268435456 values read when stored densely/);
+    expect(scanLibsvm(text(`1 ${MAX_LIBSVM_FEATURES}:1\n`.repeat(2000)), 'f').n).toBe(2000);
+    // 0-based indices up to 131072 are one column too many
+    expect(() => read(`1 0:1 ${MAX_LIBSVM_FEATURES}:1\n`)).toThrow(/0-based indices up to 131072 make 131073 features, past the 131072 read/);
+  });
+
+  it('skips a UTF-8 byte-order mark and CRLF line ends; refuses UTF-16, a file of labels alone, and a line past MAX_LIBSVM_LINE_BYTES', () => {
+    const r = readLibsvm([{ bytes: Uint8Array.from([0xef, 0xbb, 0xbf, ...text('+1 1:2\r\n-1 2:3\r\n')]), source: 'bom.svm', name: 'b' }]);
+    expect(Array.from(r.sets[0]!.values)).toEqual([2, 0, 0, 3]);
+    expect(() => readLibsvm([{ bytes: Uint8Array.from([0xff, 0xfe, 0x31, 0]), source: 'u16.svm', name: 'u' }])).toThrow(/u16\.svm: UTF-16 text/);
+    expect(() => read('1\n2\n1\n')).toThrow(/f\.svm: no features in any row \(every line is a label alone\)/);
+    const long = new Uint8Array(MAX_LIBSVM_LINE_BYTES + 10).fill(0x20);
+    long[0] = 0x31;
+    expect(() => readLibsvm([{ bytes: long, source: 'long.svm', name: 'l' }])).toThrow(/long\.svm, line 1: longer than the 8388608 bytes a line may have/);
   });
 });
 

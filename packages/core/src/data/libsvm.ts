@@ -30,19 +30,25 @@ export interface LibsvmRows {
   readonly n: number;
   /** Label values as written, one per row (integers). */
   readonly labels: Float64Array;
+  /** The distinct label values, increasing. */
+  readonly labelValues: readonly number[];
   /** Row i's entries are [rowStart[i], rowStart[i + 1]) of index and value. */
   readonly rowStart: Int32Array;
   /** Indices as written (1-based or 0-based: see readLibsvm). */
   readonly index: Int32Array;
-  readonly value: Float64Array;
+  /** Values as float32 (what a design matrix holds). */
+  readonly value: Float32Array;
   /** The largest index written (−1 for a file without entries). */
   readonly maxIndex: number;
   /** Whether an index 0 was written. */
   readonly hasZero: boolean;
 }
 
+/** The most bytes one line may have: 8 MiB (a full-width row of 131072 entries of up to 60 characters). */
+export const MAX_LIBSVM_LINE_BYTES = 8 * 2 ** 20;
+
 /** A growable typed buffer (the entries of a file whose count is not known ahead). */
-class Grow<T extends Int32Array | Float64Array> {
+class Grow<T extends Int32Array | Float32Array | Float64Array> {
   length = 0;
   constructor(public data: T, private readonly make: (n: number) => T) {}
   push(v: number): void {
@@ -60,27 +66,41 @@ class Grow<T extends Int32Array | Float64Array> {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INDEX = /^\d+$/;
+const TOKEN = /[^ \t\r\v\f]+/g;
 
-/** Scans one LIBSVM file's bytes (UTF-8 or ASCII text) into sparse rows, checking every token. */
+/**
+ * Scans one LIBSVM file's bytes (ASCII or UTF-8 text; a byte-order mark is skipped) into sparse
+ * rows, checking every token as it comes: a line (at most MAX_LIBSVM_LINE_BYTES) is read token by
+ * token, never split whole, and the dense size the rows so far imply (rows × width, against
+ * MAX_LIBSVM_VALUES) and the label count (against MAX_CLASSES) are checked after every line, so
+ * hostile text fails early, in memory bounded by what it declares.
+ */
 export function scanLibsvm(bytes: Uint8Array, source: string): LibsvmRows {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new DataError(`${source}: UTF-16 text: save LIBSVM files as ASCII or UTF-8`);
+  }
   const labels = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
   const rowStart = new Grow(new Int32Array(1024), (n) => new Int32Array(n));
   const index = new Grow(new Int32Array(4096), (n) => new Int32Array(n));
-  const value = new Grow(new Float64Array(4096), (n) => new Float64Array(n));
+  const value = new Grow(new Float32Array(4096), (n) => new Float32Array(n));
+  const labelValues = new Set<number>();
   const decoder = new TextDecoder('latin1');
   let maxIndex = -1, hasZero = false, line = 0;
-  for (let p = 0; p < bytes.length;) {
+  let p = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (p < bytes.length) {
     let end = bytes.indexOf(10, p);
     if (end < 0) end = bytes.length;
     line++;
-    const text = decoder.decode(bytes.subarray(p, end));
+    const fail = (what: string): never => { throw new DataError(`${source}, line ${line}: ${what}`); };
+    if (end - p > MAX_LIBSVM_LINE_BYTES) fail(`longer than the ${MAX_LIBSVM_LINE_BYTES} bytes a line may have (MAX_LIBSVM_LINE_BYTES)`);
+    let text = decoder.decode(bytes.subarray(p, end));
     p = end + 1;
     const hash = text.indexOf('#');
-    const body = (hash >= 0 ? text.slice(0, hash) : text).trim();
-    if (body === '') continue;
-    const fail = (what: string): never => { throw new DataError(`${source}, line ${line}: ${what}`); };
-    const tokens = body.split(/[ \t]+/);
-    const label = tokens[0]!;
+    if (hash >= 0) text = text.slice(0, hash);
+    TOKEN.lastIndex = 0;
+    const first = TOKEN.exec(text);
+    if (!first) continue; // blank, or a comment
+    const label = first[0];
     if (label.includes(':')) fail(`'${label.slice(0, 40)}' where the label should be (a line is "label index:value …")`);
     if (label.includes(',')) fail(`'${label.slice(0, 40)}' is several labels (multi-label data): descent reads one class per row`);
     if (!NUMBER.test(label)) fail(`the label '${label.slice(0, 40)}' is not a number`);
@@ -88,11 +108,13 @@ export function scanLibsvm(bytes: Uint8Array, source: string): LibsvmRows {
     if (!Number.isInteger(y) || Math.abs(y) > 2 ** 31) {
       fail(`the label ${label} is not an integer class: descent classifies (a fractional label looks like a regression target)`);
     }
+    labelValues.add(y);
+    if (labelValues.size > MAX_CLASSES) fail(`more than ${MAX_CLASSES} distinct labels, the classes a data set may have (MAX_CLASSES)`);
     rowStart.push(index.length);
     labels.push(y);
     let last = -1;
-    for (let t = 1; t < tokens.length; t++) {
-      const tok = tokens[t]!;
+    for (let t = 1, m = TOKEN.exec(text); m; t++, m = TOKEN.exec(text)) {
+      const tok = m[0];
       const colon = tok.indexOf(':');
       if (colon < 0) fail(`'${tok.slice(0, 40)}' is not index:value`);
       const k = tok.slice(0, colon), v = tok.slice(colon + 1);
@@ -113,10 +135,15 @@ export function scanLibsvm(bytes: Uint8Array, source: string): LibsvmRows {
       index.push(i);
       value.push(x);
     }
+    if (labels.length * (maxIndex + 1) > MAX_LIBSVM_VALUES) {
+      fail(`${labels.length} rows of up to ${maxIndex + 1} features so far, more than the ${MAX_LIBSVM_VALUES} values read when stored densely ` +
+        "(MAX_LIBSVM_VALUES, 1 GiB of float32): descent's models read every column; reduce the features (or the rows) first");
+    }
   }
   const n = labels.length;
   rowStart.push(index.length);
-  return { source, n, labels: labels.done(), rowStart: rowStart.done(), index: index.done(), value: value.done(), maxIndex, hasZero };
+  return { source, n, labels: labels.done(), labelValues: [...labelValues].sort((a, b) => a - b), rowStart: rowStart.done(),
+    index: index.done(), value: value.done(), maxIndex, hasZero };
 }
 
 export interface LibsvmRead {
@@ -140,16 +167,21 @@ export function readLibsvm(files: readonly { bytes: Uint8Array; source: string; 
   for (const s of scanned) if (s.n === 0) throw new DataError(`${s.source}: no examples (every line is empty or a comment)`);
   const zeroBased = scanned.some((s) => s.hasZero);
   const maxIndex = Math.max(...scanned.map((s) => s.maxIndex));
-  const features = Math.max(1, zeroBased ? maxIndex + 1 : maxIndex);
+  const names = scanned.map((s) => s.source).join(' and ');
+  if (maxIndex < 0) throw new DataError(`${names}: no features in any row (every line is a label alone)`);
+  const features = zeroBased ? maxIndex + 1 : maxIndex;
+  if (features > MAX_LIBSVM_FEATURES) {
+    throw new DataError(`${names}: 0-based indices up to ${maxIndex} make ${features} features, past the ${MAX_LIBSVM_FEATURES} read (MAX_LIBSVM_FEATURES)`);
+  }
   const rows = scanned.reduce((a, s) => a + s.n, 0);
   if (rows * features > MAX_LIBSVM_VALUES) {
-    throw new DataError(`${scanned.map((s) => s.source).join(' and ')}: ${rows} rows × ${features} features = ${rows * features} values stored densely, ` +
+    throw new DataError(`${names}: ${rows} rows × ${features} features = ${rows * features} values stored densely, ` +
       `more than the ${MAX_LIBSVM_VALUES} read (MAX_LIBSVM_VALUES, 1 GiB of float32): descent's models read every column; ` +
       'reduce the features (or the rows) first');
   }
-  const values = [...new Set(scanned.flatMap((s) => Array.from(s.labels)))].sort((a, b) => a - b);
+  const values = [...new Set(scanned.flatMap((s) => s.labelValues))].sort((a, b) => a - b);
   if (values.length > MAX_CLASSES) {
-    throw new DataError(`${scanned.map((s) => s.source).join(' and ')}: ${values.length} distinct labels, more classes than the ${MAX_CLASSES} a data set may have (MAX_CLASSES)`);
+    throw new DataError(`${names}: ${values.length} distinct labels, more classes than the ${MAX_CLASSES} a data set may have (MAX_CLASSES)`);
   }
   const notes: string[] = [];
   let classNames = options.classNames;

@@ -10,7 +10,7 @@
  * lie in [0, MAX_CLASSES).
  */
 import { DataError } from '../errors.js';
-import { labelArray, makeDataset, makeFeatureDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
+import { firstNotFinite, labelArray, makeDataset, makeFeatureDataset, MAX_CLASSES, type Dataset, type ImageShape } from './dataset.js';
 import { npyIntegers, type NpyArray } from './npy.js';
 
 /** What the rows of an .npy array are: images (uint8) or features (any other number type). */
@@ -34,12 +34,20 @@ export function npyRows(x: Pick<NpyArray, 'source' | 'header'>): NpyRows {
 /** An .npy array's elements as float32 feature values (a view when it already is float32). */
 export function npyFeatureValues(x: NpyArray): Float32Array {
   const d = x.data;
-  if (d instanceof Float32Array) return d;
-  const out = new Float32Array(d.length);
-  if (d instanceof BigInt64Array || d instanceof BigUint64Array) for (let i = 0; i < d.length; i++) out[i] = Number(d[i]!);
-  else out.set(d);
-  const big = d instanceof Float64Array ? out.findIndex((v, i) => !Number.isFinite(v) && Number.isFinite(d[i]!)) : -1;
-  if (big >= 0) throw new DataError(`${x.source}: value ${d[big]} at element ${big} is beyond float32's range (features are held as float32)`);
+  let out: Float32Array;
+  if (d instanceof Float32Array) out = d;
+  else {
+    out = new Float32Array(d.length);
+    if (d instanceof BigInt64Array || d instanceof BigUint64Array) for (let i = 0; i < d.length; i++) out[i] = Number(d[i]!);
+    else out.set(d);
+  }
+  const bad = firstNotFinite(out);
+  if (bad >= 0) {
+    const f = x.header.shape.slice(1).reduce((a, b) => a * b, 1);
+    const where = `row ${Math.floor(bad / f)}, feature ${bad % f}`;
+    if (Number.isFinite(Number(d[bad]!))) throw new DataError(`${x.source}: value ${d[bad]} at ${where} is beyond float32's range (features are held as float32)`);
+    throw new DataError(`${x.source}: value ${d[bad]} at ${where} is not finite`);
+  }
   return out;
 }
 

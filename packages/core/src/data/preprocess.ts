@@ -129,16 +129,20 @@ export function addSquaredDeviations(squares: Float64Array, mean: Float64Array, 
 
 /**
  * The standardization from float64 column means and sums of squared deviations over n rows:
- * std = sqrt(squares / n), 1 where that is 0 or rounds to a float32 too small to divide by
- * (a constant column stays constant, as StandardScaler leaves it).
+ * std = sqrt(squares / n), and 1 for a column whose variance is within the rounding error of
+ * computing it in float64 (scikit-learn's test for a constant feature: var ≤ n·ε·var + (n·|mean|·ε)²,
+ * ε of float64), so a constant column stays constant, as StandardScaler leaves it,
+ * instead of dividing test values by a deviation that is only rounding.
  */
 export function standardization(mean: Float64Array, squares: Float64Array, n: number, name: string): FeaturePreprocessing {
-  const f = mean.length;
+  const f = mean.length, eps = 2 ** -52;
   const m = new Float32Array(f), std = new Float32Array(f);
   for (let j = 0; j < f; j++) {
     m[j] = mean[j]!;
-    const s = Math.fround(Math.sqrt(squares[j]! / n));
-    std[j] = s > 1e-30 && Number.isFinite(s) ? s : 1;
+    const variance = squares[j]! / n;
+    const constant = variance <= n * eps * variance + (n * Math.abs(mean[j]!) * eps) ** 2;
+    const s = Math.fround(Math.sqrt(variance));
+    std[j] = !constant && s > 0 && Number.isFinite(s) ? s : 1;
     if (!Number.isFinite(m[j]!)) throw new DataError(`${name}: the mean of feature ${j} (${mean[j]}) is beyond float32's range`);
   }
   return { kind: 'features', features: f, standardized: true, mean: m, std, bias: true };

@@ -172,7 +172,8 @@ const LIBSVM_NAME = /\.(svm|libsvm|svmlight)$/i;
  */
 function looksLikeLibsvm(head: Uint8Array): boolean {
   const cut = head.length >= 4096;
-  const lines = new TextDecoder('latin1').decode(head.subarray(0, 4096)).split('\n');
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const lines = new TextDecoder('latin1').decode(head.subarray(bom, 4096)).split('\n');
   for (let k = 0; k < lines.length; k++) {
     let line = lines[k]!.replace(/#.*$/, '').trim();
     if (k === lines.length - 1 && cut) line = line.replace(/[ \t]+\S*$/, ''); // the last token may be cut short
@@ -449,6 +450,12 @@ function recognizeNpy(npy: readonly Item[], items: readonly Item[], unknown: rea
     return { images, labels: npyLabels(read(lab), n, img.label), labelsSource: lab.label };
   };
   const sets = (x ? [load(x, y!)] : [load(xTrain!, yTrain!), ...(xTest ? [load(xTest, yTest!)] : [])]);
+  for (const s of sets) {
+    const dtype = s.images.header.dtype;
+    if (dtype !== 'uint8' && dtype !== 'float32' && dtype !== 'float64') {
+      notes.push(`${s.images.source} holds ${dtype}: read as features (images must be uint8 pixel bytes)`);
+    }
+  }
 
   const classesFiles = items.filter((i) => i.kind === 'classes');
   if (classesFiles.length > 1) throw new DataError(`${at}more than one classes.txt: ${list(classesFiles)}`);

@@ -46,7 +46,7 @@ const UNCHECKED = new Set(['checksum', 'training', 'createdAt']);
 export interface Model {
   readonly classNames: readonly string[];
   /** The images' shape; absent for a model of features (preprocessing kind 'features'). */
-  readonly image?: ImageShape;
+  readonly image?: ImageShape | undefined;
   readonly preprocessing: Preprocessing;
   /** D×C row-major, D = features + 1 (the last row is the bias). */
   readonly weights: Float64Array;

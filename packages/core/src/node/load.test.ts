@@ -557,5 +557,10 @@ describe('loadDataset: LIBSVM files', () => {
     expect([two.train.n, two.test.n]).toEqual([30, 30]);
     await expect(loadDataset(join(dir, 'notes.md'))).rejects.toThrow(/no data set found/);
     await expect(loadDataset(dir, { testFile: join(dir, 'heart.t') })).rejects.toThrow(/svmfiles is not a file: a separate test file goes with a training file/);
+    await expect(loadDataset('embedded', { testFile: join(dir, 'heart.t') })).rejects.toThrow(/a separate test file .* 'embedded' has its own test split/);
+    // make:probe's folder: probe.svm and its test file probe.svm.t
+    const probe = await folder('probedir', { 'probe.svm': file, 'probe.svm.t': encodeLibsvm(values.subarray(0, 40), labels.slice(0, 8), 5) });
+    const p = await loadDataset(probe);
+    expect([p.train.n, p.test.n]).toEqual([30, 8]);
   });
 });

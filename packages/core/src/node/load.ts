@@ -72,6 +72,9 @@ const DEFAULT_SEED = 1;
  */
 export async function loadDataset(spec = 'embedded', options: LoadOptions = {}): Promise<LoadedDataset> {
   const s = spec.trim();
+  if (options.testFile !== undefined && (s === '' || s === 'embedded' || s === 'fashion-mnist')) {
+    throw new DataError(`a separate test file (${options.testFile}) goes with a training file of the same kind (LIBSVM); '${s || 'embedded'}' has its own test split`);
+  }
   if (s === '' || s === 'embedded') {
     const dir = embeddedDataPath();
     return loadIdxFolder(dir, { ...options, name: EMBEDDED_DATA_DIR,
@@ -210,7 +213,7 @@ async function loadFolder(dir: string, spec: string, options: LoadOptions): Prom
   }
   if (cifarKind(entries)) return loadCifar10Folder(dir, options);
   if (entries.some((e) => NPY_TRAINING.test(e))) return loadNpyFolder(dir, options);
-  const svm = entries.filter((e) => /\.(svm|libsvm|svmlight)(\.gz)?$/i.test(e));
+  const svm = entries.filter((e) => /\.(svm|libsvm|svmlight)(\.t)?(\.gz)?$/i.test(e));
   if (svm.length > 0) {
     const r = recognizeDataset(await readFiles(dir, [...svm, ...entries.filter((e) => NAMES_FILES.includes(e))]),
       recognizeOptions({ ...options, name: basename(dir) }, dir));

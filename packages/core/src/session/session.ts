@@ -149,7 +149,7 @@ export class Session {
   }
 
   /** The placed data set's name, class names, and image shape (images; absent for features), in memory or streamed alike. */
-  get dataset(): { readonly name: string; readonly classNames: readonly string[]; readonly image?: ImageShape; readonly features: number } {
+  get dataset(): { readonly name: string; readonly classNames: readonly string[]; readonly image?: ImageShape | undefined; readonly features: number } {
     const p = this.data.prepared, set = isStreamed(p) ? p : p.trainSet;
     return { name: p.name, classNames: set.classNames, ...(set.image ? { image: set.image } : {}), features: p.preprocessing.features };
   }
