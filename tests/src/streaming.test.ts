@@ -7,7 +7,8 @@
  * rows: tfjs-cpu); and an epoch reads each training row once.
  */
 import {
-  bytesInMemory, makeDataset, prepareData, prepareStreamed, Random, Session, type ByteRows, type Dataset, type ImageShape, type StreamedData,
+  bytesInMemory, makeDataset, makeFeatureDataset, prepareData, prepareStreamed, Random, Session, type ByteRows, type Dataset, type FeatureDataset,
+  type ImageShape, type StreamedData,
 } from '@descent/core';
 import { createRegistry } from '@descent/backends';
 import { describe, expect, it } from 'vitest';
@@ -200,5 +201,61 @@ describe('streamed data', () => {
     } finally {
       await stream.close();
     }
+  });
+});
+
+describe('streamed features (float32 and float64 rows on disk)', () => {
+  /** Features on very different scales (standardizing matters), class-dependent. */
+  function features(n: number, seed: number): FeatureDataset {
+    const rng = new Random(seed), f = 12;
+    const values = new Float32Array(n * f), labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = rng.int(3);
+      for (let j = 0; j < f; j++) values[i * f + j] = (j + 1) * 10 * ((j % 3 === labels[i] ? 1.5 : 0) + rng.normal()) + 100 * j;
+    }
+    return makeFeatureDataset({ name: 'feat', values, labels, features: f, classNames: ['a', 'b', 'c'] });
+  }
+  const ftrain = features(2400, 7), ftest = features(600, 8);
+  const bytesOf = (v: Float32Array | Float64Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  const fopts = { seed: 4, validation: 0.1, standardize: true };
+  async function streamedFeatures(testDtype: 'float32' | 'float64' = 'float32'): Promise<StreamedData> {
+    const test = testDtype === 'float32' ? ftest.values : Float64Array.from(ftest.values);
+    const set = (ds: FeatureDataset, rows: ByteRows, dtype: 'float32' | 'float64') =>
+      ({ name: ds.name, rows, labels: Int32Array.from(ds.labels), values: { dtype, features: 12 }, classNames: ds.classNames });
+    return prepareStreamed({ name: 'feat', train: set(ftrain, bytesInMemory(bytesOf(ftrain.values), 48), 'float32'),
+      test: set(ftest, bytesInMemory(bytesOf(test), testDtype === 'float32' ? 48 : 96), testDtype) }, fopts);
+  }
+
+  it('are standardized as in memory (the same mean and deviation to the bit) and train exactly as in memory on ts', async () => {
+    const a = prepareData({ name: 'feat', train: ftrain, test: ftest }, fopts), b = await streamedFeatures('float64');
+    expect(b.preprocessing).toEqual(a.preprocessing);
+    expect(b.image).toBeUndefined();
+    const registry = createRegistry();
+    const memory = new Session(await registry.create('ts')), stream = new Session(await registry.create('ts'));
+    try {
+      await memory.place(a);
+      const placed = await stream.place(b, { blockRows: 540 });
+      expect(placed.form).toBe('float32');
+      const settings = { ...run, sampler: 'sequential' as const, batchSize: 60 };
+      const x = await memory.train(settings).done, y = await stream.train(settings).done;
+      expect(Array.from(y.result.weights)).toEqual(Array.from(x.result.weights));
+      expect(y.testAccuracy).toBe(x.testAccuracy);
+      expect(x.testAccuracy).toBeGreaterThan(0.8);
+      const objective = { loss: 'svm' as const, reg: 1e-3 };
+      expect(await stream.loss(y.result.weights, objective)).toBeCloseTo(await memory.loss(y.result.weights, objective), 10);
+      const check = { examples: 200, h: 1e-5, method: 'centered' as const, via: 'linearity' as const, samples: 10, seed: 1 };
+      expect((await stream.gradcheck(y.result.weights, objective, check)).verdict.label).toBe((await memory.gradcheck(y.result.weights, objective, check)).verdict.label);
+    } finally {
+      await memory.close();
+      await stream.close();
+    }
+  });
+
+  it('refuse a value that is not finite before any work, naming the split, the row and the feature', async () => {
+    const bad = Float32Array.from(ftrain.values);
+    bad[777 * 12 + 5] = Number.NaN;
+    const set = { name: 'feat/train', rows: bytesInMemory(bytesOf(bad), 48), labels: Int32Array.from(ftrain.labels), values: { dtype: 'float32' as const, features: 12 },
+      classNames: ftrain.classNames };
+    await expect(prepareStreamed({ name: 'feat', train: set, test: set }, fopts)).rejects.toThrow(/feat\/train: value NaN at row 777, feature 5 is not finite/);
   });
 });

@@ -86,7 +86,7 @@ export function addCommonOptions(cmd: Command, defaults: { backend?: string } = 
     .option('--standardize', "features (float arrays, LIBSVM files): scale each feature to mean 0 and deviation 1 over the training split (as scikit-learn's StandardScaler); default: taken as given")
     .option('--backend <id>', "compute backend: 'auto' (the fastest that runs here), an id, or a list tried in order, e.g. onnx-cuda,onnx-cpu,ts (see 'descent backends')", defaults.backend ?? defaultBackendSpec())
     .addOption(new Option('--x-as <form>', "how the backend holds the data: 'bytes' (the pixels plus scale and mean image, 4× smaller, decoded as rows are read; ts and onnx backends), 'float32', or 'auto' (bytes when float32 would pass 512 MiB)").choices(X_FORMS).default('auto'))
-    .option('--stream', 'read a numpy folder (x_train.npy …) from disk a block of rows at a time instead of holding it (automatic above 1 GiB of training images); minibatches shuffled by blocks, then rows')
+    .option('--stream', 'read a numpy folder (x_train.npy …: uint8 images or float features) from disk a block of rows at a time instead of holding it (automatic above 1 GiB of training rows); minibatches shuffled by blocks, then rows')
     .option('--block-rows <n>', `rows per block when streaming (default: 64 MiB of data; at most ${MAX_BLOCK_ROWS})`, intUpTo(MAX_BLOCK_ROWS))
     .option('--seed <n>', 'seed for every random choice: the same seed gives the same run', seed, 1)
     .option('--json', 'print one JSON object on stdout and no progress')

@@ -56,12 +56,14 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
     const say = (note: string) => { if (!opts.json && !opts.quiet) process.stderr.write(`data: ${note}\n`); };
     if (await streams(opts)) {
       if (opts.testData !== undefined) throw new OptionError('--test-data reads a test file (LIBSVM); a streamed numpy folder holds its own x_test.npy');
-      if (opts.standardize) throw new OptionError('--standardize applies to features; streamed data are images (uint8 numpy arrays)');
       folder = await openNpyFolder(opts.data, { seed: opts.seed });
+      if (opts.standardize && folder.train.image) {
+        throw new OptionError(`--standardize applies to features; ${folder.name} holds images (their preprocessing is --scale and the mean image)`);
+      }
       for (const note of folder.notes) say(note);
       const placed = await session.place(await prepareStreamed(folder, prepare),
         { x: opts.xAs, ...(opts.blockRows !== undefined ? { blockRows: opts.blockRows } : {}) });
-      say(`streamed from disk (${(folder.bytes / 2 ** 30).toFixed(2)} GiB of images), ${placed.blockRows} rows a block, held as ${placed.form}`);
+      say(`streamed from disk (${(folder.bytes / 2 ** 30).toFixed(2)} GiB of ${folder.train.image ? 'images' : 'features'}), ${placed.blockRows} rows a block, held as ${placed.form}`);
     } else {
       if (opts.blockRows !== undefined) throw new OptionError('--block-rows applies to streamed data only (--stream)');
       const loaded = await loadDataset(opts.data, { seed: opts.seed, ...(opts.testData !== undefined ? { testFile: opts.testData } : {}) });

@@ -1,4 +1,6 @@
-import { isFeatureDataset, isFeaturePreprocessing, OptionError, type ByteRows, type Dataset, type ImageShape, type Model } from '@descent/core';
+import {
+  featureValues, isFeatureDataset, isFeaturePreprocessing, OptionError, type ByteRows, type Dataset, type ImageShape, type Model, type StreamedDtype,
+} from '@descent/core';
 import { loadDataset, openNpyFolder } from '@descent/core/node';
 import { streams } from './session.js';
 
@@ -14,8 +16,9 @@ export interface TestSplit {
   readonly classNames: readonly string[];
   /** The split in memory; absent when its rows are image bytes read from disk as needed (a numpy folder past 1 GiB of training images, or --stream). */
   readonly dataset?: Dataset;
-  /** The image bytes on disk, when not in memory. */
+  /** The rows on disk, when not in memory: image bytes, or feature values of `values.dtype`. */
   readonly rows?: ByteRows;
+  readonly values?: { readonly dtype: StreamedDtype; readonly features: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -28,8 +31,8 @@ export async function openTestSplit(spec: string, options: { seed: number; strea
   if (await streams({ data: spec, ...(options.stream ? { stream: true } : {}) })) {
     const folder = await openNpyFolder(spec, { seed: options.seed });
     const t = folder.test;
-    return { name: folder.name, n: t.rows.n, features: t.rows.features, rows: t.rows, labels: t.labels, image: t.image, classNames: t.classNames,
-      close: () => folder.close() };
+    return { name: folder.name, n: t.rows.n, features: t.values ? t.values.features : t.rows.features, rows: t.rows, labels: t.labels,
+      ...(t.image ? { image: t.image } : { values: t.values }), classNames: t.classNames, close: () => folder.close() };
   }
   const { test, name } = await loadDataset(spec, { seed: options.seed, ...(options.testData !== undefined ? { testFile: options.testData } : {}) });
   return { name, n: test.n, features: test.features, labels: Int32Array.from(test.labels), ...(test.image ? { image: test.image } : {}),
@@ -40,9 +43,9 @@ export async function openTestSplit(spec: string, options: { seed: number; strea
 export async function readTestRows(t: TestSplit, start: number, count: number): Promise<Uint8Array | Float32Array> {
   const f = t.features, d = t.dataset;
   if (d) return isFeatureDataset(d) ? d.values.subarray(start * f, (start + count) * f) : d.images.subarray(start * f, (start + count) * f);
-  const bytes = new Uint8Array(count * f);
+  const bytes = new Uint8Array(count * t.rows!.features);
   await t.rows!.read(start, count, bytes);
-  return bytes;
+  return t.values ? Float32Array.from(featureValues(bytes, t.values.dtype)) : bytes;
 }
 
 /** That the model reads this split: the same kind of rows (images or features), as many values a row. */

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '@descent/core';
+import { encodeNpy } from '@descent/core/testing';
 import { writeCifarBinFolder, writeNpyFolder } from './fixtures.js';
 import { buildCli, cliBin, descent } from './run-cli.js';
 
@@ -61,6 +63,37 @@ describe('descent --stream', () => {
     const t2 = json(['train', '--data', xy, '--seed', '7', '--backend', 'ts', '--stream', '--epochs', '2', '--out', o2]);
     expect(json(['evaluate', '--model', join(o2, 'model.json'), '--data', xy, '--seed', '7', '--backend', 'ts', '--stream']).accuracy).toBe(t2.accuracy.test);
     expect(json(['evaluate', '--model', join(o2, 'model.json'), '--data', xy, '--seed', '7', '--backend', 'ts']).accuracy).toBe(t2.accuracy.test);
+  });
+
+  it('streams float features too (float32 training rows, float64 test rows), standardized, as the same folder in memory trains', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-fnpy-'));
+    const rng = new Random(3);
+    const write = (n: number, x: string, y: string, wide: boolean) => {
+      const labels = Int32Array.from({ length: n }, () => rng.int(3));
+      const values = Float64Array.from({ length: n * 10 }, (_, k) => (k % 10 + 1) * 5 * ((k % 10) % 3 === labels[Math.floor(k / 10)] ? 2 : 0) + (k % 10 + 1) * 5 * rng.normal());
+      writeFileSync(join(dir, x), wide ? encodeNpy(values, [n, 10]) : encodeNpy(Float32Array.from(values), [n, 10]));
+      writeFileSync(join(dir, y), encodeNpy(labels));
+    };
+    write(600, 'x_train.npy', 'y_train.npy', false);
+    write(200, 'x_test.npy', 'y_test.npy', true);
+    const args = ['train', '--data', dir, '--standardize', '--validation', '60', '--backend', 'ts', '--sampler', 'sequential', '--batch-size', '60', '--epochs', '3'];
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'descent-fmem-')), mkdtempSync(join(tmpdir(), 'descent-fstr-'))];
+    const memory = json([...args, '--out', a]);
+    const streamed = json([...args, '--stream', '--block-rows', '180', '--out', b]);
+    expect(streamed.data).toEqual({ ...memory.data, blockRows: 180 });
+    expect(memory.accuracy.test).toBeGreaterThan(0.8);
+    const read = (d: string, file: string) => JSON.parse(readFileSync(join(d, file), 'utf8'));
+    expect(read(b, 'model.json').weights).toEqual(read(a, 'model.json').weights);
+    expect(read(b, 'model.json').preprocessing).toEqual(read(a, 'model.json').preprocessing);
+    const model = join(b, 'model.json');
+    const e = json(['evaluate', '--model', model, '--data', dir, '--stream', '--backend', 'ts']);
+    expect(e.confusion).toEqual(json(['evaluate', '--model', model, '--data', dir, '--backend', 'ts']).confusion);
+    expect(e.accuracy).toBe(streamed.accuracy.test);
+    expect(json(['predict', '--model', model, '--data', dir, '--stream', '--start', '190', '--count', '10']).predictions)
+      .toEqual(json(['predict', '--model', model, '--data', dir, '--start', '190', '--count', '10']).predictions);
+    const images = descent(['train', '--data', npy, '--stream', '--standardize', '--epochs', '1']);
+    expect(images.code).toBe(2);
+    expect(images.stderr).toMatch(/--standardize applies to features; .* holds images/);
   });
 
   it('says what is wrong with what it cannot stream', () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { confusionAndTopK, OptionError, StreamingBackend, toDesignMatrix, type Model, type PixelPreprocessing } from '@descent/core';
+import { confusionAndTopK, isFeaturePreprocessing, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { seed } from '../options.js';
 import { checkModelFits, openTestSplit, type TestSplit } from '../test-split.js';
@@ -70,7 +70,8 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
     // In memory: toDesignMatrix says when the model's kind (images, features) is not the data's.
     const data = test.dataset ? await backend.place(toDesignMatrix(test.dataset, p))
       : await streaming!.placeStreamed({ rows: test.rows!, y: test.labels, n: test.labels.length, features: f, d: f + 1,
-        classes: test.classNames.length, scale: (p as PixelPreprocessing).scale, mean: p.mean });
+        classes: test.classNames.length, scale: isFeaturePreprocessing(p) ? 1 : p.scale, mean: p.mean,
+        ...(test.values && isFeaturePreprocessing(p) ? { values: { dtype: test.values.dtype, prep: p } } : {}) });
     // Top-5 (the label among the five highest scores: what a thousand-class set reports beside top-1) from the same pass.
     const { confusion: m, topK: top5 } = await confusionAndTopK(backend, model.weights, data, 5);
     const c = m.classes;

@@ -107,7 +107,7 @@ export function identityFeatures(features: number): FeaturePreprocessing {
 }
 
 /** Adds `rows` rows of feature values column by column into sums. */
-export function addFeatureSums(sums: Float64Array, values: Float32Array, rows: number): void {
+export function addFeatureSums(sums: Float64Array, values: Float32Array | Float64Array, rows: number): void {
   const f = sums.length;
   for (let i = 0; i < rows; i++) {
     const o = i * f;
@@ -116,7 +116,7 @@ export function addFeatureSums(sums: Float64Array, values: Float32Array, rows: n
 }
 
 /** Adds (value − mean)² of `rows` rows column by column into squares (the second pass: no cancellation). */
-export function addSquaredDeviations(squares: Float64Array, mean: Float64Array, values: Float32Array, rows: number): void {
+export function addSquaredDeviations(squares: Float64Array, mean: Float64Array, values: Float32Array | Float64Array, rows: number): void {
   const f = squares.length;
   for (let i = 0; i < rows; i++) {
     const o = i * f;

@@ -1,6 +1,7 @@
 /**
  * A data set too large to hold: its bytes stay where they are (a file), its labels (4 bytes a
- * row) are held. prepareStreamed is prepareSplits for it — the same validation rows from the
+ * row) are held. Its rows are image bytes, or feature values (float32 or float64, little-endian:
+ * `values`), decoded and preprocessed a block at a time. prepareStreamed is prepareSplits for it — the same validation rows from the
  * same seed, the same mean image to the bit (fitted in one pass over the training rows, piece by
  * piece) — and a session places its splits as streamed residents (session/streaming-backend.ts):
  * read and placed one block of rows at a time.
@@ -11,28 +12,71 @@ import { Random } from '../random.js';
 import { pickRows, forEachPiece, type ByteRows } from './byte-rows.js';
 import { checkLabels, type ImageShape } from './dataset.js';
 import { checkModelSize, type PrepareOptions } from './prepare.js';
-import { addPixelSums, checkPreprocessing, isFeaturePreprocessing, preprocessingFromSums, type PixelPreprocessing } from './preprocess.js';
+import {
+  addFeatureSums, addPixelSums, addSquaredDeviations, featureRow, checkPreprocessing, identityFeatures, isFeaturePreprocessing, preprocessingFromSums, standardization,
+  type FeaturePreprocessing, type PixelPreprocessing, type Preprocessing,
+} from './preprocess.js';
 import { splitIndices } from './split.js';
 
-/** One split as found: its rows of bytes, its labels (in [0, classNames.length)), the image shape. */
+/** The element type of streamed feature rows (little-endian). */
+export type StreamedDtype = 'float32' | 'float64';
+
+/** Bytes per value of a dtype. */
+export const dtypeBytes = (dtype: StreamedDtype): number => (dtype === 'float32' ? 4 : 8);
+
+/** One split as found: its rows of bytes, its labels (in [0, classNames.length)), and the image shape or the features' type. */
 export interface StreamedSet {
   readonly name: string;
+  /** Image bytes (features = bytes per row), or feature values (bytes per row = features · the dtype's size). */
   readonly rows: ByteRows;
   readonly labels: Int32Array;
-  readonly image: ImageShape;
+  /** Images: their shape. */
+  readonly image?: ImageShape | undefined;
+  /** Features: their type and count per row. */
+  readonly values?: { readonly dtype: StreamedDtype; readonly features: number } | undefined;
   readonly classNames: readonly string[];
 }
 
-/** A PixelMatrix whose bytes stay in `rows`: what a session places as a streamed resident. */
-export type StreamedPixels = Omit<PixelMatrix, 'pixels'> & { readonly rows: ByteRows };
+/**
+ * A PixelMatrix whose bytes stay in `rows`: what a session places as a streamed resident. For
+ * features, `values` says how to read the rows (features = values per row; scale and mean unused)
+ * and the preprocessing to apply.
+ */
+export type StreamedPixels = Omit<PixelMatrix, 'pixels'> & {
+  readonly rows: ByteRows;
+  readonly values?: { readonly dtype: StreamedDtype; readonly prep: FeaturePreprocessing } | undefined;
+};
+
+/** Bytes per row of a streamed split. */
+export function rowBytes(data: Pick<StreamedPixels, 'features' | 'values'>): number {
+  return data.values ? data.features * dtypeBytes(data.values.dtype) : data.features;
+}
+
+/** Streamed feature rows' bytes as numbers (a view when aligned, else an aligned copy). */
+export function featureValues(bytes: Uint8Array, dtype: StreamedDtype): Float32Array | Float64Array {
+  const size = dtypeBytes(dtype);
+  const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
+  const n = aligned.byteLength / size;
+  return dtype === 'float32' ? new Float32Array(aligned.buffer, aligned.byteOffset, n) : new Float64Array(aligned.buffer, aligned.byteOffset, n);
+}
+
+/** Rows of streamed feature values as design-matrix rows (preprocessed, the bias appended). */
+export function decodeFeatureRows(bytes: Uint8Array, data: Pick<StreamedPixels, 'features' | 'd'> & { readonly values: NonNullable<StreamedPixels['values']> },
+  count: number): Float32Array {
+  const v = featureValues(bytes, data.values.dtype), f = data.features, d = data.d;
+  const x = new Float32Array(count * d);
+  for (let i = 0; i < count; i++) featureRow(v, i * f, data.values.prep, x, i * d);
+  return x;
+}
 
 /** The streamed counterpart of PreparedData. */
 export interface StreamedData {
   readonly streamed: true;
   readonly name: string;
   readonly classNames: readonly string[];
-  readonly image: ImageShape;
-  readonly preprocessing: PixelPreprocessing;
+  /** Images: their shape; absent for features. */
+  readonly image?: ImageShape | undefined;
+  readonly preprocessing: Preprocessing;
   readonly train: StreamedPixels;
   /** n = 0 when no validation rows were held out. */
   readonly validation: StreamedPixels;
@@ -51,9 +95,13 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
   options: PrepareOptions): Promise<StreamedData> {
   const { train, test } = data;
   for (const s of [train, test]) checkSet(s);
-  checkModelSize(train.rows.features + 1, train.classNames.length, train.name);
-  if (test.rows.features !== train.rows.features) {
-    throw new ShapeError(`${test.name} has ${test.rows.features} values per image but ${train.name} has ${train.rows.features}`);
+  const features = valuesPerRow(train);
+  checkModelSize(features + 1, train.classNames.length, train.name);
+  if (!train.values !== !test.values) {
+    throw new DataError(`${train.name} holds ${train.values ? 'features' : 'images'} but ${test.name} holds ${test.values ? 'features' : 'images'}`);
+  }
+  if (valuesPerRow(test) !== features) {
+    throw new ShapeError(`${test.name} has ${valuesPerRow(test)} values per row but ${train.name} has ${features}`);
   }
   if (test.classNames.length !== train.classNames.length) {
     throw new DataError(`${test.name} names ${test.classNames.length} classes but ${train.name} names ${train.classNames.length}`);
@@ -72,30 +120,70 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
     trainY = trainY.subarray(0, options.limit);
   }
   if (trainRows.n === 0) throw new DataError(`${train.name}: no training rows left (limit ${options.limit})`);
-  if (options.preprocessing && isFeaturePreprocessing(options.preprocessing)) {
-    throw new DataError(`${train.name}: streamed rows are image bytes, but the preprocessing is for features (a features model?)`);
-  }
-  let preprocessing = options.preprocessing;
-  if (preprocessing) {
-    checkPreprocessing(preprocessing);
-    if (preprocessing.features !== train.rows.features) {
-      throw new ShapeError(`${train.name} has ${train.rows.features} values per image but the preprocessing was fitted on ${preprocessing.features}`);
+  const given = options.preprocessing;
+  if (given) {
+    checkPreprocessing(given);
+    if (isFeaturePreprocessing(given) !== (train.values !== undefined)) {
+      throw new DataError(`${train.name} holds ${train.values ? 'features' : 'images'}, but the preprocessing is for ${train.values ? 'images' : 'features'} (a model of other data?)`);
     }
+    if (given.features !== features) {
+      throw new ShapeError(`${train.name} has ${features} values per row but the preprocessing was fitted on ${given.features}`);
+    }
+  }
+  let preprocessing: Preprocessing;
+  if (train.values) {
+    // Every value finite, checked before any work (an in-memory set is checked as it is read): one pass over each file's rows.
+    for (const s of [train, test]) await checkFiniteValues(s);
+    preprocessing = given ?? await fitStreamedFeatures(train, trainRows, options);
+  } else if (given) {
+    preprocessing = given;
   } else {
-    const sums = new Float64Array(train.rows.features);
+    const sums = new Float64Array(features);
     if (options.subtractMean ?? true) {
-      await forEachPiece(trainRows, Math.max(1, Math.floor(PIECE_BYTES / train.rows.features)), (bytes, _, count) => addPixelSums(sums, bytes, count));
+      await forEachPiece(trainRows, Math.max(1, Math.floor(PIECE_BYTES / features)), (bytes, _, count) => addPixelSums(sums, bytes, count));
     }
     preprocessing = preprocessingFromSums(sums, trainRows.n, {
       ...(options.scale !== undefined ? { scale: options.scale } : {}),
       ...(options.subtractMean !== undefined ? { subtractMean: options.subtractMean } : {}),
     });
   }
-  checkFinite(preprocessing, train.name);
-  const split = (rows: ByteRows, y: Int32Array): StreamedPixels => ({ rows, y, n: rows.n, features: rows.features,
-    d: rows.features + 1, classes: train.classNames.length, scale: preprocessing.scale, mean: preprocessing.mean });
-  return { streamed: true, name: data.name, classNames: train.classNames, image: train.image, preprocessing,
-    train: split(trainRows, trainY), validation: split(validationRows, validationY), test: split(test.rows, test.labels) };
+  const prep = preprocessing;
+  if (!isFeaturePreprocessing(prep)) checkFinite(prep, train.name);
+  const split = (rows: ByteRows, y: Int32Array, set: StreamedSet): StreamedPixels => ({ rows, y, n: rows.n, features,
+    d: features + 1, classes: train.classNames.length, scale: isFeaturePreprocessing(prep) ? 1 : prep.scale, mean: prep.mean,
+    ...(set.values && isFeaturePreprocessing(prep) ? { values: { dtype: set.values.dtype, prep } } : {}) });
+  return { streamed: true, name: data.name, classNames: train.classNames, ...(train.image ? { image: train.image } : {}), preprocessing: prep,
+    train: split(trainRows, trainY, train), validation: split(validationRows, validationY, train), test: split(test.rows, test.labels, test) };
+}
+
+/** Values per row: an image's pixels, or the features. */
+function valuesPerRow(s: StreamedSet): number {
+  return s.values ? s.values.features : s.rows.features;
+}
+
+/** Features' column means and deviations over the training rows (two passes, float64), or identity. */
+async function fitStreamedFeatures(train: StreamedSet, trainRows: ByteRows, options: PrepareOptions): Promise<FeaturePreprocessing> {
+  const { dtype, features: f } = train.values!;
+  if (!options.standardize) return identityFeatures(f);
+  const pieceRows = Math.max(1, Math.floor(PIECE_BYTES / trainRows.features));
+  const sums = new Float64Array(f), squares = new Float64Array(f);
+  await forEachPiece(trainRows, pieceRows, (bytes, _, count) => addFeatureSums(sums, featureValues(bytes, dtype), count));
+  const mean = sums.map((s) => s / trainRows.n);
+  await forEachPiece(trainRows, pieceRows, (bytes, _, count) => addSquaredDeviations(squares, mean, featureValues(bytes, dtype), count));
+  return standardization(mean, squares, trainRows.n, train.name);
+}
+
+/** A DataError naming the first feature value that is not finite, or beyond float32's range (the rows are held as float32). */
+async function checkFiniteValues(s: StreamedSet): Promise<void> {
+  const { dtype, features: f } = s.values!;
+  await forEachPiece(s.rows, Math.max(1, Math.floor(PIECE_BYTES / s.rows.features)), (bytes, start, count) => {
+    const v = featureValues(bytes, dtype);
+    for (let k = 0; k < count * f; k++) {
+      if (!Number.isFinite(Math.fround(v[k]!))) {
+        throw new DataError(`${s.name}: value ${v[k]} at row ${start + Math.floor(k / f)}, feature ${k % f} is ${Number.isFinite(v[k]!) ? "beyond float32's range" : 'not finite'}`);
+      }
+    }
+  });
 }
 
 /** True for streamed data (a session places it block by block). */
@@ -104,8 +192,17 @@ export function isStreamed(data: object): data is StreamedData {
 }
 
 function checkSet(s: StreamedSet): void {
-  const f = s.image.height * s.image.width * s.image.channels;
-  if (f !== s.rows.features) throw new ShapeError(`${s.name}: ${s.image.height}×${s.image.width}×${s.image.channels} images need ${f} values per row, the rows have ${s.rows.features}`);
+  if (s.values) {
+    const bytes = s.values.features * dtypeBytes(s.values.dtype);
+    if (!(Number.isInteger(s.values.features) && s.values.features >= 1) || bytes !== s.rows.features) {
+      throw new ShapeError(`${s.name}: ${s.values.features} ${s.values.dtype} features need ${bytes} bytes per row, the rows have ${s.rows.features}`);
+    }
+  } else if (!s.image) {
+    throw new ShapeError(`${s.name}: neither an image shape nor feature values`);
+  } else {
+    const f = s.image.height * s.image.width * s.image.channels;
+    if (f !== s.rows.features) throw new ShapeError(`${s.name}: ${s.image.height}×${s.image.width}×${s.image.channels} images need ${f} values per row, the rows have ${s.rows.features}`);
+  }
   if (s.labels.length !== s.rows.n) throw new ShapeError(`${s.name}: ${s.labels.length} labels for ${s.rows.n} images`);
   if (s.rows.n === 0) throw new DataError(`${s.name} holds no images`);
   checkLabels(s.labels, s.classNames.length, s.name);

@@ -92,8 +92,16 @@ describe('numpy folders read where they lie', () => {
     await expect(open(await folder('extra', { 'x_train.npy': x, 'y_train.npy': y, 'x_val.npy': x })))
       .rejects.toThrow(/numpy arrays named x_val\.npy/);
     await expect(open(await folder('none', { 'notes.txt': 'hi' }))).rejects.toThrow(/no uncompressed training images to stream/);
-    await expect(open(await folder('floats', { 'x_train.npy': encodeNpy(new Float32Array(10), [5, 2]), 'y_train.npy': y })))
-      .rejects.toThrow(/images must be uint8/);
+    await expect(open(await folder('ints', { 'x_train.npy': encodeNpy(new Int32Array(10), [5, 2]), 'y_train.npy': y })))
+      .rejects.toThrow(/int32 features are not streamed: stream uint8 images or float32\/float64 features/);
+    await expect(open(await folder('mixed', { 'x_train.npy': x, 'y_train.npy': y, 'x_test.npy': encodeNpy(new Float32Array(10), [5, 2]), 'y_test.npy': y })))
+      .rejects.toThrow(/the training array holds images but the test array holds features/);
+    // Float arrays are features: rows of F values, read as bytes (4 or 8 a value).
+    const f = await open(await folder('floats', { 'x_train.npy': encodeNpy(Float64Array.from({ length: 10 }, (_, i) => i / 4), [5, 2]), 'y_train.npy': y }));
+    expect(f.train.values).toEqual({ dtype: 'float64', features: 2 });
+    expect(f.train.rows.features).toBe(16);
+    expect(f.train.image).toBeUndefined();
+    await f.close();
     await expect(open(await folder('short', { 'x_train.npy': x.subarray(0, x.length - 7), 'y_train.npy': y })))
       .rejects.toThrow(/truncated \.npy file/);
     await expect(open(await folder('count', { 'x_train.npy': x, 'y_train.npy': encodeNpy(Uint8Array.of(0, 1)) })))

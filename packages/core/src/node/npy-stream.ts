@@ -1,7 +1,7 @@
 /**
- * A numpy folder read where it lies, for training larger than memory: the image arrays stay on
- * disk and are read by row ranges at their offsets (ByteRows); the labels, 4 bytes a row once
- * read, are held. The folder's rules are loadNpyFolder's (the same names, class names, held-out
+ * A numpy folder read where it lies, for training larger than memory: the image (uint8) or
+ * feature (float32, float64) arrays stay on disk and are read by row ranges at their offsets
+ * (ByteRows); the labels, 4 bytes a row once read, are held. The folder's rules are loadNpyFolder's (the same names, class names, held-out
  * test rows); the arrays must be uncompressed .npy (a .npy.gz cannot be read at an offset).
  */
 import { open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
@@ -11,10 +11,10 @@ import { checkRead, pickRows, type ByteRows } from '../data/byte-rows.js';
 import { parseCifar10Meta } from '../data/cifar10.js';
 import { gunzipChecked } from '../data/gzip.js';
 import { MAX_NPY_HEADER_BYTES, readNpy, readNpyHeader, type NpyHeader } from '../data/npy.js';
-import { labelValueNames, npyImageShape, npyLabels } from '../data/npy-dataset.js';
+import { labelValueNames, npyLabels, npyRows } from '../data/npy-dataset.js';
 import { HELD_OUT_TEST_FRACTION } from '../data/recognize.js';
 import { splitIndices } from '../data/split.js';
-import type { StreamedSet } from '../data/streamed.js';
+import type { StreamedDtype, StreamedSet } from '../data/streamed.js';
 import { checkLabels, type ImageShape } from '../data/dataset.js';
 import { DataError } from '../errors.js';
 import { Random } from '../random.js';
@@ -33,14 +33,17 @@ export interface StreamedFolder {
   close(): Promise<void>;
 }
 
-/** An uncompressed .npy file of uint8 images as rows, read at their offsets; close() when done. */
+/** An uncompressed .npy file of uint8 images or float features as rows (ByteRows: features = bytes per row), read at their offsets; close() when done. */
 export interface NpyFileRows extends ByteRows {
   readonly header: NpyHeader;
-  readonly image: ImageShape;
+  /** uint8 arrays: the images' shape. */
+  readonly image?: ImageShape | undefined;
+  /** float32 and float64 arrays: features, N×F (trailing sizes flattened). */
+  readonly values?: { readonly dtype: StreamedDtype; readonly features: number } | undefined;
   close(): Promise<void>;
 }
 
-/** Opens an .npy of uint8 images (N×H×W×C, N×H×W or N×F) for reading rows; only its header is read now. */
+/** Opens an .npy of uint8 images (N×H×W×C, N×H×W or N×F) or float32/float64 features (N×F) for reading rows; only its header is read now. */
 export async function openNpyRows(path: string): Promise<NpyFileRows> {
   let handle: FileHandle;
   try {
@@ -53,12 +56,16 @@ export async function openNpyRows(path: string): Promise<NpyFileRows> {
     const head = new Uint8Array(Math.min(size, MAX_NPY_HEADER_BYTES + 12));
     await readFully(handle, head, 0, path);
     const header = readNpyHeader(head, path, size);
-    const { n, image } = npyImageShape({ source: path, header });
-    const features = image.height * image.width * image.channels;
+    const found = npyRows({ source: path, header });
+    if (found.kind === 'features' && header.dtype !== 'float32' && header.dtype !== 'float64') {
+      throw new DataError(`${path}: ${header.dtype} features are not streamed: stream uint8 images or float32/float64 features (array.astype(np.float32))`);
+    }
+    const n = found.n, features = found.features * header.itemSize; // bytes per row
+    const kind = found.kind === 'images' ? { image: found.image } : { values: { dtype: header.dtype as StreamedDtype, features: found.features } };
     const base = header.dataOffset, fd = handle.fd;
     const what = basename(path);
     return {
-      header, image, n, features,
+      header, ...kind, n, features,
       async read(start, count, into) {
         checkRead(n, features, start, count, into, what);
         await readFully(handle, into.subarray(0, count * features), base + start * features, path);
@@ -159,17 +166,24 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
     // Labels beyond the classes named, found here with the file and the row, not when a block is placed.
     for (const s of sets) checkLabels(s.labels, classNames.length, s.labelsPath);
     const name = basename(folder);
-    const set = (setName: string, rows: ByteRows, labels: Int32Array, image: ImageShape): StreamedSet =>
-      ({ name: setName, rows, labels, image, classNames: classNames! });
+    const set = (setName: string, rows: ByteRows, labels: Int32Array, of: NpyFileRows): StreamedSet =>
+      ({ name: setName, rows, labels, ...(of.image ? { image: of.image } : { values: of.values }), classNames: classNames! });
     let train: StreamedSet, test: StreamedSet;
     if (sets.length === 2) {
-      const [a, b] = [sets[0]!.rows.image, sets[1]!.rows.image];
-      if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
+      const [ra, rb] = [sets[0]!.rows, sets[1]!.rows];
+      if (!ra.image !== !rb.image) {
+        throw new DataError(`${folder}: the training array holds ${ra.image ? 'images' : 'features'} but the test array holds ${rb.image ? 'images' : 'features'} (uint8 arrays are images, float arrays features)`);
+      }
+      const [a, b] = [ra.image, rb.image];
+      if (a && b && (a.height !== b.height || a.width !== b.width || a.channels !== b.channels)) {
         throw new DataError(`${folder}: training images are ${a.height}×${a.width}×${a.channels} but test images are ${b.height}×${b.width}×${b.channels}: ` +
           'training and test images must be the same size');
       }
-      train = set(`${name}/train`, sets[0]!.rows, sets[0]!.labels, a);
-      test = set(`${name}/test`, sets[1]!.rows, sets[1]!.labels, b);
+      if (ra.values && rb.values && ra.values.features !== rb.values.features) {
+        throw new DataError(`${folder}: training rows have ${ra.values.features} features but test rows have ${rb.values.features}: they must have the same`);
+      }
+      train = set(`${name}/train`, ra, sets[0]!.labels, ra);
+      test = set(`${name}/test`, rb, sets[1]!.labels, rb);
     } else {
       const all = sets[0]!;
       if (all.rows.n < 3) throw new DataError(`${folder}: only ${all.rows.n} rows and no test arrays: too few to hold out ${HELD_OUT_TEST_FRACTION * 100} % as the test split`);
@@ -177,8 +191,8 @@ export async function openNpyFolder(dir: string, options: { seed?: number; class
       const split = splitIndices(all.rows.n, { validation: HELD_OUT_TEST_FRACTION, rng: new Random(options.seed ?? 1).fork('test-split') }, name);
       notes.push(`no test arrays: ${split.validationIndices.length} of ${all.rows.n} rows (${HELD_OUT_TEST_FRACTION * 100} %) held out as the test split`);
       const pickLabels = (idx: Int32Array) => Int32Array.from(idx, (i) => all.labels[i]!);
-      train = set(`${name}/train`, pickRows(all.rows, split.trainIndices), pickLabels(split.trainIndices), all.rows.image);
-      test = set(`${name}/test`, pickRows(all.rows, split.validationIndices), pickLabels(split.validationIndices), all.rows.image);
+      train = set(`${name}/train`, pickRows(all.rows, split.trainIndices), pickLabels(split.trainIndices), all.rows);
+      test = set(`${name}/test`, pickRows(all.rows, split.validationIndices), pickLabels(split.validationIndices), all.rows);
     }
     const bytes = opened.reduce((sum, f) => sum + f.header.dataBytes, 0);
     return { name, format: 'npy', folder, train, test, notes, bytes, close };

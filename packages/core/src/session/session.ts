@@ -10,7 +10,7 @@ import { allRows, type ComputeBackend, type DesignMatrix, type Objective, type R
 import type { Dataset, ImageShape } from '../data/dataset.js';
 import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data/prepare.js';
 import { pixelPrefix } from '../data/preprocess.js';
-import { isStreamed, type StreamedData } from '../data/streamed.js';
+import { decodeFeatureRows, isStreamed, rowBytes, type StreamedData } from '../data/streamed.js';
 import { accuracy, confusionMatrix, labelsOf, predict, type ConfusionMatrix } from '../diagnostics/accuracy.js';
 import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
 import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
@@ -194,7 +194,8 @@ export class Session {
    */
   private async placeStreamed(prepared: StreamedData, options: { x?: XForm } & StreamOptions): Promise<PlacedData> {
     await this.release();
-    const form = this.backend.placePixels && options.x !== 'float32' ? 'bytes' : 'float32';
+    // Features are placed as float32 rows (there are no bytes and scale to fold into the products).
+    const form = this.backend.placePixels && options.x !== 'float32' && !prepared.train.values ? 'bytes' : 'float32';
     const streaming = new StreamingBackend(this.backend, { pixels: form === 'bytes' });
     const blockRows = streaming.blockRowsFor(prepared.train, options);
     const one = (m: StreamedData['train']) => streaming.placeStreamed(m, { blockRows });
@@ -313,9 +314,10 @@ export class Session {
     const p = this.data.prepared;
     let host: DesignMatrix;
     if (isStreamed(p)) {
-      const bytes = new Uint8Array(examples * p.train.features);
-      await p.train.rows.read(0, examples, bytes);
-      host = pixelPrefix({ ...p.train, pixels: bytes, n: examples, y: p.train.y.subarray(0, examples) }, examples);
+      const t = p.train, bytes = new Uint8Array(examples * rowBytes(t));
+      await t.rows.read(0, examples, bytes);
+      host = t.values ? { x: decodeFeatureRows(bytes, { ...t, values: t.values }, examples), y: t.y.subarray(0, examples), n: examples, d: t.d, classes: t.classes }
+        : pixelPrefix({ ...t, pixels: bytes, n: examples, y: t.y.subarray(0, examples) }, examples);
     } else if (p.pixels) {
       host = pixelPrefix(p.pixels.train, examples);
     } else {

@@ -21,7 +21,7 @@ import {
 } from '../backend.js';
 import { pickRows } from '../data/byte-rows.js';
 import { decodePixelRows } from '../data/preprocess.js';
-import type { StreamedPixels } from '../data/streamed.js';
+import { decodeFeatureRows, rowBytes, type StreamedPixels } from '../data/streamed.js';
 import { BackendError, OptionError } from '../errors.js';
 import { EvaluationSum } from '../losses/linear.js';
 import { validateObjective, validateRows, validateWeights } from '../losses/validate.js';
@@ -88,8 +88,8 @@ export class StreamingBackend implements ComputeBackend {
   }
 
   /** Block rows for a data set: the option, else STREAM_BLOCK_BYTES of X as this backend holds it. */
-  blockRowsFor(data: Pick<StreamedPixels, 'n' | 'features' | 'd'>, options: StreamOptions = {}): number {
-    const perRow = this.bytes ? data.features : 4 * data.d;
+  blockRowsFor(data: Pick<StreamedPixels, 'n' | 'features' | 'd' | 'values'>, options: StreamOptions = {}): number {
+    const perRow = this.bytes && !data.values ? data.features : 4 * data.d; // features are placed as float32 rows
     if (options.blockRows !== undefined) {
       if (!(Number.isInteger(options.blockRows) && options.blockRows >= 1 && options.blockRows <= MAX_BLOCK_ROWS)) {
         throw new OptionError(`block rows must be an integer from 1 to ${MAX_BLOCK_ROWS}, got ${options.blockRows}`);
@@ -109,7 +109,7 @@ export class StreamingBackend implements ComputeBackend {
   /** A data set whose bytes stay in data.rows: read and placed a block at a time as requests need them. */
   async placeStreamed(data: StreamedPixels, options: StreamOptions = {}): Promise<Resident> {
     this.live();
-    if (!(data.n >= 1) || data.rows.n !== data.n || data.y.length !== data.n || data.d !== data.features + 1 || data.rows.features !== data.features) {
+    if (!(data.n >= 1) || data.rows.n !== data.n || data.y.length !== data.n || data.d !== data.features + 1 || data.rows.features !== rowBytes(data)) {
       throw new OptionError(`streamed data: ${data.n} rows, ${data.y.length} labels, ${data.rows.n} rows of ${data.rows.features} bytes, d = ${data.d}: these must agree`);
     }
     const blockRows = this.blockRowsFor(data, options);
@@ -229,7 +229,7 @@ export class StreamingBackend implements ComputeBackend {
 
   private readBlock(stream: Stream, index: number): Promise<Uint8Array> {
     const start = index * stream.blockRows, count = Math.min(stream.blockRows, stream.data.n - start);
-    const bytes = new Uint8Array(count * stream.data.features);
+    const bytes = new Uint8Array(count * rowBytes(stream.data));
     return stream.data.rows.read(start, count, bytes).then(() => bytes);
   }
 
@@ -251,7 +251,7 @@ export class StreamingBackend implements ComputeBackend {
     }
     const start = index * stream.blockRows;
     const bytes = await pending;
-    const inner = await this.placeBytes(stream.data, bytes, stream.data.y.subarray(start, start + bytes.length / stream.data.features));
+    const inner = await this.placeBytes(stream.data, bytes, stream.data.y.subarray(start, start + bytes.length / rowBytes(stream.data)));
     stream.cached = { index, inner };
     const at = stream.plan.indexOf(index);
     const next = at >= 0 ? stream.plan[at + 1] : undefined;
@@ -259,9 +259,10 @@ export class StreamingBackend implements ComputeBackend {
     return inner;
   }
 
-  /** Bytes of some rows placed as a data set of their own: as bytes where the backend keeps them, else decoded. */
+  /** Bytes of some rows placed as a data set of their own: as bytes where the backend keeps them, else decoded (features always). */
   private placeBytes(data: StreamedPixels, pixels: Uint8Array, y: Int32Array): Promise<Resident> {
     const n = y.length;
+    if (data.values) return this.inner.place({ x: decodeFeatureRows(pixels, { ...data, values: data.values }, n), y, n, d: data.d, classes: data.classes });
     const m: PixelMatrix = { pixels, features: data.features, scale: data.scale, mean: data.mean, y, n, d: data.d, classes: data.classes };
     // Each block's bytes are a fresh array, never touched again: handed over, not copied.
     if (this.bytes) return this.inner.placePixels!(m, { transfer: true });
@@ -275,7 +276,7 @@ export class StreamingBackend implements ComputeBackend {
   private async eachPart(stream: Stream, parts: readonly Part[], use: (resident: Resident, local: Rows, p: Part) => Promise<void>): Promise<void> {
     const read = (p: Part): Promise<Uint8Array> | undefined => {
       if (stream.cached?.index === p.block) return undefined;
-      const f = stream.data.features, bytes = new Uint8Array((p.range ? p.range.count : p.rows!.length) * f);
+      const f = rowBytes(stream.data), bytes = new Uint8Array((p.range ? p.range.count : p.rows!.length) * f);
       const rows = p.range ? undefined : p.rows!;
       const done = p.range ? stream.data.rows.read(p.range.start, p.range.count, bytes)
         : pickRows(stream.data.rows, rows!).read(0, rows!.length, bytes);
