@@ -251,6 +251,37 @@ describe('streamed features (float32 and float64 rows on disk)', () => {
     }
   });
 
+  it('float64 rows are rounded to float32 once, as the .npy reader rounds them: the same statistics and run as in memory', async () => {
+    const v64 = Float64Array.from(ftrain.values, (v, k) => v + ((k % 7) - 3) * 1e-5); // digits float32 cannot hold
+    const memoryTrain = makeFeatureDataset({ ...ftrain, values: Float32Array.from(v64) });
+    const a = prepareData({ name: 'feat', train: memoryTrain, test: ftest }, fopts);
+    const set = (ds: FeatureDataset, rows: ByteRows, dtype: 'float32' | 'float64') =>
+      ({ name: ds.name, rows, labels: Int32Array.from(ds.labels), values: { dtype, features: 12 }, classNames: ds.classNames });
+    const b = await prepareStreamed({ name: 'feat', train: set(ftrain, bytesInMemory(bytesOf(v64), 96), 'float64'),
+      test: set(ftest, bytesInMemory(bytesOf(ftest.values), 48), 'float32') }, fopts);
+    expect(b.preprocessing).toEqual(a.preprocessing);
+    const registry = createRegistry();
+    const memory = new Session(await registry.create('ts')), stream = new Session(await registry.create('ts'));
+    try {
+      await memory.place(a);
+      await stream.place(b, { blockRows: 540 });
+      const settings = { ...run, sampler: 'sequential' as const, batchSize: 60, epochs: 1 };
+      expect(Array.from((await stream.train(settings).done).result.weights)).toEqual(Array.from((await memory.train(settings).done).result.weights));
+    } finally {
+      await memory.close();
+      await stream.close();
+    }
+  });
+
+  it('refuse a test value that overflows once standardized (a narrow training column), before any training', async () => {
+    const narrow = Float32Array.from(ftrain.values, (v, k) => (k % 12 === 0 ? (Math.floor(k / 12) % 2) * 2e-30 : v));
+    const wild = Float32Array.from(ftest.values, (v, k) => (k === 3 * 12 ? 1e10 : v));
+    const set = (name: string, values: Float32Array, labels: ArrayLike<number>) => ({ name, rows: bytesInMemory(bytesOf(values), 48), labels: Int32Array.from(labels),
+      values: { dtype: 'float32' as const, features: 12 }, classNames: ftrain.classNames });
+    await expect(prepareStreamed({ name: 'feat', train: set('feat/train', narrow, ftrain.labels), test: set('feat/test', wild, ftest.labels) }, fopts))
+      .rejects.toThrow(/feat\/test: value 10000000000 at row 3, feature 0 is Infinity once standardized/);
+  });
+
   it('refuse a value that is not finite before any work, naming the split, the row and the feature', async () => {
     const bad = Float32Array.from(ftrain.values);
     bad[777 * 12 + 5] = Number.NaN;

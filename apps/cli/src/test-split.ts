@@ -29,6 +29,7 @@ export interface TestSplit {
  */
 export async function openTestSplit(spec: string, options: { seed: number; stream?: boolean; testData?: string }): Promise<TestSplit> {
   if (await streams({ data: spec, ...(options.stream ? { stream: true } : {}) })) {
+    if (options.testData !== undefined) throw new OptionError('--test-data reads a test file (LIBSVM); a streamed numpy folder holds its own x_test.npy');
     const folder = await openNpyFolder(spec, { seed: options.seed });
     const t = folder.test;
     return { name: folder.name, n: t.rows.n, features: t.values ? t.values.features : t.rows.features, rows: t.rows, labels: t.labels,

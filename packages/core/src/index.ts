@@ -16,7 +16,7 @@ export {
   bytesInMemory, forEachPiece, pickRows, type ByteRows
 } from './data/byte-rows.js';
 export {
-  decodeFeatureRows, featureValues, isStreamed, prepareStreamed, rowBytes, type StreamedData, type StreamedDtype, type StreamedPixels, type StreamedSet
+  checkFeatureRows, decodeFeatureRows, featureValues, isStreamed, prepareStreamed, rowBytes, type StreamedData, type StreamedDtype, type StreamedPixels, type StreamedSet
 } from './data/streamed.js';
 export {
   MAX_BLOCK_BYTES, MAX_BLOCK_ROWS, MIN_BLOCK_ROWS, STREAM_BLOCK_BYTES, StreamingBackend, type StreamOptions

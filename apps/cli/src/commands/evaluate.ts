@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { confusionAndTopK, isFeaturePreprocessing, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
+import { checkFeatureRows, confusionAndTopK, isFeaturePreprocessing, OptionError, StreamingBackend, toDesignMatrix, type Model } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { seed } from '../options.js';
 import { checkModelFits, openTestSplit, type TestSplit } from '../test-split.js';
@@ -67,7 +67,8 @@ async function evaluateOn(opts: Options, model: Model, test: TestSplit) {
   const backend = streaming ?? chosen;
   try {
     const p = model.preprocessing, f = p.features;
-    // In memory: toDesignMatrix says when the model's kind (images, features) is not the data's.
+    // Streamed features: every value, and every standardized one, checked before the pass (in memory, toDesignMatrix checks them).
+    if (!test.dataset && test.values && isFeaturePreprocessing(p)) await checkFeatureRows(test.rows!, test.values, name, p);
     const data = test.dataset ? await backend.place(toDesignMatrix(test.dataset, p))
       : await streaming!.placeStreamed({ rows: test.rows!, y: test.labels, n: test.labels.length, features: f, d: f + 1,
         classes: test.classNames.length, scale: isFeaturePreprocessing(p) ? 1 : p.scale, mean: p.mean,

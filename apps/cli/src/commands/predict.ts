@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { OptionError, predictRow } from '@descent/core';
+import { DataError, OptionError, predictRow } from '@descent/core';
 import { loadModel } from '@descent/core/node';
 import { checkModelFits, openTestSplit, readTestRows } from '../test-split.js';
 import { CAPS } from '../caps.js';
@@ -54,7 +54,13 @@ export async function runPredict(opts: Options) {
   const end = opts.start + images.length / f;
   const predictions = [];
   for (let i = opts.start; i < end; i++) {
-    const p = predictRow(model, images.subarray((i - opts.start) * f, (i - opts.start + 1) * f));
+    let p: ReturnType<typeof predictRow>;
+    try {
+      p = predictRow(model, images.subarray((i - opts.start) * f, (i - opts.start + 1) * f));
+    } catch (e) {
+      if (e instanceof DataError) throw new DataError(`${name}, test row ${i}: ${e.message}`, { cause: e });
+      throw e;
+    }
     const label = test.labels[i]!;
     predictions.push({ index: i, label, labelName: test.classNames[label] ?? String(label), predicted: p.label,
       predictedName: model.classNames[p.label]!, probability: p.probabilities[p.label]!, correct: p.label === label,

@@ -66,10 +66,10 @@ describe('LIBSVM files', () => {
   });
 
   it('checks the dense size while scanning, before anything dense is allocated: rows × width past MAX_LIBSVM_VALUES is refused at the line', () => {
-    // 2048 rows × 131073 columns (as scanned, before 1- or 0-based is known) pass 2^28 values: 1 GiB of float32, from 27 KB of text
+    // 2049 rows × 131072 features pass 2^28 values: 1 GiB of float32, from 27 KB of text; 2048 rows are exactly 2^28
     const s = `1 ${MAX_LIBSVM_FEATURES}:1\n`.repeat(2049);
-    expect(() => read(s)).toThrow(/f\.svm, line 2048: 2048 rows of up to 131073 features so far, more than the 268435456 values read when stored densely/);
-    expect(scanLibsvm(text(`1 ${MAX_LIBSVM_FEATURES}:1\n`.repeat(2000)), 'f').n).toBe(2000);
+    expect(() => read(s)).toThrow(/f\.svm, line 2049: 2049 rows of up to 131072 features so far, more than the 268435456 values read when stored densely/);
+    expect(scanLibsvm(text(`1 ${MAX_LIBSVM_FEATURES}:1\n`.repeat(2048)), 'f').n).toBe(2048);
     // 0-based indices up to 131072 are one column too many
     expect(() => read(`1 0:1 ${MAX_LIBSVM_FEATURES}:1\n`)).toThrow(/0-based indices up to 131072 make 131073 features, past the 131072 read/);
   });
@@ -79,6 +79,7 @@ describe('LIBSVM files', () => {
     expect(Array.from(r.sets[0]!.values)).toEqual([2, 0, 0, 3]);
     expect(() => readLibsvm([{ bytes: Uint8Array.from([0xff, 0xfe, 0x31, 0]), source: 'u16.svm', name: 'u' }])).toThrow(/u16\.svm: UTF-16 text/);
     expect(() => read('1\n2\n1\n')).toThrow(/f\.svm: no features in any row \(every line is a label alone\)/);
+    expect(() => read('1 1:2\r-1 2:3\r')).toThrow(/f\.svm, line 1: a carriage return inside the line: old Mac line ends/);
     const long = new Uint8Array(MAX_LIBSVM_LINE_BYTES + 10).fill(0x20);
     long[0] = 0x31;
     expect(() => readLibsvm([{ bytes: long, source: 'long.svm', name: 'l' }])).toThrow(/long\.svm, line 1: longer than the 8388608 bytes a line may have/);

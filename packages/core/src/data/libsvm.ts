@@ -95,6 +95,10 @@ export function scanLibsvm(bytes: Uint8Array, source: string): LibsvmRows {
     if (end - p > MAX_LIBSVM_LINE_BYTES) fail(`longer than the ${MAX_LIBSVM_LINE_BYTES} bytes a line may have (MAX_LIBSVM_LINE_BYTES)`);
     let text = decoder.decode(bytes.subarray(p, end));
     p = end + 1;
+    const cr = text.indexOf('\r');
+    if (cr >= 0 && cr < text.length - 1 && text.slice(cr + 1).trim() !== '') {
+      fail("a carriage return inside the line: old Mac line ends (\\r alone)? save the file with \\n (or \\r\\n) line ends");
+    }
     const hash = text.indexOf('#');
     if (hash >= 0) text = text.slice(0, hash);
     TOKEN.lastIndex = 0;
@@ -135,8 +139,9 @@ export function scanLibsvm(bytes: Uint8Array, source: string): LibsvmRows {
       index.push(i);
       value.push(x);
     }
-    if (labels.length * (maxIndex + 1) > MAX_LIBSVM_VALUES) {
-      fail(`${labels.length} rows of up to ${maxIndex + 1} features so far, more than the ${MAX_LIBSVM_VALUES} values read when stored densely ` +
+    const width = maxIndex + (hasZero ? 1 : 0); // 1-based unless an index 0 was seen
+    if (labels.length * width > MAX_LIBSVM_VALUES) {
+      fail(`${labels.length} rows of up to ${width} features so far, more than the ${MAX_LIBSVM_VALUES} values read when stored densely ` +
         "(MAX_LIBSVM_VALUES, 1 GiB of float32): descent's models read every column; reduce the features (or the rows) first");
     }
   }

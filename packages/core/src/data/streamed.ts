@@ -52,12 +52,49 @@ export function rowBytes(data: Pick<StreamedPixels, 'features' | 'values'>): num
   return data.values ? data.features * dtypeBytes(data.values.dtype) : data.features;
 }
 
-/** Streamed feature rows' bytes as numbers (a view when aligned, else an aligned copy). */
-export function featureValues(bytes: Uint8Array, dtype: StreamedDtype): Float32Array | Float64Array {
+/**
+ * Streamed feature rows' bytes as the float32 values a data set in memory holds (float64 rounded
+ * once, as the .npy reader rounds it): a view of float32 bytes when aligned, else a copy.
+ */
+export function featureValues(bytes: Uint8Array, dtype: StreamedDtype): Float32Array {
   const size = dtypeBytes(dtype);
   const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
   const n = aligned.byteLength / size;
-  return dtype === 'float32' ? new Float32Array(aligned.buffer, aligned.byteOffset, n) : new Float64Array(aligned.buffer, aligned.byteOffset, n);
+  return dtype === 'float32' ? new Float32Array(aligned.buffer, aligned.byteOffset, n) : Float32Array.from(new Float64Array(aligned.buffer, aligned.byteOffset, n));
+}
+
+/**
+ * Checks streamed feature rows before any work, as an in-memory set is checked: every value finite
+ * within float32's range and, with a preprocessing, every preprocessed value finite too (a test
+ * value far outside a narrow training column overflows when standardized). The first bad one is
+ * named by the split, the row and the feature. One pass over the rows.
+ */
+export async function checkFeatureRows(rows: ByteRows, values: { readonly dtype: StreamedDtype; readonly features: number }, name: string,
+  prep?: FeaturePreprocessing): Promise<void> {
+  const { dtype, features: f } = values;
+  const x = new Float32Array(f + 1);
+  await forEachPiece(rows, Math.max(1, Math.floor(PIECE_BYTES / rows.features)), (bytes, start, count) => {
+    const v = featureValues(bytes, dtype);
+    for (let i = 0; i < count; i++) {
+      const o = i * f;
+      for (let j = 0; j < f; j++) {
+        if (!Number.isFinite(v[o + j]!)) {
+          // The value as written: a float64 may be finite yet past float32's range.
+          const written = dtype === 'float64' ? new DataView(bytes.buffer, bytes.byteOffset + (o + j) * 8, 8).getFloat64(0, true) : v[o + j]!;
+          throw new DataError(`${name}: value ${written} at row ${start + i}, feature ${j} is ${Number.isFinite(written) ? "beyond float32's range" : 'not finite'}`);
+        }
+      }
+      if (prep?.standardized) {
+        featureRow(v, o, prep, x, 0);
+        for (let j = 0; j < f; j++) {
+          if (!Number.isFinite(x[j]!)) {
+            throw new DataError(`${name}: value ${v[o + j]} at row ${start + i}, feature ${j} is ${x[j]} once standardized ` +
+              `(the training split's mean ${prep.mean[j]}, deviation ${prep.std[j]})`);
+          }
+        }
+      }
+    }
+  });
 }
 
 /** Rows of streamed feature values as design-matrix rows (preprocessed, the bias appended). */
@@ -132,9 +169,11 @@ export async function prepareStreamed(data: { readonly name: string; readonly tr
   }
   let preprocessing: Preprocessing;
   if (train.values) {
-    // Every value finite, checked before any work (an in-memory set is checked as it is read): one pass over each file's rows.
-    for (const s of [train, test]) await checkFiniteValues(s);
-    preprocessing = given ?? await fitStreamedFeatures(train, trainRows, options);
+    // The statistics first (two passes over the training rows when standardizing), then every
+    // value and every standardized value checked, one pass over each file, before any work.
+    const fitted = given ?? await fitStreamedFeatures(train, trainRows, options);
+    for (const s of [train, test]) await checkFeatureRows(s.rows, s.values!, s.name, fitted as FeaturePreprocessing);
+    preprocessing = fitted;
   } else if (given) {
     preprocessing = given;
   } else {
@@ -168,23 +207,13 @@ async function fitStreamedFeatures(train: StreamedSet, trainRows: ByteRows, opti
   const pieceRows = Math.max(1, Math.floor(PIECE_BYTES / trainRows.features));
   const sums = new Float64Array(f), squares = new Float64Array(f);
   await forEachPiece(trainRows, pieceRows, (bytes, _, count) => addFeatureSums(sums, featureValues(bytes, dtype), count));
+  // A value that is not finite makes its column's sum so: find it, and say where.
+  if (!sums.every(Number.isFinite)) await checkFeatureRows(train.rows, train.values!, train.name); // rows of the file, as named
   const mean = sums.map((s) => s / trainRows.n);
   await forEachPiece(trainRows, pieceRows, (bytes, _, count) => addSquaredDeviations(squares, mean, featureValues(bytes, dtype), count));
   return standardization(mean, squares, trainRows.n, train.name);
 }
 
-/** A DataError naming the first feature value that is not finite, or beyond float32's range (the rows are held as float32). */
-async function checkFiniteValues(s: StreamedSet): Promise<void> {
-  const { dtype, features: f } = s.values!;
-  await forEachPiece(s.rows, Math.max(1, Math.floor(PIECE_BYTES / s.rows.features)), (bytes, start, count) => {
-    const v = featureValues(bytes, dtype);
-    for (let k = 0; k < count * f; k++) {
-      if (!Number.isFinite(Math.fround(v[k]!))) {
-        throw new DataError(`${s.name}: value ${v[k]} at row ${start + Math.floor(k / f)}, feature ${k % f} is ${Number.isFinite(v[k]!) ? "beyond float32's range" : 'not finite'}`);
-      }
-    }
-  });
-}
 
 /** True for streamed data (a session places it block by block). */
 export function isStreamed(data: object): data is StreamedData {

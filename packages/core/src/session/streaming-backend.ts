@@ -89,7 +89,8 @@ export class StreamingBackend implements ComputeBackend {
 
   /** Block rows for a data set: the option, else STREAM_BLOCK_BYTES of X as this backend holds it. */
   blockRowsFor(data: Pick<StreamedPixels, 'n' | 'features' | 'd' | 'values'>, options: StreamOptions = {}): number {
-    const perRow = this.bytes && !data.values ? data.features : 4 * data.d; // features are placed as float32 rows
+    // Features are placed as float32 rows, read as their own bytes (float64: twice the float32 rows).
+    const perRow = data.values ? Math.max(4 * data.d, rowBytes(data)) : this.bytes ? data.features : 4 * data.d;
     if (options.blockRows !== undefined) {
       if (!(Number.isInteger(options.blockRows) && options.blockRows >= 1 && options.blockRows <= MAX_BLOCK_ROWS)) {
         throw new OptionError(`block rows must be an integer from 1 to ${MAX_BLOCK_ROWS}, got ${options.blockRows}`);
