@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Random } from '@descent/core';
+import { isFeatureDataset, Random, readLibsvm, readNpy, type FeatureDataset } from '@descent/core';
+import { loadDataset } from '@descent/core/node';
 import { encodeLibsvm, encodeNpy, encodeNpz } from '@descent/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, descent } from './run-cli.js';
@@ -109,7 +110,7 @@ const hasNumpy = python('numpy');
 const hasSklearn = python('numpy, sklearn');
 
 describe('files written by others', () => {
-  it.skipIf(!hasNumpy)("reads an .npz numpy itself wrote (np.savez_compressed: float64 features, int64 labels), to the float32 value (skipped without Debian's python3-numpy)", () => {
+  it.skipIf(!hasNumpy)("reads an .npz numpy itself wrote (np.savez_compressed: float64 features, int64 labels), to the float32 value (skipped without Debian's python3-numpy)", async () => {
     const file = join(dir, 'numpy.npz');
     const script = `import numpy as np
 rng = np.random.default_rng(3)
@@ -119,6 +120,11 @@ np.savez_compressed(${JSON.stringify(file)}, X=X, y=y)
 print(repr(float(X[7, 5])))`;
     const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
+    const loaded = await loadDataset(file);
+    expect(isFeatureDataset(loaded.train)).toBe(true);
+    const all = [loaded.train, loaded.test] as FeatureDataset[];
+    // X[7, 5] as numpy printed it, rounded to float32 once: row 7 is in one of the splits (20 % held out, seeded).
+    expect(all.some((d) => Array.from(d.values).includes(Math.fround(Number(r.stdout.trim()))))).toBe(true);
     const t = json(['train', '--data', file, '--epochs', '3', '--backend', 'ts']);
     expect(t.data).toMatchObject({ name: 'numpy', features: 13, classes: 4, test: 120 });
     expect(t.accuracy.test).toBeGreaterThan(0.8);
@@ -134,14 +140,20 @@ X = rng.normal(size=(300, 9)) * (rng.random((300, 9)) < 0.5)
 X[:, 8] += y
 dump_svmlight_file(X, y, ${JSON.stringify(file)})
 Xb, yb = load_svmlight_file(${JSON.stringify(file)})
+np.save(${JSON.stringify(join(dir, 'sk-dense.npy'))}, Xb.toarray().astype(np.float32))
 print(Xb.shape[1], sorted(set(yb.tolist())))`;
     const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const run = descent(['train', '--data', file, '--epochs', '2', '--json']);
+    const run = descent(['train', '--data', file, '--epochs', '2']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/feature indices start at 0/);
     expect(run.stderr).toMatch(/the 3 label values -1, 1, 3/);
-    expect(JSON.parse(run.stdout).data).toMatchObject({ features: 10, classes: 3 });
+    expect(json(['train', '--data', file, '--epochs', '2']).data).toMatchObject({ features: 10, classes: 3 });
     expect(r.stdout.trim()).toBe('9 [-1.0, 1.0, 3.0]');
+    // Every value as scikit-learn reads it back, rounded to float32.
+    const ours = readLibsvm([{ bytes: new Uint8Array(readFileSync(file)), source: file, name: 'sk' }]).sets[0]!;
+    const theirs = readNpy(new Uint8Array(readFileSync(join(dir, 'sk-dense.npy'))), 'sk-dense.npy');
+    expect(theirs.header.shape).toEqual([300, 9]);
+    expect(Array.from(ours.values)).toEqual(Array.from(theirs.data as Float32Array));
   });
 });
