@@ -26,13 +26,15 @@ if (values.mode === 'streamed') {
 } else {
   // Every training byte read into one array (3.9 GB for ImageNet-32: under Node 20's 4 GiB typed-array limit), then placed as bytes.
   const whole = async (set: typeof folder.train) => {
+    if (!set.image) throw new Error(`${set.name} holds features: this benchmark streams images`);
+    const image = set.image;
     const images = new Uint8Array(set.rows.n * set.rows.features);
     const piece = 8192;
     for (let s = 0; s < set.rows.n; s += piece) {
       const count = Math.min(piece, set.rows.n - s);
       await set.rows.read(s, count, images.subarray(s * set.rows.features, (s + count) * set.rows.features));
     }
-    return makeDataset({ name: set.name, images, labels: labelArray(set.labels), image: set.image, classNames: set.classNames });
+    return makeDataset({ name: set.name, images, labels: labelArray(set.labels), image, classNames: set.classNames });
   };
   await session.place(prepareData({ name: folder.name, train: await whole(folder.train), test: await whole(folder.test) }, prepare), { x: 'bytes' });
 }
