@@ -76,6 +76,10 @@ export function seed(value: string): number {
 
 /** Options every command that touches data shares: data set, backend, seed, output. */
 export function addCommonOptions(cmd: Command, defaults: { backend?: string } = {}): Command {
+  // Whether --scale was given (its default cannot tell): an image option given for features is said, not ignored.
+  cmd.hook('preAction', (c) => {
+    if (c.getOptionValueSource('scale') === 'cli') c.setOptionValue('scaleGiven', true);
+  });
   return cmd
     .option('--data <spec>', "data set: 'embedded' (shipped Fashion-MNIST subset), 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of IDX files, CIFAR-10 (cifar-10-batches-bin, cifar-10-batches-py, or either .tar.gz), numpy arrays (a folder of x_train.npy, y_train.npy, …, or an .npz; uint8 arrays are images, float arrays features), or LIBSVM files (train.svm and test.svm, or one file)", 'embedded')
     .option('--test-data <file>', 'the test rows in a file of their own (LIBSVM: --data a9a --test-data a9a.t); without it, a data set with no test split holds out 20 % of its rows')
@@ -167,6 +171,8 @@ export const range = rangeUpTo(Infinity);
 
 export interface CommonOptions {
   data: string; testData?: string; validation: number; limit?: number; scale: number; mean: boolean; standardize?: boolean;
+  /** Set when --scale was given on the command line (not its default). */
+  scaleGiven?: boolean;
   backend: string; xAs: XForm; seed: number; json?: boolean; quiet?: boolean;
   stream?: boolean; blockRows?: number;
 }

@@ -1,4 +1,4 @@
-import { describeChoice, isFeatureDataset, OptionError, prepareData, prepareStreamed, Session, type Preprocessing } from '@descent/core';
+import { describeChoice, isFeatureDataset, isFeaturePreprocessing, OptionError, prepareData, prepareStreamed, Session, type Preprocessing } from '@descent/core';
 import { loadDataset, npyTrainingBytes, openNpyFolder, STREAM_ABOVE, type StreamedFolder } from '@descent/core/node';
 import { createRegistry } from './backends.js';
 import type { CommonOptions } from './options.js';
@@ -48,6 +48,10 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
     }
   };
   try {
+    const resumed = extra.preprocessing;
+    if (resumed && opts.standardize && !(isFeaturePreprocessing(resumed) && resumed.standardized)) {
+      throw new OptionError("--standardize: the model resumed from was not standardized, and a resumed run keeps its model's preprocessing");
+    }
     const prepare = {
       seed: opts.seed, validation: opts.validation, scale: opts.scale, subtractMean: opts.mean, standardize: opts.standardize === true,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
@@ -57,9 +61,7 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
     if (await streams(opts)) {
       if (opts.testData !== undefined) throw new OptionError('--test-data reads a test file (LIBSVM); a streamed numpy folder holds its own x_test.npy');
       folder = await openNpyFolder(opts.data, { seed: opts.seed });
-      if (opts.standardize && folder.train.image) {
-        throw new OptionError(`--standardize applies to features; ${folder.name} holds images (their preprocessing is --scale and the mean image)`);
-      }
+      checkPreprocessingOptions(opts, folder.name, !folder.train.image);
       for (const note of folder.notes) say(note);
       const placed = await session.place(await prepareStreamed(folder, prepare),
         { x: opts.xAs, ...(opts.blockRows !== undefined ? { blockRows: opts.blockRows } : {}) });
@@ -68,15 +70,23 @@ export async function openSession(opts: CommonOptions, extra: { preprocessing?: 
       if (opts.blockRows !== undefined) throw new OptionError('--block-rows applies to streamed data only (--stream)');
       const loaded = await loadDataset(opts.data, { seed: opts.seed, ...(opts.testData !== undefined ? { testFile: opts.testData } : {}) });
       for (const note of loaded.notes) say(note);
-      if (opts.standardize && !isFeatureDataset(loaded.train)) {
-        throw new OptionError(`--standardize applies to features; ${loaded.name} holds images (their preprocessing is --scale and the mean image)`);
-      }
+      checkPreprocessingOptions(opts, loaded.name, isFeatureDataset(loaded.train));
       await session.place(prepareData(loaded, prepare), { x: opts.xAs });
     }
     return { session, loadSeconds: (performance.now() - t0) / 1000, close };
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+/** Images' options on features and features' on images are said, not ignored. */
+function checkPreprocessingOptions(opts: CommonOptions, name: string, features: boolean): void {
+  if (opts.standardize && !features) {
+    throw new OptionError(`--standardize applies to features; ${name} holds images (their preprocessing is --scale and the mean image)`);
+  }
+  if (features && (opts.scaleGiven || opts.mean === false)) {
+    throw new OptionError(`${opts.scaleGiven ? '--scale' : '--no-mean'} applies to images; ${name} holds features (taken as given, or --standardize)`);
   }
 }
 

@@ -65,6 +65,12 @@ describe('descent on features', () => {
     const p = json(['predict', '--model', join(out, 'model.json'), '--data', npz, '--start', '10', '--count', '5']);
     expect(p.predictions.map((r: { index: number }) => r.index)).toEqual([10, 11, 12, 13, 14]);
     expect(p.predictions.map((r: { label: number }) => r.label)).toEqual(Array.from(test.y.subarray(10, 15)));
+    // Resumed, the model's preprocessing is kept: asking for another is refused.
+    expect(json(['train', '--data', npz, '--resume', join(out, 'model.json'), '--standardize', '--epochs', '1', '--backend', 'ts']).status).toBe('completed');
+    const unstandardized = mkdtempSync(join(tmpdir(), 'descent-feat-plain-'));
+    json(['train', '--data', npz, '--epochs', '1', '--backend', 'ts', '--lr', '1e-3', '--optimizer', 'adam', '--out', unstandardized]);
+    const refused = descent(['train', '--data', npz, '--resume', join(unstandardized, 'model.json'), '--standardize', '--epochs', '1']);
+    expect(refused.stderr).toMatch(/--standardize: the model resumed from was not standardized/);
     const x = json(['export', '--model', join(out, 'model.json'), '--onnx', join(out, 'model.onnx')]);
     expect(x.inputs).toEqual([{ name: 'features', type: 'float32', shape: ['N', F] }]);
 
@@ -93,6 +99,8 @@ describe('descent on features', () => {
       [['train', '--standardize'], /--standardize applies to features; fashion-mnist-subset holds images/],
       [['train', '--data', dir, '--test-data', testSvm], /is not a file: a separate test file goes with a training file/],
       [['train', '--data', trainSvm, '--test-data', join(dir, 'missing.svm')], /missing\.svm is not a file/],
+      [['train', '--data', npz, '--scale', '0.5'], /--scale applies to images; probe holds features \(taken as given, or --standardize\)/],
+      [['train', '--data', trainSvm, '--no-mean'], /--no-mean applies to images; probe holds features/],
     ];
     for (const [args, says] of cases) {
       const r = descent(args);
