@@ -11,7 +11,7 @@ import { BROWSER_BACKENDS, menuEntries } from './backends.js';
 import { WorkerClient } from './client.js';
 import { applyBackendQuery, applySettingsQuery, settingsQuery } from './share.js';
 import {
-  count, TOOL_CAPS,
+  count, RACE_CAPS, TOOL_CAPS,
   type DataInfo, type DiagnosticOptions, type Evaluation, type ProbeRowMessage, type RunRequest, type RunSummary, type Snapshot,
   type WorkerEvent,
 } from './protocol.js';
@@ -526,6 +526,40 @@ tool('l2-form', 'l2-message', async () => {
   await views!.drawChart($('l2-chart'), views!.landscape2DChart(r));
   setMessage('l2-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
 });
+
+/** The race's step size: the slider is its log10. */
+const raceLr = () => Number((10 ** Number($<HTMLInputElement>('race-lr').value)).toPrecision(3));
+
+async function race(): Promise<void> {
+  const steps = num('race-steps', `a whole number from 1 to ${RACE_CAPS.steps}`, (v) => Number.isInteger(v) && v >= 1 && v <= RACE_CAPS.steps);
+  const r = await client.call('race', { ...diagnosticOptions('race-examples'), learningRate: raceLr(),
+    momentum: Number($<HTMLInputElement>('race-momentum').value), steps });
+  await views!.drawChart($('race-chart'), views!.raceChart(r));
+  const ends = r.paths.map((p) => `${p.optimizer} ${p.losses[p.losses.length - 1]!.toFixed(3)}${p.diverged ? ' (diverged)' : ''}`).join(', ');
+  setMessage('race-message', `${r.at}; from ${r.paths[0]?.losses[0]?.toFixed(3)} to ${ends}; ${r.seconds.toFixed(2)} s.`, 'ok');
+}
+
+tool('race-form', 'race-message', race);
+
+// A slider restarts the race at once (the plane is kept in the worker; only the paths are recomputed),
+// at most one race at a time: moves made meanwhile give one more race, with the latest values.
+let racing = false, raceAgain = false;
+for (const id of ['race-lr', 'race-momentum'] as const) {
+  $<HTMLInputElement>(id).addEventListener('input', async () => {
+    $(`${id}-value`).textContent = id === 'race-lr' ? String(raceLr()) : $<HTMLInputElement>(id).value;
+    if (racing) { raceAgain = true; return; }
+    racing = true;
+    try {
+      do {
+        raceAgain = false;
+        await viewsReady;
+        await race().catch((e: unknown) => setMessage('race-message', errorText(e)));
+      } while (raceAgain);
+    } finally {
+      racing = false;
+    }
+  });
+}
 
 tool('gc-form', 'gc-message', async () => {
   const h = num('gc-h', 'a number > 0, at most 1', (v) => v > 0 && v <= 1);

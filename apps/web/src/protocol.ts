@@ -43,7 +43,7 @@ export interface SampleImage {
  * Upper bounds of the tools' sizes: core's LANDSCAPE_CAPS, which the CLI's options use too.
  * The page refuses a larger value naming the field; core refuses it in the worker as well.
  */
-export { LANDSCAPE_CAPS as TOOL_CAPS } from '@descent/core';
+export { LANDSCAPE_CAPS as TOOL_CAPS, RACE_CAPS } from '@descent/core';
 
 /** "1 iteration", "2 iterations": a count and its noun. */
 export function count(n: number, singular: string, plural = `${singular}s`): string {
@@ -121,6 +121,16 @@ export interface Landscape2DResult {
   readonly alphas: Float64Array; readonly betas: Float64Array; readonly losses: Float64Array; readonly at: string; readonly seconds: number;
 }
 
+/** The optimizer race: the plane's grid, each rule's path from the same start. */
+export interface RaceResult {
+  readonly alphas: Float64Array; readonly betas: Float64Array; readonly losses: Float64Array;
+  readonly paths: readonly { readonly optimizer: string; readonly a: Float64Array; readonly b: Float64Array; readonly losses: Float64Array; readonly diverged?: boolean }[];
+  /** Whether V₁ points at the current model (a = 1 reaches it); else it is random. */
+  readonly toward: boolean;
+  readonly at: string;
+  readonly seconds: number;
+}
+
 export interface GradcheckResult {
   readonly rows: readonly GradientCheckRow[];
   readonly maxRelativeError: number;
@@ -158,6 +168,7 @@ export interface Methods {
   sweep: { args: [options: DiagnosticOptions]; value: SweepResult };
   landscape1d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape1DResult };
   landscape2d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape2DResult };
+  race: { args: [options: DiagnosticOptions & { learningRate: number; momentum: number; steps: number }]; value: RaceResult };
   gradcheck: {
     args: [options: DiagnosticOptions & { method: FiniteDifference; h: number; samples?: number; via: 'linearity' | 'backend' }];
     value: GradcheckResult;

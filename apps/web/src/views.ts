@@ -4,12 +4,12 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
+  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, optimizerRaceSpec, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
 import type { ImageShape } from '@descent/core';
-import type { Evaluation, Landscape1DResult, Landscape2DResult, Snapshot, SweepResult } from './protocol.js';
+import type { Evaluation, Landscape1DResult, Landscape2DResult, RaceResult, Snapshot, SweepResult } from './protocol.js';
 
 interface Slot { result?: Result; busy: boolean; pending?: Spec; done: Promise<void> }
 const slots = new WeakMap<HTMLElement, Slot>();
@@ -106,6 +106,11 @@ export function sweepChart(r: SweepResult): Spec {
 
 export function landscape1DChart(r: Landscape1DResult): Spec {
   return landscape1DSpec({ alphas: r.alphas, losses: r.losses });
+}
+
+export function raceChart(r: RaceResult): Spec {
+  return optimizerRaceSpec({ alphas: r.alphas, betas: r.betas, losses: r.losses, paths: r.paths,
+    towardLabel: r.toward ? 'V₁ = W − W₀, toward the current weights' : 'a random V₁' });
 }
 
 export function landscape2DChart(r: Landscape2DResult): Spec {

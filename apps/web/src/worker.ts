@@ -6,7 +6,7 @@
 import {
   DataError, decodeModel, encodeModel, imageAt, isFeatureDataset, objectiveOf, OptionError, parseBackendSpec, predictRow,
   reportedSettings, Session, trainingRecord,
-  type Dataset, type ImageShape, type Model, type Preprocessing, type TrainingRun,
+  type Dataset, type ImageShape, type Model, type Preprocessing, type RacePlane, type TrainingRun,
 } from '@descent/core';
 import { BROWSER_BACKENDS, createBrowserRegistry } from './backends.js';
 import { EMBEDDED_FILES, embeddedData, prepare, sampleRows, userData, type Prepared, type RawData } from './worker/data.js';
@@ -87,6 +87,20 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
 
 function post(e: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(e, transfer);
+}
+
+// ---- the optimizer race's plane, kept between races ----
+
+/** Points per axis of the race's contour grid. */
+const RACE_GRID = 41;
+let racePlane: { key: string; session: Session; w: Float64Array; plane: RacePlane; alphas: Float64Array; betas: Float64Array; losses: Float64Array } | undefined;
+
+function axisOf(from: number, to: number, points: number): Float64Array {
+  return Float64Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
+}
+
+function sameWeights(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 // ---- data ----
@@ -510,6 +524,24 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
       const t0 = performance.now();
       const r = await s.session.landscape2D(s.w, s.objective, { examples: s.n, range: [-o.range, o.range], points: o.points, seed: o.seed });
       return { alphas: r.alphas, betas: r.betas, losses: r.losses, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+    });
+  },
+
+  race(o) {
+    return diagnostic(o, async (s) => {
+      const t0 = performance.now();
+      // The plane (three score passes on the backend) is kept while nothing it depends on changes:
+      // a new step size or momentum restarts the race on the host at once.
+      const key = JSON.stringify([s.session.backend.id, o.seed, s.n, s.objective, s.at]);
+      if (!racePlane || racePlane.key !== key || racePlane.session !== s.session || !sameWeights(racePlane.w, s.w)) {
+        const toward = model !== undefined || run !== undefined;
+        const plane = await s.session.racePlane(s.objective, { seed: o.seed, examples: s.n, initScale: o.initScale, ...(toward ? { toward: s.w } : {}) });
+        const alphas = axisOf(toward ? -0.25 : -1, toward ? 1.25 : 1, RACE_GRID), betas = axisOf(toward ? -0.75 : -1, toward ? 0.75 : 1, RACE_GRID);
+        racePlane = { key, session: s.session, w: Float64Array.from(s.w), plane, alphas, betas, losses: plane.grid(alphas, betas) };
+      }
+      const { plane, alphas, betas, losses } = racePlane;
+      const paths = plane.run({ learningRate: o.learningRate, momentum: o.momentum, steps: o.steps });
+      return { alphas, betas, losses, paths, toward: plane.toward, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
     });
   },
 

@@ -282,6 +282,34 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, TIMEOUT);
 
+  it('races the six update rules on the real loss; a slider restarts the race at once', async () => {
+    const { page, errors } = main;
+    await page.check('#backend-ts');
+    await useTools(page, 'race');
+    await page.waitForSelector('#race-chart svg', { timeout: 60_000 });
+    /** Each rule's final loss and the common start, from the message. */
+    const ends = async () => {
+      const text = (await page.textContent('#race-message'))!;
+      const m = /from ([\d.]+) to (.*); [\d.]+ s\.$/.exec(text);
+      expect(m, text).not.toBeNull();
+      const finals = Object.fromEntries(m![2]!.split(', ').map((e) => [e.split(' ')[0]!, Number(e.split(' ')[1])]));
+      return { start: Number(m![1]), finals };
+    };
+    const first = await ends();
+    expect(Object.keys(first.finals)).toEqual(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
+    for (const [name, loss] of Object.entries(first.finals)) expect(loss, name).toBeLessThan(first.start);
+    // Six paths and their losses per step drawn (one line each, on both charts).
+    expect(await page.locator('#race-chart svg .mark-line.role-mark path').count()).toBe(12);
+    // A bigger step: the race runs again by itself, from the same start, with other ends.
+    await page.$eval('#race-lr', (el) => { (el as HTMLInputElement).value = '-0.7'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    await expect.poll(async () => (await ends()).finals['sgd'], { timeout: 30_000 }).not.toBe(first.finals['sgd']);
+    expect((await ends()).start).toBe(first.start);
+    expect(await page.textContent('#race-lr-value')).toBe('0.2');
+    await page.locator('#race-chart').scrollIntoViewIfNeeded();
+    await page.locator('#race-chart').screenshot({ path: join(ARTIFACTS, '03b-optimizer-race.png') });
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('runs the step-size sweep, the 1-D slice and the gradient check', async () => {
     const { page, errors } = main;
     await useTools(page, 'sweep', 'l1', 'gc');

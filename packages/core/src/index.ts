@@ -87,6 +87,10 @@ export {
   dot
 } from './diagnostics/scores-loss.js';
 export {
+  RACE_CAPS, RACE_DEFAULTS, raceOnPlane, type RaceOptions, type RacePath
+} from './diagnostics/optimizer-race.js';
+export { LinearProbe } from './diagnostics/linear-probe.js';
+export {
   LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepOptions, type StepSizeSweepResult
 } from './diagnostics/step-size-sweep.js';
 export {
@@ -165,7 +169,7 @@ export {
 } from './samplers.js';
 export {
   BYTES_ABOVE, chooseXForm, prepareData, Session, X_FORMS, type XForm, type DiagnosticRows, type PlacedData, type PreparedData, type TrainHooks,
-  type TrainingRun, type TrainOutcome
+  type RacePlane, type TrainingRun, type TrainOutcome
 } from './session/session.js';
 export {
   DEFAULT_EPOCHS, DEFAULT_TRAIN_SETTINGS, objectiveOf, reportedSettings, trainingRecord, trainOptions,

@@ -5,6 +5,7 @@ import { stepSizeSweepSpec } from './step-size-sweep.js';
 import { landscape1DSpec, landscape2DSpec } from './landscape.js';
 import { confusionMatrixSpec } from './confusion-matrix.js';
 import { classTemplatesSpec } from './class-templates.js';
+import { optimizerRaceSpec } from './optimizer-race.js';
 import type { Spec } from './common.js';
 import { markCounts, markPaths, texts } from './test-helpers.js';
 
@@ -120,6 +121,21 @@ describe('landscapes', () => {
     expect(markCounts(banded.svg, 'rect')).toEqual([77]);
     const smooth = await draw(landscape2DSpec({ alphas, betas, losses, bands: 0 }));
     expect(markCounts(smooth.svg, 'rect')).toEqual([77]);
+  });
+});
+
+describe('optimizerRaceSpec', () => {
+  it('draws the plane as cells, each rule\'s path and its loss per step, W₀ and the ends marked', async () => {
+    const alphas = Float64Array.of(-1, 0, 1), betas = Float64Array.of(-1, 0, 1, 2);
+    const losses = Float64Array.from({ length: 12 }, (_, k) => 1 + k / 10);
+    const paths = ['sgd', 'adam'].map((optimizer, k) => ({ optimizer, a: Float64Array.of(0, 0.2, 0.3 + k), b: Float64Array.of(0, -0.1, -0.2),
+      losses: Float64Array.of(2, 1.5, 1.2 - k / 10) }));
+    const { svg, text } = await draw(optimizerRaceSpec({ alphas, betas, losses, paths, towardLabel: 'V₁ toward W' }));
+    expect(markCounts(svg, 'rect')).toEqual([12]);
+    expect(markCounts(svg, 'line')).toEqual([1, 1, 1, 1]); // each rule's path, then each rule's losses per step
+    expect(markCounts(svg, 'symbol')).toEqual([1, 6, 2]); // W₀, the paths' points, the ends
+    expect(text).toContain('a (along V₁ toward W)');
+    expect(text.join(' ')).toMatch(/from loss 2 at W₀; after 2 steps: sgd 1\.2, adam 1\.1/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { allRows, type ComputeBackend, type Objective, type Resident, type Rows, type Vec } from '../backend.js';
+import { rowLossOf } from '../losses/reference.js';
 import { labelsOf } from './accuracy.js';
 import { planeGridLossSums } from './plane-grid.js';
 import { combine, dot, meanDataLossFromScores } from './scores-loss.js';
@@ -58,6 +59,44 @@ export class LinearProbe {
       for (let j = 0; j < betas.length; j++) sums[i * betas.length + j] = sums[i * betas.length + j]! / n + this.regLoss([alphas[i]!, betas[j]!]);
     }
     return sums;
+  }
+
+  /** The directions' count: the coefficient vector's length. */
+  get dimensions(): number {
+    return this.dirs.length;
+  }
+
+  /**
+   * The objective at W + Σ c_k·V_k and its exact gradient with respect to the coefficients c:
+   * ∂L/∂c_k = (1/N)·Σ_rows ⟨∂L_r/∂s, S(V_k)_r⟩ + 2·reg·(G·[1, c])_k, the chain rule through the
+   * scores (the row losses' ∂L/∂s are the reference losses'), and the penalty's Gram expansion.
+   * O(N·C·k) a call: what an optimizer restricted to the plane steps on.
+   */
+  gradientAt(coefficients: readonly number[]): { loss: number; gradient: Float64Array } {
+    const terms: [number, Vec][] = [[1, this.base]];
+    this.dirs.forEach((s, k) => terms.push([coefficients[k] ?? 0, s]));
+    const scores = combine(this.scratch, terms);
+    const n = this.labels.length, C = this.classes, rowLoss = rowLossOf(this.objective);
+    const dRow = new Float64Array(C), gradient = new Float64Array(this.dirs.length);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      dRow.fill(0);
+      // The row loss writes ∂L_i/∂s_i at the row's offset: give it a scores view of the row alone.
+      sum += rowLoss(scores.subarray(i * C, (i + 1) * C), 0, this.labels[i]!, C, dRow);
+      for (let k = 0; k < this.dirs.length; k++) {
+        const v = this.dirs[k]!;
+        let g = 0;
+        for (let j = 0; j < C; j++) g += dRow[j]! * v[i * C + j]!;
+        gradient[k]! += g;
+      }
+    }
+    const c = [1, ...this.dirs.map((_, k) => coefficients[k] ?? 0)], K = c.length;
+    for (let k = 0; k < this.dirs.length; k++) {
+      let gc = 0;
+      for (let j = 0; j < K; j++) gc += this.gram[(k + 1) * K + j]! * c[j]!;
+      gradient[k] = gradient[k]! / n + 2 * this.objective.reg * gc;
+    }
+    return { loss: sum / n + this.regLoss(coefficients), gradient };
   }
 
   /** Objective at W + Σ coefficients[k]·V_k: { loss, dataLoss, regLoss }. */

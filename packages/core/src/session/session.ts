@@ -12,7 +12,9 @@ import { prepareSplits, type PrepareOptions, type PreparedSplits } from '../data
 import { pixelPrefix } from '../data/preprocess.js';
 import { decodeFeatureRows, isStreamed, rowBytes, type StreamedData } from '../data/streamed.js';
 import { accuracy, confusionMatrix, labelsOf, predict, type ConfusionMatrix } from '../diagnostics/accuracy.js';
-import { landscape1D, landscape2D, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
+import { landscape1D, landscape2D, randomDirection, type Landscape1D, type Landscape2D, type LandscapeOptions } from '../diagnostics/landscape.js';
+import { LinearProbe } from '../diagnostics/linear-probe.js';
+import { raceOnPlane, type RaceOptions, type RacePath } from '../diagnostics/optimizer-race.js';
 import { LECTURE_STEP_SIZES, stepSizeSweep, type StepSizeSweepResult } from '../diagnostics/step-size-sweep.js';
 import { OptionError } from '../errors.js';
 import type { Model } from '../model/model-file.js';
@@ -111,6 +113,18 @@ export interface TrainHooks {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Awaited before every iteration: a slow-motion delay, a live snapshot, … */
   readonly beforeIteration?: () => Promise<void> | void;
+}
+
+/** The optimizer race's plane W₀ + a·V₁ + b·V₂ (Session.racePlane). */
+export interface RacePlane {
+  readonly w0: Float64Array;
+  readonly directions: readonly [Float64Array, Float64Array];
+  /** Whether V₁ points at given weights (a = 1 reaches them). */
+  readonly toward: boolean;
+  /** Every update rule from the same start on the plane's exact loss. */
+  run(options: RaceOptions): RacePath[];
+  /** The loss over a grid of the plane (indexed i·betas.length + j), for its contours. */
+  grid(alphas: Float64Array, betas: Float64Array): Float64Array;
 }
 
 /** Where a diagnostic evaluates: the first `examples` training rows (default all). */
@@ -296,6 +310,30 @@ export class Session {
   /** L(W + aW₁) over a range, along a random direction from the seed's 'landscape' stream. */
   landscape1D(w: Float64Array, objective: Objective, o: DiagnosticRows & Omit<LandscapeOptions, 'rows'> & { seed: number }): Promise<Landscape1D> {
     return landscape1D(this.compute, this.data.train, objective, w, new Random(o.seed).fork('landscape'), { ...o, rows: this.rows(o) });
+  }
+
+  /**
+   * The plane of the optimizer race (diagnostics/optimizer-race.ts): W₀ a seeded random start,
+   * as train draws it (scale `initScale`, default 1e-3); V₁ toward `toward` (V₁ = toward − W₀,
+   * so a = 1 reaches it) when given, else a random direction of 0.01 a weight; V₂ random, of V₁'s
+   * norm. The backend forms the three score matrices over the first `examples` training rows
+   * once; every race and grid on the plane is then host work, O(N·C) a point.
+   */
+  async racePlane(objective: Objective, o: DiagnosticRows & { seed: number; toward?: Float64Array; initScale?: number }): Promise<RacePlane> {
+    const rng = new Random(o.seed).fork('race');
+    const w0 = this.randomWeights(o.seed, o.initScale ?? 1e-3);
+    let v1: Float64Array;
+    if (o.toward) {
+      this.checkWeights(o.toward, 'the weights raced toward');
+      v1 = Float64Array.from(o.toward, (v, i) => v - w0[i]!);
+    } else {
+      // W₀'s own norm is tiny (1e-3 a weight): a plane that small is flat. N(0, 0.01²) a weight shows the loss's shape.
+      v1 = randomDirection(w0, rng, 'none').map((v) => 0.01 * v);
+    }
+    const v2 = randomDirection(v1, rng, 'weights');
+    const probe = await LinearProbe.create(this.compute, this.data.train, objective, w0, [v1, v2], this.rows(o));
+    return { w0, directions: [v1, v2], toward: o.toward !== undefined, run: (options) => raceOnPlane(probe, options),
+      grid: (alphas, betas) => probe.grid(alphas, betas) };
   }
 
   /** L(W + aW₁ + bW₂) over a grid, along two random directions. */
