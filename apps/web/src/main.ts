@@ -530,16 +530,18 @@ tool('l2-form', 'l2-message', async () => {
 /** The race's step size: the slider is its log10. */
 const raceLr = () => Number((10 ** Number($<HTMLInputElement>('race-lr').value)).toPrecision(3));
 
-async function race(): Promise<void> {
+/** Runs the race and draws it: played step by step when `play` (the Race button), at its end at once (a slider). */
+async function race(play = false): Promise<void> {
   const steps = num('race-steps', `a whole number from 1 to ${RACE_CAPS.steps}`, (v) => Number.isInteger(v) && v >= 1 && v <= RACE_CAPS.steps);
   const r = await client.call('race', { ...diagnosticOptions('race-examples'), learningRate: raceLr(),
-    momentum: Number($<HTMLInputElement>('race-momentum').value), steps });
+    momentum: Number($<HTMLInputElement>('race-momentum').value), steps, toward: $<HTMLSelectElement>('race-toward').value === 'toward' });
   await views!.drawChart($('race-chart'), views!.raceChart(r));
+  if (play) await views!.animateRace($('race-chart'), steps);
   const ends = r.paths.map((p) => `${p.optimizer} ${p.losses[p.losses.length - 1]!.toFixed(3)}${p.diverged ? ' (diverged)' : ''}`).join(', ');
   setMessage('race-message', `${r.at}; from ${r.paths[0]?.losses[0]?.toFixed(3)} to ${ends}; ${r.seconds.toFixed(2)} s.`, 'ok');
 }
 
-tool('race-form', 'race-message', race);
+tool('race-form', 'race-message', () => race(true));
 
 // A slider restarts the race at once (the plane is kept in the worker; only the paths are recomputed),
 // at most one race at a time: moves made meanwhile give one more race, with the latest values.

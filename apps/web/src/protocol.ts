@@ -168,7 +168,7 @@ export interface Methods {
   sweep: { args: [options: DiagnosticOptions]; value: SweepResult };
   landscape1d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape1DResult };
   landscape2d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape2DResult };
-  race: { args: [options: DiagnosticOptions & { learningRate: number; momentum: number; steps: number }]; value: RaceResult };
+  race: { args: [options: DiagnosticOptions & { learningRate: number; momentum: number; steps: number; toward: boolean }]; value: RaceResult };
   gradcheck: {
     args: [options: DiagnosticOptions & { method: FiniteDifference; h: number; samples?: number; via: 'linearity' | 'backend' }];
     value: GradcheckResult;

@@ -4,7 +4,7 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, optimizerRaceSpec, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
+  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
@@ -106,6 +106,25 @@ export function sweepChart(r: SweepResult): Spec {
 
 export function landscape1DChart(r: Landscape1DResult): Spec {
   return landscape1DSpec({ alphas: r.alphas, losses: r.losses });
+}
+
+let animation = 0;
+
+/**
+ * Plays the race drawn in el: its paths grow step by step over `ms` (the chart's 'shown' signal,
+ * one signal update a frame: no redraw of the spec). A new call ends the one before.
+ */
+export async function animateRace(el: HTMLElement, steps: number, ms = 1500): Promise<void> {
+  const view = slots.get(el)?.result?.view;
+  if (!view) return;
+  const token = ++animation;
+  const t0 = performance.now();
+  for (;;) {
+    const t = Math.min(steps, Math.floor(((performance.now() - t0) / ms) * steps));
+    await view.signal(RACE_SHOWN_SIGNAL, t).runAsync();
+    if (t >= steps || token !== animation) return;
+    await new Promise((done) => requestAnimationFrame(done));
+  }
 }
 
 export function raceChart(r: RaceResult): Spec {

@@ -532,9 +532,10 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
       const t0 = performance.now();
       // The plane (three score passes on the backend) is kept while nothing it depends on changes:
       // a new step size or momentum restarts the race on the host at once.
-      const key = JSON.stringify([s.session.backend.id, o.seed, s.n, s.objective, s.at]);
+      // Toward the weights the tool works at, where there are some: a model, or a paused run.
+      const toward = o.toward && (model !== undefined || run !== undefined);
+      const key = JSON.stringify([s.session.backend.id, o.seed, s.n, s.objective, s.at, toward]);
       if (!racePlane || racePlane.key !== key || racePlane.session !== s.session || !sameWeights(racePlane.w, s.w)) {
-        const toward = model !== undefined || run !== undefined;
         const plane = await s.session.racePlane(s.objective, { seed: o.seed, examples: s.n, initScale: o.initScale, ...(toward ? { toward: s.w } : {}) });
         const alphas = axisOf(toward ? -0.25 : -1, toward ? 1.25 : 1, RACE_GRID), betas = axisOf(toward ? -0.75 : -1, toward ? 0.75 : 1, RACE_GRID);
         racePlane = { key, session: s.session, w: Float64Array.from(s.w), plane, alphas, betas, losses: plane.grid(alphas, betas) };

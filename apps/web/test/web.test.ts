@@ -305,6 +305,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await expect.poll(async () => (await ends()).finals['sgd'], { timeout: 30_000 }).not.toBe(first.finals['sgd']);
     expect((await ends()).start).toBe(first.start);
     expect(await page.textContent('#race-lr-value')).toBe('0.2');
+    // With a model, V₁ points at its weights: a = 1 reaches them, and every rule gets far below W₀'s loss.
+    await shortRun(page, 'ts', { '#length': '60' });
+    await startAndWait(page);
+    await page.$eval('#race-lr', (el) => { (el as HTMLInputElement).value = '-1.3'; });
+    await useTools(page, 'race');
+    expect(await page.textContent('#race-chart svg')).toContain('toward the current weights');
+    const toward = await ends();
+    for (const [name, loss] of Object.entries(toward.finals)) expect(loss, name).toBeLessThan(toward.start - 0.5);
     await page.locator('#race-chart').scrollIntoViewIfNeeded();
     await page.locator('#race-chart').screenshot({ path: join(ARTIFACTS, '03b-optimizer-race.png') });
     expect(errors).toEqual([]);

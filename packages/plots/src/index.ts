@@ -16,4 +16,4 @@ export { stepSizeSweepSpec, type StepSizeSweepInput } from './step-size-sweep.js
 export { bandLevels, landscape1DSpec, landscape2DSpec, type Landscape1DInput, type Landscape2DInput } from './landscape.js';
 export { CONFUSION_GRID_MAX_CLASSES, confusionMatrixSpec, uniqueNames, type ConfusionMatrixInput } from './confusion-matrix.js';
 export { classTemplatesSpec, templateImages, TEMPLATES_MAX_CLASSES, type ClassTemplatesInput, type ImageShape, type TemplateImages } from './class-templates.js';
-export { optimizerRaceSpec, type OptimizerRaceInput, type RacePathInput } from './optimizer-race.js';
+export { optimizerRaceSpec, RACE_SHOWN_SIGNAL, type OptimizerRaceInput, type RacePathInput } from './optimizer-race.js';

@@ -20,6 +20,9 @@ export interface OptimizerRaceInput {
   readonly size?: number;
 }
 
+/** The signal that shows the paths up to a step (all by default): a page animates the race by setting it. */
+export const RACE_SHOWN_SIGNAL = 'shown';
+
 /**
  * The optimizer race: each rule's path over the loss of the plane W₀ + a·V₁ + b·V₂ (a heat map,
  * darker lower), every path from the same start (the white dot, W₀), each end a diamond; beside it
@@ -42,7 +45,7 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
     checkLength(`${p.optimizer} losses`, p.losses, p.a.length);
     for (let t = 0; t < p.a.length; t++) steps.push({ optimizer: p.optimizer, step: t, a: p.a[t]!, b: p.b[t]!, loss: finiteOrNull(p.losses[t]!) });
   }
-  const ends = paths.map((p) => ({ optimizer: p.optimizer, a: p.a[p.a.length - 1]!, b: p.b[p.b.length - 1]!, loss: finiteOrNull(p.losses[p.losses.length - 1]!) }));
+  const ends = paths.map((p) => ({ optimizer: p.optimizer, step: p.a.length - 1, a: p.a[p.a.length - 1]!, b: p.b[p.b.length - 1]!, loss: finiteOrNull(p.losses[p.losses.length - 1]!) }));
   const extent = finiteExtent(losses) ?? [0, 1];
   const domainA = [alphas[0]!, alphas[alphas.length - 1]!], domainB = [betas[0]!, betas[betas.length - 1]!];
   const size = input.size ?? 360;
@@ -51,9 +54,11 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
   const x = { field: 'a', type: 'quantitative' as const, title: `a (along ${input.towardLabel ?? 'V₁'})`, scale: { domain: domainA, nice: false, zero: false } };
   const y = { field: 'b', type: 'quantitative' as const, title: 'b (along a random V₂)', scale: { domain: domainB, nice: false, zero: false } };
   const best = paths.map((p) => `${p.optimizer} ${formatNumber(p.losses[p.losses.length - 1]!, 3)}`).join(', ');
+  const shown = [{ filter: `datum.step <= ${RACE_SHOWN_SIGNAL}` }];
   return {
     $schema: SCHEMA,
     config: CONFIG,
+    params: [{ name: RACE_SHOWN_SIGNAL, value: steps.length }],
     title: { text: 'The optimizer race on the real loss', subtitle: [`from loss ${formatNumber(paths[0]?.losses[0] ?? NaN, 4)} at W₀; after ${Math.max(0, (paths[0]?.a.length ?? 1) - 1)} steps: ${best}`] },
     hconcat: [
       {
@@ -67,9 +72,9 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
               stroke: { field: 'loss', type: 'quantitative', scale: { scheme: 'viridis', domain: extent }, legend: null } } },
           { data: { values: [{ a: 0, b: 0 }] }, mark: { type: 'point', shape: 'circle', size: 70, filled: true, color: 'white', stroke: 'black', clip: true },
             encoding: { x, y } },
-          { data: { values: steps }, mark: { type: 'line', clip: true, strokeWidth: 2, point: { size: 12 } },
+          { data: { values: steps }, transform: shown, mark: { type: 'line', clip: true, strokeWidth: 2, point: { size: 12 } },
             encoding: { x, y, color, order: { field: 'step', type: 'quantitative' }, tooltip: [{ field: 'optimizer' }, { field: 'step' }, { field: 'loss', format: '.4f' }] } },
-          { data: { values: ends }, mark: { type: 'point', clip: true, shape: 'diamond', size: 90, filled: true, stroke: 'white' },
+          { data: { values: ends }, transform: [{ filter: `datum.step <= ${RACE_SHOWN_SIGNAL}` }], mark: { type: 'point', clip: true, shape: 'diamond', size: 90, filled: true, stroke: 'white' },
             encoding: { x, y, color: { ...color, legend: null } } },
         ],
         resolve: { scale: { color: 'independent' } },
@@ -77,6 +82,7 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
       {
         width: size, height: Math.round(size * 0.7),
         data: { values: steps },
+        transform: shown,
         mark: { type: 'line' },
         encoding: { x: { field: 'step', type: 'quantitative', title: 'step' },
           y: { field: 'loss', type: 'quantitative', title: 'loss on the plane', scale: { zero: false } }, color },
