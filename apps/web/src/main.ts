@@ -11,7 +11,7 @@ import { BROWSER_BACKENDS, menuEntries } from './backends.js';
 import { WorkerClient } from './client.js';
 import { applyBackendQuery, applySettingsQuery, settingsQuery } from './share.js';
 import {
-  count, RACE_CAPS, TOOL_CAPS,
+  count, RACE_CAPS, STUDY_CAPS, TOOL_CAPS,
   type DataInfo, type DiagnosticOptions, type Evaluation, type ProbeRowMessage, type RunRequest, type RunSummary, type Snapshot,
   type WorkerEvent,
 } from './protocol.js';
@@ -469,8 +469,8 @@ async function openModel(file: File): Promise<void> {
 // ---- the lecture's tools ----
 
 /** The tool's own fields first, then the objective and W's seed and scale from the training form. */
-function diagnosticOptions(examplesId: string): DiagnosticOptions {
-  const examples = optional(examplesId, 'a whole number ≥ 1', isWhole);
+function diagnosticOptions(examplesId?: string): DiagnosticOptions {
+  const examples = examplesId ? optional(examplesId, 'a whole number ≥ 1', isWhole) : undefined;
   return { backend: selectedBackend(), loss: $<HTMLSelectElement>('loss').value as DiagnosticOptions['loss'],
     reg: num('reg', 'a number ≥ 0', (v) => v >= 0), delta: setting('delta') ?? 1, seed: num('seed', 'an integer', Number.isInteger),
     initScale: num('init-scale', 'a number ≥ 0', (v) => v >= 0), ...(examples !== undefined ? { examples } : {}) };
@@ -562,6 +562,66 @@ for (const id of ['race-lr', 'race-momentum'] as const) {
     }
   });
 }
+
+/** A table of rows under a caption, in a scrolling wrapper. */
+function resultTable(caption: string, headings: readonly string[], rows: readonly (readonly string[])[]): HTMLElement {
+  const table = document.createElement('table');
+  table.className = 'gc';
+  table.createCaption().textContent = caption;
+  const head = table.createTHead().insertRow();
+  for (const h of headings) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const v of row) tr.insertCell().textContent = v;
+  }
+  const wrap = document.createElement('div');
+  wrap.className = 'table-wrap';
+  wrap.append(table);
+  return wrap;
+}
+
+/** "from,to" with 0 < from < to, as the CLI's --lr-range. */
+function range(id: string, what: string): [number, number] {
+  const text = $<HTMLInputElement>(id).value.trim();
+  const parts = text.split(',').map((p) => p.trim());
+  const ok = (v: string) => /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v);
+  if (parts.length !== 2 || !parts.every(ok) || !(Number(parts[0]) > 0 && Number(parts[0]) < Number(parts[1]))) {
+    throw new Error(`${what}: expected "from,to" with 0 < from < to (e.g. 0.0001,1), got "${text}"`);
+  }
+  return [Number(parts[0]), Number(parts[1])];
+}
+
+tool('tune-form', 'tune-message', async () => {
+  const whole = (id: string, what: string, cap: number) => num(id, `a whole number from 1 to ${cap}`, (v) => Number.isInteger(v) && v >= 1 && v <= cap);
+  const r = await client.call('tune', { ...diagnosticOptions(), trials: whole('tune-trials', 'trials', STUDY_CAPS.trials),
+    rounds: whole('tune-rounds', 'rounds', STUDY_CAPS.rounds), epochs: whole('tune-epochs', 'epochs', STUDY_CAPS.epochs),
+    batchSize: whole('tune-batch', 'batch size', STUDY_CAPS.batchSize), lrRange: range('tune-lr', 'Learning rates'), regRange: range('tune-reg', 'Regularization') });
+  const b = r.best;
+  const summary = document.createElement('p');
+  summary.textContent = `Best on validation: learning rate ${b.learningRate.toPrecision(3)}, reg ${b.reg.toPrecision(3)}: `
+    + `validation ${(b.validationAccuracy * 100).toFixed(1)} %, test ${(b.testAccuracy * 100).toFixed(1)} %.`;
+  const warnings = r.warnings.map((w) => Object.assign(document.createElement('p'), { className: 'warning', textContent: w }));
+  const rows = [...r.trials].sort((x, y) => y.validationAccuracy - x.validationAccuracy)
+    .map((t) => [String(t.round), t.learningRate.toPrecision(3), t.reg.toPrecision(3), `${(t.validationAccuracy * 100).toFixed(1)} %`, t.finalLoss.toPrecision(4), t.status]);
+  $('tune-result').replaceChildren(summary, ...warnings, resultTable(`${r.trials.length} trials, best first`, ['round', 'learning rate', 'reg', 'validation', 'final loss', 'status'], rows));
+  setMessage('tune-message', `${r.settings}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
+
+tool('batches-form', 'batches-message', async () => {
+  const trials = num('batches-trials', `a whole number from 1 to ${STUDY_CAPS.batchTrials}`, (v) => Number.isInteger(v) && v >= 1 && v <= STUDY_CAPS.batchTrials);
+  const r = await client.call('batches', { ...diagnosticOptions(), trials });
+  const rows = r.rows.map((x) => [String(x.batchSize), `${x.cosine.mean.toFixed(3)} ± ${x.cosine.std.toFixed(3)}`,
+    `${x.relativeError.mean.toFixed(3)} ± ${x.relativeError.std.toFixed(3)}`, x.milliseconds.toPrecision(3), x.costVsFull.toPrecision(3)]);
+  $('batches-result').replaceChildren(resultTable(`${count(r.n, 'training row')}; the full gradient took ${r.fullGradientMilliseconds.toPrecision(3)} ms`,
+    ['batch size', 'cosine to the full gradient', 'relative error', 'ms a gradient', '× the full gradient\'s cost'], rows));
+  setMessage('batches-message', `${r.at}; ${r.seconds.toFixed(2)} s.`, 'ok');
+});
 
 tool('gc-form', 'gc-message', async () => {
   const h = num('gc-h', 'a number > 0, at most 1', (v) => v > 0 && v <= 1);

@@ -121,6 +121,39 @@ export interface Landscape2DResult {
   readonly alphas: Float64Array; readonly betas: Float64Array; readonly losses: Float64Array; readonly at: string; readonly seconds: number;
 }
 
+/** The page's caps on a tuning and a batch study (the page is interactive: smaller than the CLI's). */
+export const STUDY_CAPS = Object.freeze({ trials: 100, rounds: 5, epochs: 50, batchSize: 100000, batchTrials: 100 });
+
+export interface TuneRequest extends DiagnosticOptions {
+  readonly trials: number;
+  readonly rounds: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lrRange: readonly [number, number];
+  readonly regRange: readonly [number, number];
+}
+
+/** Core's tune (coarse to fine, scored on validation) as the page shows it. */
+export interface TuneResultMessage {
+  readonly trials: readonly { readonly round: number; readonly learningRate: number; readonly reg: number; readonly validationAccuracy: number;
+    readonly finalLoss: number; readonly status: string }[];
+  readonly best: { readonly learningRate: number; readonly reg: number; readonly validationAccuracy: number; readonly testAccuracy: number;
+    readonly onBorder: { readonly learningRate: boolean; readonly reg: boolean } };
+  readonly warnings: readonly string[];
+  readonly settings: string;
+  readonly seconds: number;
+}
+
+/** Core's batch-size study at the tool's weights. */
+export interface BatchStudyMessage {
+  readonly n: number;
+  readonly fullGradientMilliseconds: number;
+  readonly rows: readonly { readonly batchSize: number; readonly cosine: { readonly mean: number; readonly std: number };
+    readonly relativeError: { readonly mean: number; readonly std: number }; readonly milliseconds: number; readonly costVsFull: number }[];
+  readonly at: string;
+  readonly seconds: number;
+}
+
 /** The optimizer race: the plane's grid, each rule's path from the same start. */
 export interface RaceResult {
   readonly alphas: Float64Array; readonly betas: Float64Array; readonly losses: Float64Array;
@@ -168,6 +201,8 @@ export interface Methods {
   sweep: { args: [options: DiagnosticOptions]; value: SweepResult };
   landscape1d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape1DResult };
   landscape2d: { args: [options: DiagnosticOptions & { points: number; range: number }]; value: Landscape2DResult };
+  tune: { args: [options: TuneRequest]; value: TuneResultMessage };
+  batches: { args: [options: DiagnosticOptions & { trials: number }]; value: BatchStudyMessage };
   race: { args: [options: DiagnosticOptions & { learningRate: number; momentum: number; steps: number; toward: boolean }]; value: RaceResult };
   gradcheck: {
     args: [options: DiagnosticOptions & { method: FiniteDifference; h: number; samples?: number; via: 'linearity' | 'backend' }];

@@ -527,6 +527,30 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
     });
   },
 
+  tune(o) {
+    if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
+    return exclusive(async () => {
+      if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
+      if (!raw) throw new DataError('no data set is loaded');
+      const session = await placed(o.backend, await preparedForModel(o.seed));
+      const t0 = performance.now();
+      const r = await session.tune({ trials: o.trials, rounds: o.rounds, keep: Math.min(3, o.trials), lrRange: o.lrRange, regRange: o.regRange,
+        epochs: o.epochs, batchSize: o.batchSize, optimizer: 'momentum', base: { loss: o.loss, delta: o.delta, seed: o.seed } });
+      const s = session.summary;
+      return { trials: r.trials, best: r.best, warnings: r.warnings, seconds: (performance.now() - t0) / 1000,
+        settings: `${o.loss} on ${session.backend.id}, ${count(s.train, 'training row')} scored on ${count(s.validation, 'validation row')}, `
+          + `${o.rounds} × ${count(o.trials, 'trial')} of ${count(o.epochs, 'epoch')} (momentum, batch ${o.batchSize})` };
+    });
+  },
+
+  batches(o) {
+    return diagnostic(o, async (s) => {
+      const t0 = performance.now();
+      const r = await s.session.batches(s.w, s.objective, { trials: o.trials, seed: o.seed });
+      return { n: r.n, fullGradientMilliseconds: r.fullGradientMilliseconds, rows: r.rows, at: `${s.at}, ${s.label}`, seconds: (performance.now() - t0) / 1000 };
+    });
+  },
+
   race(o) {
     return diagnostic(o, async (s) => {
       const t0 = performance.now();

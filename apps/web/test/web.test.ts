@@ -282,6 +282,38 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, TIMEOUT);
 
+  it('tunes (coarse to fine, the border said) and studies minibatch gradients, as the CLI does', async () => {
+    const { page, errors } = main;
+    await page.check('#backend-ts');
+    await page.fill('#tune-trials', '3');
+    await page.fill('#tune-rounds', '2');
+    await page.fill('#tune-lr', '0.00001,0.0001'); // far too small: the best lies at the top of the range
+    await useTools(page, 'tune');
+    expect(await page.textContent('#tune-message')).toMatch(/softmax on ts, .* 2 × 3 trials of 1 epoch/);
+    expect(await page.locator('#tune-result tbody tr').count()).toBe(6);
+    const best = /Best on validation: learning rate ([\d.e+-]+), reg ([\d.e+-]+): validation [\d.]+ %, test [\d.]+ %/.exec((await page.textContent('#tune-result'))!);
+    expect(best).not.toBeNull();
+    // The border warning says exactly when a best value sits in the outer tenth (in log space) of its first range.
+    const outer = (v: number, lo: number, hi: number) => { const t = Math.log(v / lo) / Math.log(hi / lo); return t < 0.1 || t > 0.9; };
+    const expected = [outer(Number(best![1]), 1e-5, 1e-4) ? 'learning rate' : '', outer(Number(best![2]), 1e-6, 0.1) ? 'reg' : ''].filter(Boolean);
+    const warnings = await page.$$eval('#tune-result .warning', (ps) => ps.map((p) => p.textContent!));
+    expect(warnings.map((w) => /the best (learning rate|reg) /.exec(w)![1])).toEqual(expected);
+    for (const w of warnings) expect(w).toMatch(/lies at the border of the (learning-rate|reg) range \[[\de.-]+, [\de.-]+\]: widen the range and tune again/);
+    await page.fill('#tune-lr', '1,0.1');
+    await useTools(page, 'tune');
+    expect(await page.textContent('#tune-message')).toMatch(/Learning rates: expected "from,to" with 0 < from < to/);
+    await page.fill('#tune-lr', '0.0001,1');
+    await page.fill('#batches-trials', '4');
+    await useTools(page, 'batches');
+    const rows = await page.$$eval('#batches-result tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)));
+    expect(rows.length).toBeGreaterThan(5);
+    // Bigger batches point closer along the full gradient; the whole set is the full gradient itself.
+    const cos = rows.map((r) => Number(r[1]!.split(' ')[0]));
+    expect(cos.at(-1)).toBeCloseTo(1, 3);
+    expect(cos.at(-1)!).toBeGreaterThan(cos[0]!);
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('races the six update rules on the real loss; a slider restarts the race at once', async () => {
     const { page, errors } = main;
     await page.check('#backend-ts');
