@@ -69,5 +69,9 @@ describe('the optimizer race on the plane', () => {
     expect(() => plane.run({ learningRate: 0.1, steps: 5000 })).toThrow(/race steps must be an integer from 1 to 2000/);
     expect(() => plane.run({ learningRate: 0.1, momentum: 1 })).toThrow(/momentum/);
     await expect(session.racePlane(objective, { seed: 5, toward: new Float64Array(3) })).rejects.toThrow(/the weights raced toward have 3 values/);
+    // Toward W₀ itself (a run paused before its first step) there is no direction: a random one, and it says so.
+    const self = await session.racePlane(objective, { seed: 5, examples: 100, toward: session.randomWeights(5, 1e-3) });
+    expect(self.toward).toBe(false);
+    expect(self.directions[0].some((v) => v !== 0)).toBe(true);
   });
 });

@@ -530,13 +530,17 @@ tool('l2-form', 'l2-message', async () => {
 /** The race's step size: the slider is its log10. */
 const raceLr = () => Number((10 ** Number($<HTMLInputElement>('race-lr').value)).toPrecision(3));
 
+let raceGeneration = 0;
+
 /** Runs the race and draws it: played step by step when `play` (the Race button), at its end at once (a slider). */
 async function race(play = false): Promise<void> {
+  const generation = ++raceGeneration;
   const steps = num('race-steps', `a whole number from 1 to ${RACE_CAPS.steps}`, (v) => Number.isInteger(v) && v >= 1 && v <= RACE_CAPS.steps);
   const r = await client.call('race', { ...diagnosticOptions('race-examples'), learningRate: raceLr(),
     momentum: Number($<HTMLInputElement>('race-momentum').value), steps, toward: $<HTMLSelectElement>('race-toward').value === 'toward' });
   await views!.drawChart($('race-chart'), views!.raceChart(r));
   if (play) await views!.animateRace($('race-chart'), steps);
+  if (generation !== raceGeneration) return; // a newer race (a slider moved) has drawn and will say its own
   const ends = r.paths.map((p) => `${p.optimizer} ${p.losses[p.losses.length - 1]!.toFixed(3)}${p.diverged ? ' (diverged)' : ''}`).join(', ');
   setMessage('race-message', `${r.at}; from ${r.paths[0]?.losses[0]?.toFixed(3)} to ${ends}; ${r.seconds.toFixed(2)} s.`, 'ok');
 }
@@ -548,7 +552,9 @@ tool('race-form', 'race-message', () => race(true));
 let racing = false, raceAgain = false;
 for (const id of ['race-lr', 'race-momentum'] as const) {
   $<HTMLInputElement>(id).addEventListener('input', async () => {
-    $(`${id}-value`).textContent = id === 'race-lr' ? String(raceLr()) : $<HTMLInputElement>(id).value;
+    const shown = id === 'race-lr' ? String(raceLr()) : $<HTMLInputElement>(id).value;
+    $(`${id}-value`).textContent = shown;
+    $(id).setAttribute('aria-valuetext', shown);
     if (racing) { raceAgain = true; return; }
     racing = true;
     try {

@@ -122,7 +122,7 @@ export interface Landscape2DResult {
 }
 
 /** The page's caps on a tuning and a batch study (the page is interactive: smaller than the CLI's). */
-export const STUDY_CAPS = Object.freeze({ trials: 100, rounds: 5, epochs: 50, batchSize: 100000, batchTrials: 100 });
+export const STUDY_CAPS = Object.freeze({ trials: 100, rounds: 5, epochs: 50, batchSize: 100000, batchTrials: 100, totalEpochs: 200 });
 
 export interface TuneRequest extends DiagnosticOptions {
   readonly trials: number;

@@ -120,9 +120,11 @@ export async function animateRace(el: HTMLElement, steps: number, ms = 1500): Pr
   const token = ++animation;
   const t0 = performance.now();
   for (;;) {
+    // Ended by a newer animation, or by a redraw (the view finalized for another chart).
+    if (token !== animation || slots.get(el)?.result?.view !== view) return;
     const t = Math.min(steps, Math.floor(((performance.now() - t0) / ms) * steps));
     await view.signal(RACE_SHOWN_SIGNAL, t).runAsync();
-    if (t >= steps || token !== animation) return;
+    if (t >= steps) return;
     await new Promise((done) => requestAnimationFrame(done));
   }
 }

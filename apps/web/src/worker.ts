@@ -11,7 +11,7 @@ import {
 import { BROWSER_BACKENDS, createBrowserRegistry } from './backends.js';
 import { EMBEDDED_FILES, embeddedData, prepare, sampleRows, userData, type Prepared, type RawData } from './worker/data.js';
 import {
-  count, TOOL_CAPS,
+  count, RACE_CAPS, STUDY_CAPS, TOOL_CAPS,
   type DataInfo, type DiagnosticOptions, type Evaluation, type Methods, type MethodName, type ProbeRowMessage, type Reply, type Request,
   type RunRequest, type RunSummary, type Snapshot, type WorkerEvent,
 } from './protocol.js';
@@ -95,6 +95,31 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 const RACE_GRID = 41;
 let racePlane: { key: string; session: Session; w: Float64Array; plane: RacePlane; alphas: Float64Array; betas: Float64Array; losses: Float64Array } | undefined;
 
+/** Rules in a race, and the most work one race may be (rules × steps × rows × classes: about 3 s of the worker). */
+const RACE_RULES = 6, RACE_WORK = 5e7;
+
+/** The tuning under way, to abort (Stop): a run cannot start meanwhile. */
+let tuning: AbortController | undefined;
+
+/** A race's own numbers checked in the worker too (the page checks them first). */
+function checkRace(o: { learningRate: number; momentum: number; steps: number }): void {
+  if (!(Number.isInteger(o.steps) && o.steps >= 1 && o.steps <= RACE_CAPS.steps)) throw new OptionError(`race steps must be a whole number from 1 to ${RACE_CAPS.steps}, got ${o.steps}`);
+  if (!(o.learningRate > 0 && o.learningRate <= RACE_CAPS.learningRate)) throw new OptionError(`race step size must be in (0, ${RACE_CAPS.learningRate}], got ${o.learningRate}`);
+  if (!(o.momentum >= 0 && o.momentum < 1)) throw new OptionError(`race momentum must be in [0, 1), got ${o.momentum}`);
+}
+
+/** A tuning's sizes within the page's caps, and its total epochs too (trials × rounds × epochs). */
+function checkTune(o: { trials: number; rounds: number; epochs: number; batchSize: number }): void {
+  for (const [k, cap] of [['trials', STUDY_CAPS.trials], ['rounds', STUDY_CAPS.rounds], ['epochs', STUDY_CAPS.epochs], ['batchSize', STUDY_CAPS.batchSize]] as const) {
+    const v = o[k];
+    if (!(Number.isInteger(v) && v >= 1 && v <= cap)) throw new OptionError(`tune ${k} must be a whole number from 1 to ${cap}, got ${v}`);
+  }
+  const total = o.trials * o.rounds * o.epochs;
+  if (total > STUDY_CAPS.totalEpochs) {
+    throw new OptionError(`a tuning of ${o.rounds} × ${o.trials} trials × ${o.epochs} epochs is ${total} epochs, more than the page runs at once (${STUDY_CAPS.totalEpochs}): the CLI's descent tune takes more`);
+  }
+}
+
 function axisOf(from: number, to: number, points: number): Float64Array {
   return Float64Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
 }
@@ -149,6 +174,7 @@ async function setRaw(next: RawData): Promise<DataInfo> {
 
 async function setPrepared(next: { value: Prepared; fitted: boolean }): Promise<void> {
   prepared = next;
+  racePlane = undefined; // its scores were of the data placed before
   for (const s of sessions.values()) await (await s).release();
 }
 
@@ -244,6 +270,7 @@ async function runTraining(r: RunRequest): Promise<RunSummary> {
 
 async function startRun(r: RunRequest) {
   if (run) throw new OptionError('a run is already in progress: stop it first');
+  if (tuning) throw new OptionError('tuning is in progress: stop it first (Stop)');
   if (!raw) throw new DataError('no data set is loaded');
   const data = raw;
   const resumeFrom = r.resume ? model : undefined;
@@ -479,6 +506,7 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   },
 
   async stop() {
+    tuning?.abort(); // Stop ends a tuning too
     if (!run) return;
     const active = run;
     active.run.control.stop();
@@ -528,14 +556,23 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   },
 
   tune(o) {
+    checkTune(o);
     if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
     return exclusive(async () => {
       if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
       if (!raw) throw new DataError('no data set is loaded');
       const session = await placed(o.backend, await preparedForModel(o.seed));
       const t0 = performance.now();
-      const r = await session.tune({ trials: o.trials, rounds: o.rounds, keep: Math.min(3, o.trials), lrRange: o.lrRange, regRange: o.regRange,
-        epochs: o.epochs, batchSize: o.batchSize, optimizer: 'momentum', base: { loss: o.loss, delta: o.delta, seed: o.seed } });
+      const abort = new AbortController();
+      tuning = abort;
+      let r: Awaited<ReturnType<Session['tune']>>;
+      try {
+        r = await session.tune({ trials: o.trials, rounds: o.rounds, keep: Math.min(3, o.trials), lrRange: o.lrRange, regRange: o.regRange,
+          epochs: o.epochs, batchSize: o.batchSize, optimizer: 'momentum', base: { loss: o.loss, delta: o.delta, seed: o.seed, initScale: o.initScale },
+          signal: abort.signal });
+      } finally {
+        tuning = undefined;
+      }
       const s = session.summary;
       return { trials: r.trials, best: r.best, warnings: r.warnings, seconds: (performance.now() - t0) / 1000,
         settings: `${o.loss} on ${session.backend.id}, ${count(s.train, 'training row')} scored on ${count(s.validation, 'validation row')}, `
@@ -544,6 +581,9 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   },
 
   batches(o) {
+    if (!(Number.isInteger(o.trials) && o.trials >= 1 && o.trials <= STUDY_CAPS.batchTrials)) {
+      throw new OptionError(`batches a size must be a whole number from 1 to ${STUDY_CAPS.batchTrials}, got ${o.trials}`);
+    }
     return diagnostic(o, async (s) => {
       const t0 = performance.now();
       const r = await s.session.batches(s.w, s.objective, { trials: o.trials, seed: o.seed });
@@ -552,13 +592,19 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   },
 
   race(o) {
+    checkRace(o);
     return diagnostic(o, async (s) => {
+      const work = RACE_RULES * o.steps * s.n * s.session.summary.classes;
+      if (work > RACE_WORK) {
+        throw new OptionError(`a race of ${count(o.steps, 'step')} on ${count(s.n, 'training row')} of ${s.session.summary.classes} classes is more than the page `
+          + `races at once (${RACE_RULES} rules × steps × rows × classes ≤ ${RACE_WORK.toExponential(0)}): fewer rows or steps`);
+      }
       const t0 = performance.now();
       // The plane (three score passes on the backend) is kept while nothing it depends on changes:
       // a new step size or momentum restarts the race on the host at once.
       // Toward the weights the tool works at, where there are some: a model, or a paused run.
       const toward = o.toward && (model !== undefined || run !== undefined);
-      const key = JSON.stringify([s.session.backend.id, o.seed, s.n, s.objective, s.at, toward]);
+      const key = JSON.stringify([s.session.backend.id, o.seed, o.initScale, s.n, s.objective, s.at, toward]);
       if (!racePlane || racePlane.key !== key || racePlane.session !== s.session || !sameWeights(racePlane.w, s.w)) {
         const plane = await s.session.racePlane(s.objective, { seed: o.seed, examples: s.n, initScale: o.initScale, ...(toward ? { toward: s.w } : {}) });
         const alphas = axisOf(toward ? -0.25 : -1, toward ? 1.25 : 1, RACE_GRID), betas = axisOf(toward ? -0.75 : -1, toward ? 0.75 : 1, RACE_GRID);

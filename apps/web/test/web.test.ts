@@ -303,6 +303,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await useTools(page, 'tune');
     expect(await page.textContent('#tune-message')).toMatch(/Learning rates: expected "from,to" with 0 < from < to/);
     await page.fill('#tune-lr', '0.0001,1');
+    // Caps: each size, and the whole tuning's epochs (the worker checks them too).
+    await page.fill('#tune-trials', '100');
+    await page.fill('#tune-epochs', '50');
+    await useTools(page, 'tune');
+    expect(await page.textContent('#tune-message')).toMatch(/a tuning of 2 × 100 trials × 50 epochs is 10000 epochs, more than the page runs at once \(200\)/);
+    await page.fill('#tune-trials', '3');
+    await page.fill('#tune-epochs', '1');
     await page.fill('#batches-trials', '4');
     await useTools(page, 'batches');
     const rows = await page.$$eval('#batches-result tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)));
@@ -336,6 +343,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.$eval('#race-lr', (el) => { (el as HTMLInputElement).value = '-0.7'; el.dispatchEvent(new Event('input', { bubbles: true })); });
     await expect.poll(async () => (await ends()).finals['sgd'], { timeout: 30_000 }).not.toBe(first.finals['sgd']);
     expect((await ends()).start).toBe(first.start);
+    // A race too large for the page is refused, naming its size, and the chart stays.
+    await page.fill('#race-steps', '2000');
+    await page.fill('#race-examples', '9000');
+    await useTools(page, 'race');
+    expect(await page.textContent('#race-message')).toMatch(/a race of 2000 steps on 9000 training rows of 10 classes is more than the page races at once/);
+    await page.fill('#race-steps', '60');
+    await page.fill('#race-examples', '1000');
     expect(await page.textContent('#race-lr-value')).toBe('0.2');
     // With a model, V₁ points at its weights: a = 1 reaches them, and every rule gets far below W₀'s loss.
     await shortRun(page, 'ts', { '#length': '60' });

@@ -315,24 +315,27 @@ export class Session {
   /**
    * The plane of the optimizer race (diagnostics/optimizer-race.ts): W₀ a seeded random start,
    * as train draws it (scale `initScale`, default 1e-3); V₁ toward `toward` (V₁ = toward − W₀,
-   * so a = 1 reaches it) when given, else a random direction of 0.01 a weight; V₂ random, of V₁'s
+   * so a = 1 reaches it) when given and not W₀ itself, else a random direction of 0.01 a weight; V₂ random, of V₁'s
    * norm. The backend forms the three score matrices over the first `examples` training rows
    * once; every race and grid on the plane is then host work, O(N·C) a point.
    */
   async racePlane(objective: Objective, o: DiagnosticRows & { seed: number; toward?: Float64Array; initScale?: number }): Promise<RacePlane> {
     const rng = new Random(o.seed).fork('race');
     const w0 = this.randomWeights(o.seed, o.initScale ?? 1e-3);
-    let v1: Float64Array;
+    let v1: Float64Array | undefined;
     if (o.toward) {
       this.checkWeights(o.toward, 'the weights raced toward');
       v1 = Float64Array.from(o.toward, (v, i) => v - w0[i]!);
-    } else {
+      if (v1.every((v) => v === 0)) v1 = undefined; // the weights are W₀ itself (a run paused before its first step): no direction
+    }
+    const toward = v1 !== undefined;
+    if (!v1) {
       // W₀'s own norm is tiny (1e-3 a weight): a plane that small is flat. N(0, 0.01²) a weight shows the loss's shape.
       v1 = randomDirection(w0, rng, 'none').map((v) => 0.01 * v);
     }
     const v2 = randomDirection(v1, rng, 'weights');
     const probe = await LinearProbe.create(this.compute, this.data.train, objective, w0, [v1, v2], this.rows(o));
-    return { w0, directions: [v1, v2], toward: o.toward !== undefined, run: (options) => raceOnPlane(probe, options),
+    return { w0, directions: [v1, v2], toward, run: (options) => raceOnPlane(probe, options),
       grid: (alphas, betas) => probe.grid(alphas, betas) };
   }
 
