@@ -642,28 +642,10 @@ tool('gc-form', 'gc-message', async () => {
   verdict.textContent = r.verdict;
   summary.append('Verdict: ', verdict, ` — ${r.explanation}. Max relative error ${r.maxRelativeError.toExponential(2)}, mean ${r.meanRelativeError.toExponential(2)}`
     + `; ${r.kinked} of ${count(r.rows.length, 'coordinate')} crossed a hinge kink.`);
-  const table = document.createElement('table');
-  table.className = 'gc';
-  table.createCaption().textContent = worst.length < r.rows.length ? `The ${worst.length} worst of ${r.rows.length} coordinates`
+  const caption = worst.length < r.rows.length ? `The ${worst.length} worst of ${r.rows.length} coordinates`
     : r.rows.length === 1 ? 'The one coordinate checked' : `All ${r.rows.length} coordinates checked, worst first`;
-  const head = table.createTHead().insertRow();
-  for (const h of ['W[row, class]', 'analytic', 'numerical', 'relative error', 'kinks']) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const x of worst) {
-    const tr = body.insertRow();
-    for (const v of [`W[${x.row}, ${x.col}]`, x.analytic.toExponential(6), x.numerical.toExponential(6), x.relativeError.toExponential(2), String(x.kinkCrossed)]) {
-      tr.insertCell().textContent = v;
-    }
-  }
-  const wrap = document.createElement('div');
-  wrap.className = 'table-wrap';
-  wrap.append(table);
-  $('gc-result').replaceChildren(summary, wrap);
+  const rows = worst.map((x) => [`W[${x.row}, ${x.col}]`, x.analytic.toExponential(6), x.numerical.toExponential(6), x.relativeError.toExponential(2), String(x.kinkCrossed)]);
+  $('gc-result').replaceChildren(summary, resultTable(caption, ['W[row, class]', 'analytic', 'numerical', 'relative error', 'kinks'], rows));
   setMessage('gc-message', `${r.settings}; ${r.seconds.toFixed(2)} s.`, 'ok');
 });
 
