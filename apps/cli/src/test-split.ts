@@ -46,7 +46,7 @@ export async function readTestRows(t: TestSplit, start: number, count: number): 
   if (d) return isFeatureDataset(d) ? d.values.subarray(start * f, (start + count) * f) : d.images.subarray(start * f, (start + count) * f);
   const bytes = new Uint8Array(count * t.rows!.features);
   await t.rows!.read(start, count, bytes);
-  return t.values ? Float32Array.from(featureValues(bytes, t.values.dtype)) : bytes;
+  return t.values ? featureValues(bytes, t.values.dtype) : bytes;
 }
 
 /** That the model reads this split: the same kind of rows (images or features), as many values a row. */

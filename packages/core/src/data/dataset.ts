@@ -110,14 +110,16 @@ export function makeDataset(parts: {
 /**
  * Builds a features Dataset after checking its parts: values = n·features, every value
  * finite (the first that is not is named by row and column), n labels below the class count.
+ * `valuesChecked`: the values come from a set or a reader that checked them already, so they are
+ * not scanned again (a split of a large embedding set would otherwise rescan it for each part).
  */
 export function makeFeatureDataset(parts: {
   name: string; values: Float32Array; labels: Labels; features: number; classNames: readonly string[];
-}): FeatureDataset {
+}, options: { valuesChecked?: boolean } = {}): FeatureDataset {
   const { name, values, labels, features, classNames } = parts;
   const ds: FeatureDataset = { kind: 'features', name, values, labels, n: labels.length, features,
     classNames: Object.freeze([...classNames]) };
-  checkDataset(ds);
+  checkFeatureDataset(ds, options.valuesChecked !== true);
   return ds;
 }
 
@@ -162,7 +164,8 @@ function checkImageDataset(ds: ImageDataset): void {
   checkLabels(ds.labels, ds.classNames.length, name);
 }
 
-function checkFeatureDataset(ds: FeatureDataset): FeatureDataset {
+/** `scan` false: the values were checked already (rows of a checked set, or a reader's that checked each): sizes and labels only. */
+function checkFeatureDataset(ds: FeatureDataset, scan = true): FeatureDataset {
   const { name, features: f, n } = ds;
   if (!(Number.isInteger(f) && f >= 1)) throw new ShapeError(`${name}: features must be a positive integer, got ${f}`);
   if (!Number.isInteger(n) || n < 0) throw new ShapeError(`${name}: n must be a non-negative integer, got ${n}`);
@@ -172,7 +175,7 @@ function checkFeatureDataset(ds: FeatureDataset): FeatureDataset {
     throw new ShapeError(`${name}: ${ds.values.length} values, but ${n} rows of ${f} features need ${n * f}`);
   }
   if (ds.classNames.length < 1) throw new ShapeError(`${name}: no class names`);
-  const bad = firstNotFinite(ds.values);
+  const bad = scan ? firstNotFinite(ds.values) : -1;
   if (bad >= 0) {
     throw new DataError(`${name}: value ${ds.values[bad]} at row ${Math.floor(bad / f)}, feature ${bad % f} is not finite`);
   }

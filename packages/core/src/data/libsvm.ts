@@ -206,7 +206,8 @@ export function readLibsvm(files: readonly { bytes: Uint8Array; source: string; 
       for (let e = s.rowStart[i]!; e < s.rowStart[i + 1]!; e++) x[i * features + s.index[e]! - shift] = s.value[e]!;
     }
     const labels = labelArray(Array.from(s.labels, (v) => classOf.get(v)!));
-    return makeFeatureDataset({ name: files[k]!.name, values: x, labels, features, classNames: classNames! });
+    // The scanner checked every value (finite, within float32's range); the rest are zeros.
+    return makeFeatureDataset({ name: files[k]!.name, values: x, labels, features, classNames: classNames! }, { valuesChecked: true });
   });
   return { sets, labelValues: values, features, zeroBased, notes };
 }

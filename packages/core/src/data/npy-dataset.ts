@@ -99,7 +99,8 @@ export function npyDataset(name: string, images: NpyArray, labels: Int32Array, l
     throw new DataError(`${labelsSource}: label ${labels[bad]} at row ${bad} is outside the ${classNames.length} classes named by ${namesSource}`);
   }
   if (rows.kind === 'features') {
-    return makeFeatureDataset({ name, values: npyFeatureValues(images), labels: labelArray(labels), features: rows.features, classNames });
+    // npyFeatureValues checked every value, naming the file.
+    return makeFeatureDataset({ name, values: npyFeatureValues(images), labels: labelArray(labels), features: rows.features, classNames }, { valuesChecked: true });
   }
   return makeDataset({ name, images: images.data as Uint8Array, labels: labelArray(labels), image: rows.image, classNames });
 }

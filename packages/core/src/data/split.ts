@@ -25,7 +25,8 @@ export function subset<T extends Dataset>(ds: T, indices: ArrayLike<number>, nam
 /** A data set of ds's kind, shape and classes over other rows. */
 function rebuild<T extends Dataset>(ds: T, name: string, rows: Uint8Array | Float32Array, labels: Dataset['labels']): T {
   if (isFeatureDataset(ds)) {
-    return makeFeatureDataset({ name, values: rows as Float32Array, labels, features: ds.features, classNames: ds.classNames }) as T;
+    // Rows of a checked set: their values need no second scan.
+    return makeFeatureDataset({ name, values: rows as Float32Array, labels, features: ds.features, classNames: ds.classNames }, { valuesChecked: true }) as T;
   }
   return makeDataset({ name, images: rows as Uint8Array, labels, image: ds.image!, classNames: ds.classNames }) as T;
 }

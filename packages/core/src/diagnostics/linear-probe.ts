@@ -10,6 +10,9 @@ import { combine, dot, meanDataLossFromScores } from './scores-loss.js';
  * The backend forms each S(V) once (O(N·D·C)); every probe then costs O(N·C).
  */
 export class LinearProbe {
+  /** ∂L/∂S for gradientAt, allocated on its first call. */
+  private dScratch: Float64Array | undefined;
+
   private constructor(
     private readonly base: Vec,
     private readonly dirs: readonly Vec[],
@@ -77,19 +80,11 @@ export class LinearProbe {
     this.dirs.forEach((s, k) => terms.push([coefficients[k] ?? 0, s]));
     const scores = combine(this.scratch, terms);
     const n = this.labels.length, C = this.classes, rowLoss = rowLossOf(this.objective);
-    const dRow = new Float64Array(C), gradient = new Float64Array(this.dirs.length);
+    // ∂L_i/∂s_i, written by each row loss at the row's own offset (as linearClassifierLoss takes them).
+    const dScores = (this.dScratch ??= new Float64Array(n * C)), gradient = new Float64Array(this.dirs.length);
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      dRow.fill(0);
-      // The row loss writes ∂L_i/∂s_i at the row's offset: give it a scores view of the row alone.
-      sum += rowLoss(scores.subarray(i * C, (i + 1) * C), 0, this.labels[i]!, C, dRow);
-      for (let k = 0; k < this.dirs.length; k++) {
-        const v = this.dirs[k]!;
-        let g = 0;
-        for (let j = 0; j < C; j++) g += dRow[j]! * v[i * C + j]!;
-        gradient[k]! += g;
-      }
-    }
+    for (let i = 0; i < n; i++) sum += rowLoss(scores, i * C, this.labels[i]!, C, dScores);
+    this.dirs.forEach((v, k) => { gradient[k] = dot(dScores, v); });
     const c = [1, ...this.dirs.map((_, k) => coefficients[k] ?? 0)], K = c.length;
     for (let k = 0; k < this.dirs.length; k++) {
       let gc = 0;
