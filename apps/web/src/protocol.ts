@@ -23,6 +23,8 @@ export interface RunRequest {
   readonly resume: boolean;
   /** Milliseconds to wait per iteration, to watch a run in slow motion (0: full speed). */
   readonly paceMs: number;
+  /** Start paused, before the first step (the Step button on an idle page: one step at a time from the start). */
+  readonly paused?: boolean;
 }
 
 export interface ProbeRowMessage {
@@ -194,6 +196,8 @@ export interface Methods {
   train: { args: [request: RunRequest]; value: RunSummary };
   pause: { args: []; value: void };
   resume: { args: []; value: void };
+  /** A paused run takes one step and rests again; resolves once it has (its snapshot sent). */
+  step: { args: []; value: void };
   stop: { args: []; value: void };
   reset: { args: []; value: void };
   saveModel: { args: []; value: string };

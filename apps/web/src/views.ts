@@ -4,27 +4,36 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, lossCurveSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
+  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
+import { compile } from 'vega-lite';
+import type { Spec as VgSpec } from 'vega';
+import { accuracyRows, appendToView, liveLossSpec, LossDecimator, SUBTITLE_SIGNAL } from './live-loss.js';
+import { count } from './protocol.js';
 import type { ImageShape } from '@descent/core';
 import type { Evaluation, Landscape1DResult, Landscape2DResult, RaceResult, Snapshot, SweepResult } from './protocol.js';
 
-interface Slot { result?: Result; busy: boolean; pending?: Spec; done: Promise<void> }
+interface Pending { readonly spec: Spec; readonly key?: string | undefined }
+interface Slot { result?: Result; key?: string | undefined; busy: boolean; pending?: Pending; done: Promise<void> }
 const slots = new WeakMap<HTMLElement, Slot>();
 
 /**
  * Draws spec into el (SVG). Redraws are coalesced: while one is being drawn, only the latest
  * of the specs asked for meanwhile is drawn next, so a fast run never queues up pictures.
+ *
+ * With a `key` (a chart whose layout stays while its numbers change: the confusion matrix of a
+ * run's snapshots), a spec with the key of the picture shown only replaces its data and
+ * subtitle in the Vega view already there: no new picture is compiled or laid out.
  */
-export function drawChart(el: HTMLElement, spec: Spec): Promise<void> {
+export function drawChart(el: HTMLElement, spec: Spec, key?: string): Promise<void> {
   let slot = slots.get(el);
   if (!slot) {
     slot = { busy: false, done: Promise.resolve() };
     slots.set(el, slot);
   }
-  slot.pending = spec;
+  slot.pending = { spec, key };
   if (!slot.busy) slot.done = pump(el, slot);
   return slot.done;
 }
@@ -33,18 +42,177 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
   slot.busy = true;
   try {
     while (slot.pending) {
-      const spec = slot.pending;
+      const { spec, key } = slot.pending;
       slot.pending = undefined;
-      const host = document.createElement('div');
-      const result = await embed(host, spec, { renderer: 'svg', actions: false, tooltip: true });
-      slot.result?.finalize();
-      el.replaceChildren(host);
-      slot.result = result;
-      exportBar(el);
+      const view = slot.result?.view;
+      if (key !== undefined && key === slot.key && view) {
+        const live = liveParts(forScreen(spec, el.clientWidth));
+        view.data(LIVE_DATA, live.values);
+        view.signal(SUBTITLE_SIGNAL, live.subtitle);
+        await view.runAsync();
+        continue;
+      }
+      if (key !== undefined) {
+        const live = asLive(spec, el.clientWidth);
+        await new Promise((resolve) => requestAnimationFrame(resolve)); // compiled in this frame, drawn in the next
+        await embedInto(el, slot, live, key);
+      } else {
+        await embedInto(el, slot, forScreen(spec, el.clientWidth), key);
+      }
     }
   } finally {
     slot.busy = false;
   }
+}
+
+async function embedInto(el: HTMLElement, slot: Slot, spec: Spec | VgSpec, key?: string): Promise<Result> {
+  const host = document.createElement('div');
+  const result = await embed(host, spec as Spec, { renderer: 'svg', actions: false, tooltip: true });
+  slot.result?.finalize();
+  el.replaceChildren(host);
+  slot.result = result;
+  slot.key = key;
+  exportBar(el);
+  return result;
+}
+
+/** The smallest text a chart on the page draws, in CSS pixels (the CLI's pictures go down to 8). */
+const MIN_FONT = 11;
+
+/**
+ * A picture drawn at its real size on this screen: no text under MIN_FONT px, and a single view
+ * wider than its box fitted to the box (on a phone), instead of a scaled-down picture. Pictures
+ * of several views (the race) keep their size and the box scrolls.
+ */
+function forScreen(spec: Spec, boxWidth: number): Spec {
+  const out = raiseFonts(structuredClone(spec)) as Spec & { width?: unknown; height?: unknown; autosize?: unknown };
+  const natural = typeof out.width === 'number' ? out.width + 160 : undefined;
+  const single = !('hconcat' in out) && !('vconcat' in out) && !('concat' in out) && !('facet' in out) && !('repeat' in out);
+  if (single && natural !== undefined && boxWidth > 0 && boxWidth < natural) {
+    const square = out.width === out.height;
+    out.width = Math.floor(boxWidth);
+    if (square) out.height = Math.floor(boxWidth) + 40;
+    out.autosize = { type: 'fit', contains: 'padding', resize: true };
+    const title = (out as { title?: { subtitle?: string | string[] } }).title;
+    if (title && typeof title === 'object' && title.subtitle !== undefined) title.subtitle = wrapLines(title.subtitle, boxWidth - 30);
+    legendsBelow(out, boxWidth);
+    dropCrampedText(out, boxWidth);
+  }
+  return out;
+}
+
+/** Legends under the plot, where a narrow box has room for them. */
+function legendsBelow(node: unknown, boxWidth: number): void {
+  if (Array.isArray(node)) { for (const n of node) legendsBelow(n, boxWidth); return; }
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === 'legend' && v && typeof v === 'object') {
+      (node as Record<string, unknown>)[k] = { ...v, orient: 'bottom', direction: 'horizontal', gradientLength: Math.min(240, boxWidth - 100) };
+    } else legendsBelow(v, boxWidth);
+  }
+}
+
+/**
+ * A grid's per-cell numbers (the confusion matrix's counts) left out when the fitted cells are
+ * narrower than three digits of MIN_FONT text; the tooltip still gives each count.
+ */
+function dropCrampedText(spec: Spec, boxWidth: number): void {
+  const s = spec as { layer?: { mark?: unknown }[]; data?: { values?: unknown[] }; datasets?: Record<string, unknown[]> };
+  const rows = s.data?.values?.length ?? Object.values(s.datasets ?? {})[0]?.length ?? 0;
+  if (!s.layer || rows === 0) return;
+  const cell = (boxWidth - 110) / Math.sqrt(rows);
+  if (cell >= 3 * MIN_FONT * 0.62 + 6) return;
+  s.layer = s.layer.filter((l) => !(l.mark === 'text' || (typeof l.mark === 'object' && (l.mark as { type?: string }).type === 'text')));
+}
+
+/** Text broken into lines at spaces so that none is wider than `width` px (at about 6.3 px a character, the subtitles' 12 px). */
+function wrapLines(text: string | string[], width: number): string[] {
+  const max = Math.max(20, Math.floor(width / 6.3));
+  const lines: string[] = [];
+  for (const t of Array.isArray(text) ? text : [text]) {
+    let line = '';
+    for (const word of t.split(' ')) {
+      if (line && line.length + 1 + word.length > max) { lines.push(line); line = word; }
+      else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Every font size in a spec raised to MIN_FONT (marks' own sizes as well as the config's). */
+function raiseFonts(node: unknown): unknown {
+  if (Array.isArray(node)) { node.forEach(raiseFonts); return node; }
+  if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    for (const [k, v] of Object.entries(o)) {
+      if (/fontsize$/i.test(k) && typeof v === 'number' && v < MIN_FONT) o[k] = MIN_FONT;
+      else if (typeof v === 'object') raiseFonts(v);
+    }
+    const mark = o['mark'];
+    if (mark === 'text') o['mark'] = { type: 'text', fontSize: MIN_FONT };
+    else if (mark && typeof mark === 'object' && (mark as { type?: string }).type === 'text' && (mark as { fontSize?: number }).fontSize === undefined) (mark as { fontSize?: number }).fontSize = MIN_FONT;
+  }
+  return node;
+}
+
+const LIVE_DATA = 'live';
+
+/** A spec's data rows and subtitle, for replacing those of a live picture. */
+function liveParts(spec: Spec): { values: unknown[]; subtitle: string | string[] } {
+  const s = spec as { data?: { values?: unknown[] }; title?: { subtitle?: string | string[] } };
+  return { values: s.data?.values ?? [], subtitle: s.title?.subtitle ?? '' };
+}
+
+/** A single-data spec as a Vega spec whose data ('live') and subtitle (a signal) can be replaced in its view. */
+function asLive(spec: Spec, boxWidth: number): VgSpec {
+  const { values } = liveParts(spec);
+  const named = forScreen({ autosize: { type: 'pad', resize: true }, ...(spec as object), datasets: { [LIVE_DATA]: values }, data: { name: LIVE_DATA } } as unknown as Spec, boxWidth);
+  return withSubtitleSignal(compile(named).spec, liveParts(named).subtitle);
+}
+
+/** A compiled spec whose subtitle is the SUBTITLE_SIGNAL (Vega-Lite's subtitle takes no expression; Vega's does). */
+function withSubtitleSignal(vg: VgSpec, subtitle: string | string[]): VgSpec {
+  const title = typeof vg.title === 'object' && vg.title !== null && !Array.isArray(vg.title) ? vg.title as unknown as Record<string, unknown> : { text: vg.title ?? '' };
+  return { ...vg, title: { ...title, subtitle: { signal: SUBTITLE_SIGNAL } } as VgSpec['title'],
+    signals: [...(vg.signals ?? []), { name: SUBTITLE_SIGNAL, value: subtitle }] };
+}
+
+/** A live loss chart: points are appended as the run streams (see live-loss.ts). */
+export interface LiveLoss {
+  /** Appends losses and evaluations that arrived (iterations continue from the last). */
+  append(losses: readonly number[], evaluations: readonly Evaluation[]): Promise<void>;
+  /** Draws the last partial bucket, once the run has ended. */
+  finish(): Promise<void>;
+}
+
+export async function startLiveLoss(el: HTMLElement, title: string, planned: number): Promise<LiveLoss> {
+  let slot = slots.get(el);
+  if (!slot) { slot = { busy: false, done: Promise.resolve() }; slots.set(el, slot); }
+  await slot.done;
+  slot.pending = undefined;
+  // The plotting area: the box less both axes and the padding (about 150 px).
+  const width = Math.max(150, (el.clientWidth || 700) - 150);
+  const spec = withSubtitleSignal(compile(liveLossSpec(title, planned, width)).spec, ' ');
+  // Compiling and drawing in one task would make one long frame: the drawing waits for the next.
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const result = await embedInto(el, slot, spec, undefined);
+  const view = result.view;
+  const decimator = new LossDecimator(planned);
+  const subtitle = (done = false) => wrapLines(`${count(decimator.count, 'iteration')}${done ? '' : ` of ${planned}`}; smoothed: ${decimator.smoothing}`
+    + (decimator.stride > 1 ? `; min and max of every ${decimator.stride} drawn` : '')
+    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width + 120);
+  const alive = () => slots.get(el)?.result === result;
+  return {
+    append: async (losses, evaluations) => {
+      if (!alive()) return;
+      await appendToView(view, decimator.push(losses), accuracyRows(evaluations), subtitle());
+    },
+    finish: async () => {
+      if (!alive()) return;
+      await appendToView(view, decimator.finish(), [], subtitle(true));
+    },
+  };
 }
 
 /**
@@ -85,15 +253,11 @@ async function saveChart(el: HTMLElement, format: 'svg' | 'png'): Promise<void> 
 export function clearChart(el: HTMLElement, text: string): void {
   document.getElementById(`${el.id}-export`)?.remove();
   const slot = slots.get(el);
-  if (slot) { slot.pending = undefined; slot.result?.finalize(); slot.result = undefined; }
+  if (slot) { slot.pending = undefined; slot.result?.finalize(); slot.result = undefined; slot.key = undefined; }
   const p = document.createElement('p');
   p.className = 'placeholder';
   p.textContent = text;
   el.replaceChildren(p);
-}
-
-export function lossChart(losses: ArrayLike<number>, evaluations: readonly Evaluation[], title?: string): Spec {
-  return lossCurveSpec({ losses, evaluations, ...(title ? { title } : {}) });
 }
 
 export function confusionChart(s: Snapshot): Spec {

@@ -63,6 +63,10 @@ interface ActiveRun {
   /** Iterations done so far. */
   done: number;
   hold: Hold | undefined;
+  /** Steps it may take while held (the Step button). */
+  steps: number;
+  /** Called after its next step (see step). */
+  readonly stepWaiters: (() => void)[];
   /** True while it waits in its hook (between two steps, paused or waiting for panels). */
   resting: boolean;
   /** Called when it next comes to rest (see restOf). */
@@ -307,7 +311,8 @@ async function startRun(r: RunRequest) {
   let finished!: () => void;
   // Made before the run starts: train() calls beforeIteration before session.train() returns.
   const active: ActiveRun = {
-    run: undefined as unknown as TrainingRun, session, done: 0, hold: undefined, resting: false, restWaiters: [], panels: new Set(),
+    run: undefined as unknown as TrainingRun, session, done: 0, hold: r.paused ? newHold() : undefined, steps: 0, stepWaiters: [],
+    resting: false, restWaiters: [], panels: new Set(),
     start: resumeFrom ? Float64Array.from(resumeFrom.weights) : session.randomWeights(r.settings.seed, r.settings.initScale),
     finished: new Promise<void>((resolve) => { finished = resolve; }),
     snapshot: async () => { flush(); await takeSnapshot(active.run.control.weights()); },
@@ -322,18 +327,20 @@ async function startRun(r: RunRequest) {
       try {
         for (;;) {
           for (const f of active.restWaiters.splice(0)) f();
-          if (active.hold) { await active.hold.released; continue; }
+          if (active.hold && active.steps === 0) { await active.hold.released; continue; }
           if (active.panels.size > 0) { await Promise.allSettled([...active.panels]); continue; }
           break;
         }
       } finally {
         active.resting = false;
       }
+      if (active.hold && active.steps > 0) active.steps--; // a step taken while paused (the Step button)
       // The live class templates: the run's weights every ~350 ms.
       if (performance.now() - lastSnapshot > 350) await takeSnapshot(active.run.control.weights());
     },
     onProgress: (e) => {
       active.done = e.iteration;
+      for (const f of active.stepWaiters.splice(0)) f();
       buffer.push(e.loss);
       epoch = e.epoch;
       learningRate = e.learningRate;
@@ -347,7 +354,7 @@ async function startRun(r: RunRequest) {
   active.run = training;
   run = active;
   post({ event: 'run-start', iterations: training.iterations, backend: backendId, strategy: r.settings.strategy });
-  post({ event: 'state', state: 'running' });
+  post({ event: 'state', state: active.hold ? 'paused' : 'running' });
 
   const outcome = (async (): Promise<RunSummary> => {
     try {
@@ -382,6 +389,12 @@ async function startRun(r: RunRequest) {
 function restOf(active: ActiveRun): Promise<void> {
   if (active.resting) return Promise.resolve();
   return Promise.race([new Promise<void>((resolve) => { active.restWaiters.push(resolve); }), active.finished]);
+}
+
+function newHold(): Hold {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  return { released, release };
 }
 
 /** Resumes a held run (after stop() too, so that it can end). */
@@ -490,11 +503,24 @@ const handlers: { [M in MethodName]: (...args: Methods[M]['args']) => Promise<Me
   async pause() {
     const active = run;
     if (!active || active.hold) return;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
-    active.hold = { released, release };
+    active.hold = newHold();
     post({ event: 'state', state: 'paused' });
     // Once its step is done, the page gets the weights it rests at.
+    await restOf(active);
+    if (run === active && active.hold) await track(active, active.snapshot());
+  },
+
+  async step() {
+    const active = run;
+    if (!active) throw new OptionError('no run to step: start one (Step starts one paused)');
+    if (!active.hold) throw new OptionError('the run is training: pause it to take one step at a time');
+    // One more step while held: wake the hook, wait for the step, then for the rest after it.
+    const stepped = new Promise<void>((resolve) => { active.stepWaiters.push(resolve); });
+    active.steps++;
+    const hold = active.hold;
+    active.hold = newHold();
+    hold.release();
+    await Promise.race([stepped, active.finished]);
     await restOf(active);
     if (run === active && active.hold) await track(active, active.snapshot());
   },

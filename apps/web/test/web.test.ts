@@ -685,7 +685,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
 
   it('keyboard focus shows on “Open data files…” and “Open model…”', async () => {
     const { page } = main;
-    for (const [from, input] of [['#data-embedded', 'data-files'], ['#reset', 'model-file']] as const) {
+    for (const [from, input] of [['#data-embedded', 'data-files'], ['input[name=backend]:checked', 'model-file']] as const) {
       await page.focus(from);
       let focused = '';
       for (let i = 0; i < 6 && focused !== input; i++) {
@@ -716,10 +716,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(unlabelled).toEqual([]);
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    // Tab to Start and press Enter: a run starts and finishes.
+    // Tab from the learning rate (the run bar's last field) to Start and press Enter: a run starts and finishes.
     await page.fill('#length', '20');
     await page.selectOption('#length-unit', 'iterations');
-    await page.focus('#seed');
+    await page.focus('#lr');
     let focused = '';
     for (let i = 0; i < 40 && focused !== 'start'; i++) {
       await page.keyboard.press('Tab');

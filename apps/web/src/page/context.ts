@@ -1,0 +1,88 @@
+/**
+ * What the panels share: the worker client, the drawing code (loaded on demand), the page's
+ * state and a small event bus. Each panel owns its part of the state and says what changed
+ * through the bus; no panel calls another.
+ */
+import type { WorkerClient } from '../client.js';
+import type { DataInfo, Evaluation, ProbeRowMessage, RunSummary, Snapshot } from '../protocol.js';
+
+export type Views = typeof import('../views.js');
+export type RunState = 'idle' | 'running' | 'paused' | 'stopping';
+
+/** The page's state, read by tests through globalThis.__descent. Each field has one owner (in brackets). */
+export interface PageState {
+  /** Probe results by backend id [backends]. */
+  probes: Map<string, ProbeRowMessage>;
+  /** The data set in the worker [data]. */
+  data: DataInfo | undefined;
+  /** The run's (or last run's) losses and evaluations, as received [training]. */
+  losses: number[];
+  evaluations: Evaluation[];
+  plannedIterations: number;
+  runBackend: string;
+  /** The model the views show [training, model]. */
+  snapshot: Snapshot | undefined;
+  run: RunState;
+  lastSummary: RunSummary | undefined;
+  /** Tool panels at work [tools]. */
+  busy: number;
+}
+
+export interface PageEvents {
+  /** The data set in use, or the rows in use of it, changed. */
+  data: DataInfo;
+  /** The model and its run are gone (reset, or another data set): views show their placeholders. */
+  clear: undefined;
+  /** The model shown changed; undefined: there is none now. */
+  model: Snapshot | undefined;
+  run: RunState;
+  'run-start': { readonly iterations: number; readonly backend: string; readonly strategy: string };
+  /** New losses and evaluations (coalesced to at most one a frame); state.losses already holds them. */
+  progress: { readonly losses: readonly number[]; readonly evaluations: readonly Evaluation[] };
+  /** A run ended: its summary, with every loss. */
+  'run-end': RunSummary;
+}
+
+type Listener<K extends keyof PageEvents> = (value: PageEvents[K]) => void;
+
+export interface Page {
+  readonly client: WorkerClient;
+  readonly state: PageState;
+  /** The drawing code (Vega and the canvases), loaded once. */
+  views(): Promise<Views>;
+  /** The drawing code if it has loaded, else undefined. */
+  loadedViews(): Views | undefined;
+  on<K extends keyof PageEvents>(event: K, listener: Listener<K>): void;
+  emit<K extends keyof PageEvents>(event: K, value: PageEvents[K]): void;
+}
+
+export function createPage(client: WorkerClient): Page {
+  let loaded: Views | undefined;
+  const ready = import('../views.js').then((v) => (loaded = v));
+  const listeners = new Map<keyof PageEvents, Listener<never>[]>();
+  const state: PageState = {
+    probes: new Map(), data: undefined, losses: [], evaluations: [], plannedIterations: 0, runBackend: '',
+    snapshot: undefined, run: 'idle', lastSummary: undefined, busy: 0,
+  };
+  return {
+    client, state,
+    views: () => ready,
+    loadedViews: () => loaded,
+    on(event, listener) {
+      const list = listeners.get(event) ?? [];
+      list.push(listener as Listener<never>);
+      listeners.set(event, list);
+    },
+    emit(event, value) {
+      for (const l of listeners.get(event) ?? []) (l as Listener<typeof event>)(value);
+    },
+  };
+}
+
+/** A part of the page: the markup it adds (tool panels bring their own) and the code that runs it. */
+export interface Panel {
+  /** Where its markup goes; absent when it runs markup that index.html has. */
+  readonly area?: 'tools';
+  readonly html?: string;
+  mount(page: Page): void;
+}

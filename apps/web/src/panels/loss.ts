@@ -1,0 +1,60 @@
+import type { Panel } from '../page/context.js';
+import { $ } from '../page/dom.js';
+import type { Evaluation } from '../protocol.js';
+import type { LiveLoss } from '../views.js';
+
+const PLACEHOLDER = 'Start a run to see its loss.';
+
+/**
+ * The live loss and accuracy chart. Each run gets a new chart; what arrives from the worker is
+ * gathered and appended at most once an animation frame, one append at a time.
+ */
+export const lossPanel: Panel = {
+  mount(page) {
+    let chart: Promise<LiveLoss> | undefined;
+    let losses: number[] = [], evaluations: Evaluation[] = [];
+    let frame: number | undefined;
+    let appending: Promise<void> = Promise.resolve();
+    let ended = false;
+
+    const flush = () => {
+      frame = undefined;
+      const current = chart;
+      if (!current) return;
+      const l = losses, e = evaluations;
+      losses = [];
+      evaluations = [];
+      const done = ended;
+      appending = appending.then(async () => {
+        const live = await current;
+        if (l.length > 0 || e.length > 0) await live.append(l, e);
+        if (done) await live.finish();
+      }).catch(() => undefined);
+    };
+    const schedule = () => { if (frame === undefined) frame = requestAnimationFrame(flush); };
+
+    page.on('run-start', ({ iterations, backend }) => {
+      losses = [];
+      evaluations = [];
+      ended = false;
+      chart = page.views().then((v) => v.startLiveLoss($('loss-chart'), `Training loss — ${backend}`, iterations));
+      appending = chart.then(() => undefined, () => undefined);
+    });
+    page.on('progress', (p) => {
+      for (const l of p.losses) losses.push(l);
+      evaluations.push(...p.evaluations);
+      schedule();
+    });
+    page.on('run-end', () => {
+      ended = true;
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      flush();
+    });
+    page.on('clear', () => {
+      chart = undefined;
+      losses = [];
+      evaluations = [];
+      void appending.then(() => page.loadedViews()?.clearChart($('loss-chart'), PLACEHOLDER));
+    });
+  },
+};
