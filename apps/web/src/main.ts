@@ -15,16 +15,30 @@ import { applyBackendQuery, applySettingsQuery } from './share.js';
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const page = createPage(new WorkerClient(worker));
 
-// Tool panels bring their markup; the others work on what index.html has.
-const tools = $('tools-panels');
+// Tool panels and the lecture bring their markup; the others work on what index.html has.
+const areas = { tools: $('tools-panels'), lecture: $('lecture-panels') };
 for (const panel of PANELS) {
-  if (panel.area === 'tools' && panel.html) {
+  if (panel.area && panel.html) {
     const section = document.createElement('div');
-    section.className = 'tool-panel';
+    section.className = `${panel.area}-panel`;
     section.innerHTML = panel.html;
-    tools.append(section);
+    areas[panel.area].append(section);
   }
 }
+
+/** Two views of one page: the playground (the run bar's views, settings and tools) and the lecture, by the address's #. */
+function showMode(): void {
+  const lecture = location.hash === '#lecture';
+  $('lecture').hidden = !lecture;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-mode=playground]')) el.hidden = lecture;
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('.modes a')) {
+    if (a.hash === (lecture ? '#lecture' : '#playground')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset['mode'] = lecture ? 'lecture' : 'playground';
+}
+addEventListener('hashchange', showMode);
+showMode();
 for (const panel of PANELS) panel.mount(page);
 // The worker says when the rows in use change (a run or a tool split the data again).
 page.client.on((e) => { if (e.event === 'data') showData(page, e.info); });

@@ -175,6 +175,11 @@ export interface GradcheckResult {
   readonly explanation: string;
   readonly settings: string;
   readonly seconds: number;
+  /** The parameters (D·C): what one numerical gradient probes. */
+  readonly parameters: number;
+  /** One loss evaluation, and one analytic gradient (loss and gradient), on the checked rows, in milliseconds. */
+  readonly lossMilliseconds: number;
+  readonly gradientMilliseconds: number;
 }
 
 export interface DiagnosticOptions {
@@ -186,6 +191,8 @@ export interface DiagnosticOptions {
   readonly initScale: number;
   /** Training rows the loss is averaged over (undefined: all). */
   readonly examples?: number;
+  /** At a random W (initScale, seed) even when there is a model (the lecture's experiments start there). */
+  readonly fresh?: boolean;
 }
 
 export interface Methods {

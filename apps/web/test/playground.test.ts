@@ -1,8 +1,9 @@
 /**
  * Issue 13, the web page as a playground, in headless Chromium: at 1280×800 the play button and
  * the loss chart are in view without scrolling, on load and during a run; on a phone no chart
- * or page text is under 11 px and nothing overflows sideways; and a run at full speed leaves the
- * page smooth, measured through the Long Animation Frames timeline.
+ * or page text is under 11 px and nothing overflows sideways; a run at full speed leaves the
+ * page smooth, measured through the Long Animation Frames timeline; Step takes one iteration at
+ * a time; and the lecture view reproduces the lecture's experiments in its order.
  *
  * The form is filled through the DOM (value set, input and change dispatched), not by clicking,
  * so the tests do not depend on which panels are folded and never scroll the page themselves.
@@ -270,6 +271,65 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     }
     expect.soft(median(figures.map((f) => f.p95)), 'median p95 frame interval (ms)').toBeLessThanOrEqual(50);
     expect.soft(median(figures.map((f) => f.longest)), 'median longest animation frame (ms)').toBeLessThanOrEqual(100);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 3 * TIMEOUT);
+
+  it('Step takes one iteration at a time: from an idle page it starts a run paused, then each press is one step', async () => {
+    const { page, errors } = await openAt(browser, site.url, 1280, 800);
+    await chooseBackend(page, 'ts');
+    await setFields(page, { '#strategy': 'minibatch', '#batch-size': '100', '#length-unit': 'iterations', '#length': '50', '#pace': '0', '#limit': '2000' });
+    const losses = () => page.evaluate(() => (globalThis as unknown as PageGlobals).__descent.state.losses.length);
+    await page.click('#step');
+    await page.waitForSelector('body[data-run=paused]', { timeout: 60_000 });
+    await expect.poll(losses, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.isDisabled('#step')).toBe(false);
+    await page.click('#step');
+    await expect.poll(losses, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.isDisabled('#step')).toBe(false);
+    expect(await page.textContent('#run-status')).toMatch(/^Paused on ts: iteration 2 of 50/);
+    // Resume: the run takes its remaining 48 steps and ends.
+    await page.click('#pause');
+    await page.waitForFunction(() => document.body.dataset['runs'] === '1', undefined, { timeout: 60_000 });
+    expect(await losses()).toBe(50);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, TIMEOUT);
+
+  it("the lecture view runs each section's experiment on the embedded data beside the lecture's own figure, in the lecture's order", async () => {
+    const { page, errors } = await openAt(browser, `${site.url}#lecture`, 1280, 800);
+    expect(await page.isVisible('#lecture')).toBe(true);
+    expect(await page.isVisible('#loss-chart')).toBe(false);
+    // Each section's own figure from the lecture (CIFAR-10), shown before anything runs.
+    const lectureFigure: Record<string, RegExp> = {
+      random: /15\.5 % test accuracy/, local: /21\.4 % test accuracy/, gradient: /better than both searches/,
+      numerical: /30,730 \+ 1 loss evaluations/, step: /2\.200718.*1\.647802 at 1e-6/, minibatch: /256 examples of ILSVRC's 1\.2 million/,
+    };
+    for (const [id, figure] of Object.entries(lectureFigure)) {
+      expect(await page.textContent(`#lecture-${id} [data-lecture]`), id).toMatch(figure);
+      await page.click(`#lecture-${id}-run`);
+      await page.waitForFunction((id) => !document.querySelector(`#lecture-${id}-message`)!.hasAttribute('aria-busy'), id, { timeout: TIMEOUT });
+      expect(await page.textContent(`#lecture-${id}-message`), `${id}: the experiment failed`).toBe('');
+      expect(await page.textContent(`#lecture-${id}-ours`), id).not.toMatch(/Not run yet/);
+    }
+    const accuracy = (id: string) => page.$eval(`#lecture-${id}-ours [data-accuracy]`, (e) => Number((e as HTMLElement).dataset['accuracy']));
+    const [random, local, gradient] = [await accuracy('random'), await accuracy('local'), await accuracy('gradient')];
+    console.log(`lecture on the embedded data: random search ${random}, random local search ${local}, gradient descent ${gradient}`);
+    expect(random).toBeLessThan(local);
+    expect(local).toBeLessThan(gradient);
+    expect(gradient).toBeGreaterThan(0.7);
+    expect(await page.textContent('#lecture-gradient-ours')).toMatch(/random search .* < random local search .* < following the gradient/);
+    // Numbers beside numbers: the step-size table has the lecture's column and ours; the check's error is float64-small.
+    expect(await page.$$eval('#lecture-step-ours tbody tr', (rows) => rows.length)).toBe(10);
+    expect(Number(await page.$eval('#lecture-numerical-ours [data-relative-error]', (e) => (e as HTMLElement).dataset['relativeError']))).toBeLessThan(1e-3);
+    expect(Number(await page.$eval('#lecture-minibatch-ours [data-cosine]', (e) => (e as HTMLElement).dataset['cosine']))).toBeGreaterThan(0.5);
+    await screenshot(page, '12-lecture');
+    // The hand-over: the playground, with the last run's settings in the form and its model in the views.
+    await page.click('#lecture-gradient-playground');
+    await page.waitForSelector('body[data-mode=playground]');
+    expect(await page.isVisible('#loss-chart svg')).toBe(true);
+    expect(await page.inputValue('#strategy')).toBe('gd');
+    expect(await page.textContent('#model-summary')).toMatch(/^Trained on .*: gd, svm/);
     expect(errors).toEqual([]);
     await page.close();
   }, 3 * TIMEOUT);

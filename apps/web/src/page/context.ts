@@ -54,6 +54,14 @@ export interface Page {
   loadedViews(): Views | undefined;
   on<K extends keyof PageEvents>(event: K, listener: Listener<K>): void;
   emit<K extends keyof PageEvents>(event: K, value: PageEvents[K]): void;
+  /**
+   * Starts a run with the settings the page shows, as the Start button does (the training panel
+   * provides it); resolves with its summary, or undefined when it was refused or failed (the
+   * run bar says why).
+   */
+  startRun(): Promise<RunSummary | undefined>;
+  /** Registers what startRun does. */
+  provideStartRun(start: () => Promise<RunSummary | undefined>): void;
 }
 
 export function createPage(client: WorkerClient): Page {
@@ -64,8 +72,11 @@ export function createPage(client: WorkerClient): Page {
     probes: new Map(), data: undefined, losses: [], evaluations: [], plannedIterations: 0, runBackend: '',
     snapshot: undefined, run: 'idle', lastSummary: undefined, busy: 0,
   };
+  let start: (() => Promise<RunSummary | undefined>) | undefined;
   return {
     client, state,
+    startRun: () => (start ? start() : Promise.reject(new Error('no training panel on this page'))),
+    provideStartRun(f) { start = f; },
     views: () => ready,
     loadedViews: () => loaded,
     on(event, listener) {
@@ -81,8 +92,8 @@ export function createPage(client: WorkerClient): Page {
 
 /** A part of the page: the markup it adds (tool panels bring their own) and the code that runs it. */
 export interface Panel {
-  /** Where its markup goes; absent when it runs markup that index.html has. */
-  readonly area?: 'tools';
+  /** Where its markup goes (the playground's tools, or the lecture view); absent when it runs markup that index.html has. */
+  readonly area?: 'tools' | 'lecture';
   readonly html?: string;
   mount(page: Page): void;
 }

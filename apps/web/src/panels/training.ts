@@ -135,14 +135,16 @@ function onWorkerEvent(page: Page, e: WorkerEvent): void {
 let currentRun: Promise<void> | undefined;
 
 function wireButtons(page: Page): void {
-  const begin = (paused: boolean) => {
-    if (page.state.run !== 'idle') return undefined;
-    currentRun = startRun(page, paused).finally(() => { currentRun = undefined; });
-    return currentRun;
+  const begin = (paused: boolean): Promise<RunSummary | undefined> => {
+    if (page.state.run !== 'idle') return Promise.resolve(undefined);
+    const started = startRun(page, paused);
+    currentRun = started.then(() => undefined).finally(() => { currentRun = undefined; });
+    return started;
   };
+  page.provideStartRun(() => begin(false));
   $<HTMLFormElement>('train-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    begin(false);
+    void begin(false);
   });
   $('pause').addEventListener('click', () => {
     // A failed pause or resume (the run ended meanwhile, or its snapshot failed) is shown, not left unhandled.
@@ -156,7 +158,7 @@ function wireButtons(page: Page): void {
     step.disabled = true;
     try {
       if (page.state.run === 'idle') {
-        begin(true);
+        void begin(true);
         await new Promise<void>((resolve) => {
           const check = () => (page.state.run === 'paused' || page.state.run === 'idle' ? resolve() : requestAnimationFrame(check));
           check();
@@ -193,16 +195,16 @@ function wireButtons(page: Page): void {
   });
 }
 
-async function startRun(page: Page, paused: boolean): Promise<void> {
+async function startRun(page: Page, paused: boolean): Promise<RunSummary | undefined> {
   setMessage('train-message', '');
   let request: RunRequest;
   try {
     request = { ...readSettings(), ...(paused ? { paused } : {}) };
   } catch (e) {
     setMessage('train-message', errorText(e));
-    return;
+    return undefined;
   }
-  if (!page.state.data) { setMessage('train-message', 'Load a data set first.'); return; }
+  if (!page.state.data) { setMessage('train-message', 'Load a data set first.'); return undefined; }
   setRunState(page, 'running');
   $('run-status').textContent = `Starting on ${request.backend}…`;
   try {
@@ -223,9 +225,11 @@ async function startRun(page: Page, paused: boolean): Promise<void> {
     // The address now reproduces this run: its settings and the backend that ran it.
     history.replaceState(null, '', `${location.pathname}?${settingsQuery(r.backend)}`);
     document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? 0) + 1);
+    return r;
   } catch (e) {
     $('run-status').textContent = 'The run failed.';
     setMessage('train-message', errorText(e));
+    return undefined;
   } finally {
     setRunState(page, 'idle');
   }
