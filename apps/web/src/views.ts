@@ -4,12 +4,12 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  confusionMatrixSpec, landscape1DSpec, landscape2DSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
+  classTemplatesSpec, confusionMatrixSpec, landscape1DSpec, landscape2DSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
 import { compile } from 'vega-lite';
-import type { Spec as VgSpec } from 'vega';
+import { parse, View, type Spec as VgSpec } from 'vega';
 import { accuracyRows, appendToView, liveLossSpec, LossDecimator, SUBTITLE_SIGNAL } from './live-loss.js';
 import { count } from './protocol.js';
 import type { ImageShape } from '@descent/core';
@@ -238,15 +238,34 @@ function exportBar(el: HTMLElement): void {
 
 async function saveChart(el: HTMLElement, format: 'svg' | 'png'): Promise<void> {
   const view = slots.get(el)?.result?.view;
-  if (!view) return;
+  if (view) await saveView(view, format, el.id.replace(/-chart$/, ''));
+}
+
+/** Saves what a Vega view draws: its own SVG, or a PNG at twice its size. */
+async function saveView(view: View, format: 'svg' | 'png', name: string): Promise<void> {
   const url = format === 'svg' ? URL.createObjectURL(new Blob([await view.toSVG()], { type: 'image/svg+xml' })) : await view.toImageURL('png', 2);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${el.id.replace(/-chart$/, '')}.${format}`;
+  a.download = `${name}.${format}`;
   document.body.append(a);
   a.click();
   a.remove();
   if (format === 'svg') setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The class templates as one picture (the CLI's templates.svg: @descent/plots' classTemplatesSpec),
+ * drawn off screen from the snapshot's weights and saved as SVG or PNG.
+ */
+export async function saveTemplates(s: Snapshot, format: 'svg' | 'png'): Promise<void> {
+  if (!s.image) return;
+  const view = new View(parse(compile(classTemplatesSpec({ weights: s.weights, classNames: s.classNames, image: s.image })).spec), { renderer: 'none' });
+  try {
+    await view.runAsync();
+    await saveView(view, format, 'templates');
+  } finally {
+    view.finalize();
+  }
 }
 
 /** Drops a chart and shows a placeholder. */

@@ -492,8 +492,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#data-summary')!.textContent!.startsWith('fashion-mnist-subset'), undefined, { timeout: 30_000 });
   }, TIMEOUT);
 
-  it.each(['ts', 'ts-f64'])('a link reproduces a run on %s, bit for bit: the settings and the backend that ran are in the address', async (id) => {
+  // Bit for bit on the TypeScript backends; within float32 rounding on the others (a GPU or a
+  // threaded kernel may sum in another order from one run to the next). A backend on a software
+  // GPU adapter takes about a minute a run here: the per-backend run above covers it.
+  it.for([...BROWSER_BACKENDS])('a link reproduces a run on %s: the settings and the backend that ran are in the address', { timeout: TIMEOUT }, async (id, ctx) => {
     const { page } = main;
+    const why = await page.textContent(`#backend-why-${id}`);
+    if (await page.isDisabled(`#backend-${id}`)) { ctx.skip(`${id} does not run here: ${why}`); return; }
+    if (/software adapter/.test(why ?? '')) { ctx.skip(`${id} runs here on a software adapter only, slowly: ${why}`); return; }
     await shortRun(page, id, { '#lr': '0.07', '#seed': '9', '#length': '25', '#limit': '1500' });
     await startAndWait(page);
     const url = page.url();
@@ -509,20 +515,26 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
       expect(await other.page.isChecked(`#backend-${id}`)).toBe(true);
       await other.page.selectOption('#pace', '0'); // slow motion is not part of a run
       await startAndWait(other.page);
-      expect(await lossesOf(other.page)).toEqual(losses);
+      const again = await lossesOf(other.page);
+      if (id === 'ts' || id === 'ts-f64') expect(again).toEqual(losses);
+      else {
+        expect(again).toHaveLength(losses.length);
+        again.forEach((l, i) => expect(Math.abs(l - losses[i]!), `iteration ${i + 1}: ${l} against ${losses[i]}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(losses[i]!))));
+      }
       expect(other.errors).toEqual([]);
     } finally {
       await other.page.close();
     }
-  }, TIMEOUT);
+  });
 
-  it('a chart saves as SVG and PNG, as drawn', async () => {
+  it('a chart, and the class templates, save as SVG and PNG, as drawn', async () => {
     const { page, errors } = main;
     await shortRun(page, 'ts', { '#length': '20' });
     await startAndWait(page);
     await page.waitForSelector('#confusion-chart-export');
-    for (const [chart, format] of [['loss', 'svg'], ['loss', 'png'], ['confusion', 'svg']] as const) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#${chart}-chart-export button[data-format=${format}]`)]);
+    for (const [chart, format] of [['loss', 'svg'], ['loss', 'png'], ['confusion', 'svg'], ['templates', 'svg'], ['templates', 'png']] as const) {
+      const bar = chart === 'templates' ? '#templates-export' : `#${chart}-chart-export`;
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${bar} button[data-format=${format}]`)]);
       expect(download.suggestedFilename()).toBe(`${chart}.${format}`);
       const path = join(ARTIFACTS, `export-${chart}.${format}`);
       await download.saveAs(path);
