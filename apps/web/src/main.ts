@@ -39,6 +39,12 @@ function showMode(): void {
 }
 addEventListener('hashchange', showMode);
 showMode();
+
+// Where the run bar ends, for the views that fill the screen under it (styles.css, --top).
+const bar = $('train-form');
+const setTop = () => document.documentElement.style.setProperty('--top', `${Math.ceil(bar.getBoundingClientRect().bottom + scrollY)}px`);
+new ResizeObserver(setTop).observe(bar);
+setTop();
 for (const panel of PANELS) panel.mount(page);
 // The worker says when the rows in use change (a run or a tool split the data again).
 page.client.on((e) => { if (e.event === 'data') showData(page, e.info); });

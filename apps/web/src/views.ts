@@ -46,18 +46,18 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
       slot.pending = undefined;
       const view = slot.result?.view;
       if (key !== undefined && key === slot.key && view) {
-        const live = liveParts(forScreen(spec, el.clientWidth));
+        const live = liveParts(forScreen(spec, boxOf(el)));
         view.data(LIVE_DATA, live.values);
         view.signal(SUBTITLE_SIGNAL, live.subtitle);
         await view.runAsync();
         continue;
       }
       if (key !== undefined) {
-        const live = asLive(spec, el.clientWidth);
+        const live = asLive(spec, boxOf(el));
         await new Promise((resolve) => requestAnimationFrame(resolve)); // compiled in this frame, drawn in the next
         await embedInto(el, slot, live, key);
       } else {
-        await embedInto(el, slot, forScreen(spec, el.clientWidth), key);
+        await embedInto(el, slot, forScreen(spec, boxOf(el)), key);
       }
     }
   } finally {
@@ -79,25 +79,37 @@ async function embedInto(el: HTMLElement, slot: Slot, spec: Spec | VgSpec, key?:
 /** The smallest text a chart on the page draws, in CSS pixels (the CLI's pictures go down to 8). */
 const MIN_FONT = 11;
 
+/** The wide screen's layout (styles.css: the same query), where the live views' boxes have a height of their own. */
+const DASHBOARD = '(min-width: 1101px) and (min-height: 640px)';
+
+/** The box a chart is drawn into: its width, and its height where the layout sets one (else undefined: the picture's own). */
+function boxOf(el: HTMLElement): { width: number; height?: number } {
+  const fixed = el.closest('.views') !== null && matchMedia(DASHBOARD).matches && el.clientHeight > 120;
+  return fixed ? { width: el.clientWidth, height: el.clientHeight } : { width: el.clientWidth };
+}
+
 /**
  * A picture drawn at its real size on this screen: no text under MIN_FONT px, and a single view
- * wider than its box fitted to the box (on a phone), instead of a scaled-down picture. Pictures
- * of several views (the race) keep their size and the box scrolls.
+ * fitted to its box where the box is narrower than the picture (on a phone) or sets its height
+ * (the wide screen's views), instead of a scaled-down picture. Pictures of several views (the
+ * race) keep their size and the box scrolls.
  */
-function forScreen(spec: Spec, boxWidth: number): Spec {
+function forScreen(spec: Spec, box: { width: number; height?: number | undefined }): Spec {
   const out = raiseFonts(structuredClone(spec)) as Spec & { width?: unknown; height?: unknown; autosize?: unknown };
-  const natural = typeof out.width === 'number' ? out.width + 160 : undefined;
   const single = !('hconcat' in out) && !('vconcat' in out) && !('concat' in out) && !('facet' in out) && !('repeat' in out);
-  if (single && natural !== undefined && boxWidth > 0 && boxWidth < natural) {
-    const square = out.width === out.height;
-    out.width = Math.floor(boxWidth);
-    if (square) out.height = Math.floor(boxWidth) + 40;
-    out.autosize = { type: 'fit', contains: 'padding', resize: true };
-    const title = (out as { title?: { subtitle?: string | string[] } }).title;
-    if (title && typeof title === 'object' && title.subtitle !== undefined) title.subtitle = wrapLines(title.subtitle, boxWidth - 30);
-    legendsBelow(out, boxWidth);
-    dropCrampedText(out, boxWidth);
-  }
+  if (!single || typeof out.width !== 'number' || !(box.width > 0)) return out;
+  const narrow = box.width < out.width + 160;
+  if (!narrow && box.height === undefined) return out;
+  const square = out.width === out.height;
+  out.width = Math.floor(box.width);
+  if (box.height !== undefined) out.height = Math.floor(box.height);
+  else if (square) out.height = Math.floor(box.width) + 40;
+  out.autosize = { type: 'fit', contains: 'padding', resize: true };
+  const title = (out as { title?: { subtitle?: string | string[] } }).title;
+  // (On the wide screen the Save buttons sit at the box's top right, beside the subtitle.)
+  if (title && typeof title === 'object' && title.subtitle !== undefined) title.subtitle = wrapLines(title.subtitle, box.width - (box.height === undefined ? 30 : 190));
+  if (box.height === undefined) legendsBelow(out, box.width);
+  dropCrampedText(out, out.width, out.height as number);
   return out;
 }
 
@@ -114,14 +126,15 @@ function legendsBelow(node: unknown, boxWidth: number): void {
 
 /**
  * A grid's per-cell numbers (the confusion matrix's counts) left out when the fitted cells are
- * narrower than three digits of MIN_FONT text; the tooltip still gives each count.
+ * narrower than three digits of MIN_FONT text, or lower than a line of it; the tooltip still
+ * gives each count. (The axes, the legend and the title take about 150 px across and 130 down.)
  */
-function dropCrampedText(spec: Spec, boxWidth: number): void {
+function dropCrampedText(spec: Spec, width: number, height: number): void {
   const s = spec as { layer?: { mark?: unknown }[]; data?: { values?: unknown[] }; datasets?: Record<string, unknown[]> };
   const rows = s.data?.values?.length ?? Object.values(s.datasets ?? {})[0]?.length ?? 0;
   if (!s.layer || rows === 0) return;
-  const cell = (boxWidth - 110) / Math.sqrt(rows);
-  if (cell >= 3 * MIN_FONT * 0.62 + 6) return;
+  const side = Math.sqrt(rows);
+  if ((width - 150) / side >= 3 * MIN_FONT * 0.62 + 6 && (height - 130) / side >= MIN_FONT + 2) return;
   s.layer = s.layer.filter((l) => !(l.mark === 'text' || (typeof l.mark === 'object' && (l.mark as { type?: string }).type === 'text')));
 }
 
@@ -165,9 +178,9 @@ function liveParts(spec: Spec): { values: unknown[]; subtitle: string | string[]
 }
 
 /** A single-data spec as a Vega spec whose data ('live') and subtitle (a signal) can be replaced in its view. */
-function asLive(spec: Spec, boxWidth: number): VgSpec {
+function asLive(spec: Spec, box: { width: number; height?: number }): VgSpec {
   const { values } = liveParts(spec);
-  const named = forScreen({ autosize: { type: 'pad', resize: true }, ...(spec as object), datasets: { [LIVE_DATA]: values }, data: { name: LIVE_DATA } } as unknown as Spec, boxWidth);
+  const named = forScreen({ autosize: { type: 'pad', resize: true }, ...(spec as object), datasets: { [LIVE_DATA]: values }, data: { name: LIVE_DATA } } as unknown as Spec, box);
   return withSubtitleSignal(compile(named).spec, liveParts(named).subtitle);
 }
 
@@ -191,9 +204,10 @@ export async function startLiveLoss(el: HTMLElement, title: string, planned: num
   if (!slot) { slot = { busy: false, done: Promise.resolve() }; slots.set(el, slot); }
   await slot.done;
   slot.pending = undefined;
-  // The plotting area: the box less both axes and the padding (about 150 px).
-  const width = Math.max(150, (el.clientWidth || 700) - 150);
-  const spec = withSubtitleSignal(compile(liveLossSpec(title, planned, width)).spec, ' ');
+  // The whole picture fitted to the box: its width, and its height where the layout sets one.
+  const box = boxOf(el);
+  const width = Math.max(240, box.width || 700);
+  const spec = withSubtitleSignal(compile(liveLossSpec(title, planned, width, box.height ?? 360)).spec, ' ');
   // Compiling and drawing in one task would make one long frame: the drawing waits for the next.
   await new Promise((resolve) => requestAnimationFrame(resolve));
   const result = await embedInto(el, slot, spec, undefined);
@@ -201,7 +215,7 @@ export async function startLiveLoss(el: HTMLElement, title: string, planned: num
   const decimator = new LossDecimator(planned);
   const subtitle = (done = false) => wrapLines(`${count(decimator.count, 'iteration')}${done ? '' : ` of ${planned}`}; smoothed: ${decimator.smoothing}`
     + (decimator.stride > 1 ? `; min and max of every ${decimator.stride} drawn` : '')
-    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width + 120);
+    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width - 30);
   const alive = () => slots.get(el)?.result === result;
   return {
     append: async (losses, evaluations) => {

@@ -1,7 +1,7 @@
 import type { Panel } from '../page/context.js';
 import { $ } from '../page/dom.js';
 
-const PLACEHOLDER = 'Appears once there is a model.';
+const PLACEHOLDER = 'The confusion matrix on the test split appears once there is a model.';
 
 /**
  * The confusion matrix on the test split. During a run each snapshot replaces the numbers of
