@@ -9,7 +9,7 @@ import {
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
 import { compile } from 'vega-lite';
-import { parse, View, type Spec as VgSpec } from 'vega';
+import { changeset, parse, View, type Spec as VgSpec } from 'vega';
 import { accuracyRows, appendToView, liveLossSpec, LossDecimator, SUBTITLE_SIGNAL } from './live-loss.js';
 import { count } from './protocol.js';
 import type { ImageShape } from '@descent/core';
@@ -199,23 +199,61 @@ export interface LiveLoss {
   finish(): Promise<void>;
 }
 
-export async function startLiveLoss(el: HTMLElement, title: string, planned: number): Promise<LiveLoss> {
+const TITLE_SIGNAL = 'live_title', X_DOMAIN_SIGNAL = 'live_x_domain';
+const LIVE_TITLE = 'Training loss', LIVE_EMPTY = 'Start a run to see its loss.';
+
+/** The loss chart's one view in el and the box it was laid out for: each run reuses it. */
+const liveViews = new WeakMap<HTMLElement, { result: Result; width: number; height: number }>();
+
+/**
+ * The loss chart's view in el, drawn (empty) when there is none or the box has changed size.
+ * Runs only reset its data and signals (title, subtitle, the x axis's span), so starting a run
+ * draws no new picture.
+ */
+async function liveView(el: HTMLElement): Promise<{ view: View; result: Result; width: number }> {
   let slot = slots.get(el);
   if (!slot) { slot = { busy: false, done: Promise.resolve() }; slots.set(el, slot); }
   await slot.done;
   slot.pending = undefined;
-  // The whole picture fitted to the box: its width, and its height where the layout sets one.
   const box = boxOf(el);
-  const width = Math.max(240, box.width || 700);
-  const spec = withSubtitleSignal(compile(liveLossSpec(title, planned, width, box.height ?? 360)).spec, ' ');
+  const width = Math.max(240, box.width || 700), height = box.height ?? 360;
+  const cur = liveViews.get(el);
+  if (cur && slot.result === cur.result && cur.width === width && cur.height === height) return { view: cur.result.view, result: cur.result, width };
+  const vg = withSubtitleSignal(compile(liveLossSpec(LIVE_TITLE, 2, width, height)).spec, LIVE_EMPTY);
+  // The title and the x axis's span (the run's planned iterations) follow signals too.
+  vg.title = { ...(vg.title as object), text: { signal: TITLE_SIGNAL } } as VgSpec['title'];
+  vg.signals = [...(vg.signals ?? []), { name: TITLE_SIGNAL, value: LIVE_TITLE }, { name: X_DOMAIN_SIGNAL, value: [1, 2] }];
+  vg.scales = (vg.scales ?? []).map((sc) => (sc.name === 'x' ? { ...sc, domain: { signal: X_DOMAIN_SIGNAL } } : sc)) as VgSpec['scales'];
   // Compiling and drawing in one task would make one long frame: the drawing waits for the next.
   await new Promise((resolve) => requestAnimationFrame(resolve));
-  const result = await embedInto(el, slot, spec, undefined);
-  const view = result.view;
+  const result = await embedInto(el, slot, vg, undefined);
+  liveViews.set(el, { result, width, height });
+  return { view: result.view, result, width };
+}
+
+/** Empties the view's points and sets its title, subtitle and x span. */
+async function resetView(view: View, title: string, subtitle: string | string[], planned: number): Promise<void> {
+  view.change('loss', changeset().remove(() => true));
+  view.change('accuracy', changeset().remove(() => true));
+  view.signal(TITLE_SIGNAL, title);
+  view.signal(SUBTITLE_SIGNAL, subtitle);
+  view.signal(X_DOMAIN_SIGNAL, [1, Math.max(planned, 2)]);
+  await view.runAsync();
+}
+
+/** The loss chart before any run, or after Reset: empty, saying how to fill it. */
+export async function resetLiveLoss(el: HTMLElement): Promise<void> {
+  const { view } = await liveView(el);
+  await resetView(view, LIVE_TITLE, LIVE_EMPTY, 2);
+}
+
+export async function startLiveLoss(el: HTMLElement, title: string, planned: number): Promise<LiveLoss> {
+  const { view, result, width } = await liveView(el);
   const decimator = new LossDecimator(planned);
   const subtitle = (done = false) => wrapLines(`${count(decimator.count, 'iteration')}${done ? '' : ` of ${planned}`}; smoothed: ${decimator.smoothing}`
     + (decimator.stride > 1 ? `; min and max of every ${decimator.stride} drawn` : '')
-    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width - 30);
+    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width - (boxOf(el).height === undefined ? 30 : 190));
+  await resetView(view, title, subtitle(), planned);
   const alive = () => slots.get(el)?.result === result;
   return {
     append: async (losses, evaluations) => {
@@ -291,6 +329,13 @@ export function clearChart(el: HTMLElement, text: string): void {
   p.className = 'placeholder';
   p.textContent = text;
   el.replaceChildren(p);
+}
+
+/** The matrix's frame before there is a model: the data's classes, no counts, and a subtitle saying what will fill it. */
+export function emptyConfusionChart(classNames: readonly string[], subtitle: string): Spec {
+  const spec = confusionMatrixSpec({ counts: new Float64Array(classNames.length ** 2), classNames, title: 'Confusion matrix (test split)' }) as { title: { subtitle?: string } };
+  spec.title.subtitle = subtitle;
+  return spec as Spec;
 }
 
 export function confusionChart(s: Snapshot): Spec {

@@ -51,6 +51,10 @@ async function load(page: Page, load: () => Promise<DataInfo>, what: string): Pr
     // "Training rows" starts at the data set's default (a limit for a large one), so that the
     // form, the summary and the next run agree.
     $<HTMLInputElement>('limit').value = d.defaultLimit !== undefined ? String(d.defaultLimit) : '';
+    // The worker starts afresh on another data set: its model and run are gone.
+    page.state.snapshot = undefined;
+    page.state.losses = [];
+    page.state.evaluations = [];
     page.emit('clear', undefined);
     showData(page, d);
     setMessage('data-message', `Loaded ${what}.`, 'ok');

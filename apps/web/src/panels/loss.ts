@@ -3,11 +3,10 @@ import { $ } from '../page/dom.js';
 import type { Evaluation } from '../protocol.js';
 import type { LiveLoss } from '../views.js';
 
-const PLACEHOLDER = 'Start a run to see its loss.';
-
 /**
- * The live loss and accuracy chart. Each run gets a new chart; what arrives from the worker is
- * gathered and appended at most once an animation frame, one append at a time.
+ * The live loss and accuracy chart: one view, drawn empty when the page loads, that each run
+ * resets and fills; what arrives from the worker is gathered and appended at most once an
+ * animation frame, one append at a time.
  */
 export const lossPanel: Panel = {
   mount(page) {
@@ -37,7 +36,7 @@ export const lossPanel: Panel = {
       losses = [];
       evaluations = [];
       ended = false;
-      chart = page.views().then((v) => v.startLiveLoss($('loss-chart'), `Training loss — ${backend}`, iterations));
+      chart = appending.then(() => page.views()).then((v) => v.startLiveLoss($('loss-chart'), `Training loss — ${backend}`, iterations));
       appending = chart.then(() => undefined, () => undefined);
     });
     page.on('progress', (p) => {
@@ -54,7 +53,9 @@ export const lossPanel: Panel = {
       chart = undefined;
       losses = [];
       evaluations = [];
-      void appending.then(() => page.loadedViews()?.clearChart($('loss-chart'), PLACEHOLDER));
+      appending = appending.then(() => page.views()).then((v) => v.resetLiveLoss($('loss-chart'))).catch(() => undefined);
     });
+    // The empty chart is drawn once the drawing code is in: a run then only fills it.
+    appending = page.views().then((v) => v.resetLiveLoss($('loss-chart'))).catch(() => undefined);
   },
 };
