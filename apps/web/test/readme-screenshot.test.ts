@@ -41,8 +41,8 @@ it.runIf(process.env['DESCENT_SCREENSHOT'])('writes docs/web-screenshot.png and 
       await page.waitForFunction((id) => !document.querySelector(`#lecture-${id}-message`)!.hasAttribute('aria-busy'), id, { timeout: 300_000 });
     }
     const lecture = join(DOCS, 'web-lecture.png');
-    const box = await page.locator('#lecture-gradient').boundingBox();
     await page.evaluate(() => scrollTo(0, 0));
+    const box = await page.locator('#lecture-gradient').boundingBox();
     await page.screenshot({ path: lecture, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil((box?.y ?? 900) + (box?.height ?? 0) + 16) } });
     for (const f of [playground, lecture]) {
       expect((await stat(f)).size).toBeGreaterThan(10_000);
