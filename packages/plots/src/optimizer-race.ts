@@ -1,4 +1,4 @@
-import { CONFIG, SCHEMA, checkLength, finiteExtent, finiteOrNull, formatNumber, type Numbers, type Spec } from './common.js';
+import { CONFIG, SCHEMA, checkLength, finiteExtent, finiteOrNull, formatNumber, spansDecades, type Numbers, type Spec } from './common.js';
 
 export interface RacePathInput {
   readonly optimizer: string;
@@ -47,6 +47,10 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
   }
   const ends = paths.map((p) => ({ optimizer: p.optimizer, step: p.a.length - 1, a: p.a[p.a.length - 1]!, b: p.b[p.b.length - 1]!, loss: finiteOrNull(p.losses[p.losses.length - 1]!) }));
   const extent = finiteExtent(losses) ?? [0, 1];
+  // A plane wide enough to show the basin reaches losses many times its floor at the edges: on a
+  // linear scale the basin is one flat colour. Colour by log loss when the (positive) losses span
+  // more than a factor of two.
+  const heat = { type: spansDecades(losses, Math.log10(2)) ? 'log' as const : 'linear' as const, scheme: 'viridis', domain: extent };
   const domainA = [alphas[0]!, alphas[alphas.length - 1]!], domainB = [betas[0]!, betas[betas.length - 1]!];
   const size = input.size ?? 360;
   const order = paths.map((p) => p.optimizer);
@@ -68,8 +72,8 @@ export function optimizerRaceSpec(input: OptimizerRaceInput): Spec {
             encoding: { x: { field: 'a0', type: 'quantitative', title: x.title, scale: x.scale }, x2: { field: 'a1' },
               y: { field: 'b0', type: 'quantitative', title: y.title, scale: y.scale }, y2: { field: 'b1' },
               // The stroke in the fill's colour: no hairline seams between cells.
-              color: { field: 'loss', type: 'quantitative', title: 'loss', scale: { scheme: 'viridis', domain: extent } },
-              stroke: { field: 'loss', type: 'quantitative', scale: { scheme: 'viridis', domain: extent }, legend: null } } },
+              color: { field: 'loss', type: 'quantitative', title: heat.type === 'log' ? 'loss (log scale)' : 'loss', scale: heat },
+              stroke: { field: 'loss', type: 'quantitative', scale: heat, legend: null } } },
           { data: { values: [{ a: 0, b: 0 }] }, mark: { type: 'point', shape: 'circle', size: 70, filled: true, color: 'white', stroke: 'black', clip: true },
             encoding: { x, y } },
           { data: { values: steps }, transform: shown, mark: { type: 'line', clip: true, strokeWidth: 2, point: { size: 12 } },

@@ -127,7 +127,7 @@ describe('landscapes', () => {
 describe('optimizerRaceSpec', () => {
   it('draws the plane as cells, each rule\'s path and its loss per step, W₀ and the ends marked', async () => {
     const alphas = Float64Array.of(-1, 0, 1), betas = Float64Array.of(-1, 0, 1, 2);
-    const losses = Float64Array.from({ length: 12 }, (_, k) => 1 + k / 10);
+    const losses = Float64Array.from({ length: 12 }, (_, k) => 1 + k / 20);
     const paths = ['sgd', 'adam'].map((optimizer, k) => ({ optimizer, a: Float64Array.of(0, 0.2, 0.3 + k), b: Float64Array.of(0, -0.1, -0.2),
       losses: Float64Array.of(2, 1.5, 1.2 - k / 10) }));
     const { svg, text } = await draw(optimizerRaceSpec({ alphas, betas, losses, paths, towardLabel: 'V₁ toward W' }));
@@ -136,6 +136,17 @@ describe('optimizerRaceSpec', () => {
     expect(markCounts(svg, 'symbol')).toEqual([1, 6, 2]); // W₀, the paths' points, the ends
     expect(text).toContain('a (along V₁ toward W)');
     expect(text.join(' ')).toMatch(/from loss 2 at W₀; after 2 steps: sgd 1\.2, adam 1\.1/);
+    expect(text).toContain('loss'); // 1 … 1.55: within a factor of two, a linear colour scale
+  });
+
+  it('colours the plane by log loss when its losses span more than a factor of two, so the basin is not one flat colour', async () => {
+    const alphas = Float64Array.of(-1, 0, 1), betas = Float64Array.of(-1, 0, 1);
+    const losses = Float64Array.from({ length: 9 }, (_, k) => 0.5 * 3 ** k); // 0.5 … 3280
+    const paths = [{ optimizer: 'sgd', a: Float64Array.of(0, 0.1), b: Float64Array.of(0, 0.1), losses: Float64Array.of(2, 1) }];
+    const spec = optimizerRaceSpec({ alphas, betas, losses, paths });
+    expect(JSON.stringify(spec)).toMatch(/"color":\{"field":"loss","type":"quantitative","title":"loss \(log scale\)","scale":\{"type":"log"/);
+    const { text } = await draw(spec);
+    expect(text).toContain('loss (log scale)');
   });
 });
 
