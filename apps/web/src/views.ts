@@ -16,7 +16,7 @@ import type { ImageShape } from '@descent/core';
 import type { Evaluation, Landscape1DResult, Landscape2DResult, RaceResult, Snapshot, SweepResult } from './protocol.js';
 
 interface Pending { readonly spec: Spec; readonly key?: string | undefined }
-interface Slot { result?: Result; key?: string | undefined; busy: boolean; pending?: Pending; done: Promise<void> }
+interface Slot { result?: Result; key?: string | undefined; busy: boolean; pending?: Pending; done: Promise<void>; fitted?: boolean; observer?: ResizeObserver }
 const slots = new WeakMap<HTMLElement, Slot>();
 
 /**
@@ -72,8 +72,31 @@ async function embedInto(el: HTMLElement, slot: Slot, spec: Spec | VgSpec, key?:
   el.replaceChildren(host);
   slot.result = result;
   slot.key = key;
+  slot.fitted = (spec as { autosize?: { type?: string } }).autosize?.type === 'fit';
   exportBar(el);
+  followBox(el, slot);
   return result;
+}
+
+/**
+ * A picture fitted to its box follows the box when it changes size (a window resized, a phone
+ * turned): Vega lays the same view out again at the new width (and height, where the layout sets
+ * one), as vega-embed does for width 'container'; no new picture is made.
+ */
+function followBox(el: HTMLElement, slot: Slot): void {
+  if (slot.observer) return;
+  let last = boxOf(el);
+  slot.observer = new ResizeObserver(() => {
+    const view = slot.result?.view;
+    const box = boxOf(el);
+    if (!view || !slot.fitted || slot.busy || !(box.width > 0)) return;
+    if (box.width === last.width && box.height === last.height) return;
+    last = box;
+    view.width(Math.floor(box.width));
+    if (box.height !== undefined) view.height(Math.floor(box.height));
+    void view.runAsync();
+  });
+  slot.observer.observe(el);
 }
 
 /** The smallest text a chart on the page draws, in CSS pixels (the CLI's pictures go down to 8). */

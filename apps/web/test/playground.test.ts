@@ -275,6 +275,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     await page.close();
   }, 3 * TIMEOUT);
 
+  it('the live charts follow their boxes when the window is resized (laid out again, not scaled)', async () => {
+    const { page, errors } = await openAt(browser, site.url, 1280, 800);
+    // Each fitted chart's picture spans its box, within a pixel or two of rounding.
+    const fits = () => page.evaluate(() => ['loss-chart', 'confusion-chart'].map((id) => {
+      const box = document.getElementById(id)!;
+      const svg = box.querySelector('svg');
+      return { id, box: box.clientWidth, svg: svg ? Number(svg.getAttribute('width')) : -1 };
+    }));
+    await page.waitForFunction(() => document.querySelector('#loss-chart svg') && document.querySelector('#confusion-chart svg'), undefined, { timeout: 30_000 });
+    for (const f of await fits()) expect(Math.abs(f.svg - f.box), `${f.id} at 1280: ${JSON.stringify(f)}`).toBeLessThanOrEqual(2);
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await expect.poll(async () => (await fits()).every((f) => Math.abs(f.svg - f.box) <= 2), { timeout: 10_000 }).toBe(true);
+    const wide = await fits();
+    expect(wide[0]!.box).toBeGreaterThan(600);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, TIMEOUT);
+
   it('Step takes one iteration at a time: from an idle page it starts a run paused, then each press is one step', async () => {
     const { page, errors } = await openAt(browser, site.url, 1280, 800);
     await chooseBackend(page, 'ts');

@@ -321,6 +321,30 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, TIMEOUT);
 
+  it('no run starts while a tuning is under way, and Stop tuning ends it with the best so far', async () => {
+    const { page, errors } = main;
+    await page.check('#backend-ts');
+    await page.fill('#tune-trials', '6');
+    await page.fill('#tune-rounds', '2');
+    await page.fill('#tune-epochs', '3');
+    await page.fill('#tune-lr', '0.0001,1');
+    await page.click('#tune-form button[type=submit]');
+    await expect.poll(() => page.isDisabled('#tune-stop')).toBe(false);
+    // Start is refused at once, naming the tuning, not queued behind it.
+    await page.click('#start');
+    await expect.poll(() => page.textContent('#train-message'), { timeout: 10_000 }).toMatch(/tuning is in progress: stop it first/);
+    expect(await page.getAttribute('#tune-message', 'aria-busy')).toBe('true');
+    await page.waitForTimeout(1500);
+    await page.click('#tune-stop');
+    await page.waitForFunction(() => !document.querySelector('#tune-message')!.hasAttribute('aria-busy'), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#tune-message')).toMatch(/stopped after \d+ trials? of 12\./);
+    expect(await page.textContent('#tune-result')).toMatch(/Best on validation: learning rate/);
+    expect(await page.isDisabled('#tune-stop')).toBe(true);
+    await page.fill('#tune-trials', '3');
+    await page.fill('#tune-epochs', '1');
+    expect(errors).toEqual([]);
+  }, TIMEOUT);
+
   it('races the six update rules on the real loss; a slider restarts the race at once', async () => {
     const { page, errors } = main;
     await page.check('#backend-ts');

@@ -15,6 +15,8 @@ import { tuning } from './tune.js';
 
 /** Starts a run (one at a time, after whatever uses the data now); resolves when it has finished. */
 async function runTraining(r: RunRequest): Promise<RunSummary> {
+  // Refused at once, not after the tuning in the queue ahead of it.
+  if (tuning) throw new OptionError('tuning is in progress: stop it first (Stop)');
   const started = await exclusive(() => startRun(r));
   return started.outcome;
 }

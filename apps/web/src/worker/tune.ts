@@ -27,20 +27,24 @@ export const tuneHandlers: Pick<Handlers, 'tune'> = {
   tune(o) {
     checkTune(o);
     if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
+    if (tuning) throw new OptionError('a tuning is already in progress: stop it first (Stop)');
+    // The tuning is under way (and Stop aborts it) from now on, while its data is placed too.
+    const abort = new AbortController();
+    tuning = abort;
     return exclusive(async () => {
-      if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
-      if (!raw) throw new DataError('no data set is loaded');
-      const session = await placed(o.backend, await preparedForModel(o.seed));
       const t0 = performance.now();
-      const abort = new AbortController();
-      tuning = abort;
       let r: Awaited<ReturnType<Session['tune']>>;
+      let session: Session;
       try {
+        if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
+        if (!raw) throw new DataError('no data set is loaded');
+        session = await placed(o.backend, await preparedForModel(o.seed));
+        if (abort.signal.aborted) throw new OptionError('the tuning was stopped before it began');
         r = await session.tune({ trials: o.trials, rounds: o.rounds, keep: Math.min(3, o.trials), lrRange: o.lrRange, regRange: o.regRange,
           epochs: o.epochs, batchSize: o.batchSize, optimizer: 'momentum', base: { loss: o.loss, delta: o.delta, seed: o.seed, initScale: o.initScale },
           signal: abort.signal });
       } finally {
-        tuning = undefined;
+        if (tuning === abort) tuning = undefined;
       }
       const s = session.summary;
       return { trials: r.trials, best: r.best, warnings: r.warnings, seconds: (performance.now() - t0) / 1000,
