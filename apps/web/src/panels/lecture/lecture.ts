@@ -46,6 +46,8 @@ interface Section {
 const measured = new Map<string, number>();
 
 async function trainAs(page: Page, fields: Record<string, string>): Promise<RunSummary> {
+  // Before the form is touched: a run under way keeps the settings it was started with.
+  if (page.state.run !== 'idle') throw new Error('a run is in progress: stop it (or let it finish) first');
   applySettings({ pace: '0', 'length-unit': 'iterations', limit: String(SEARCH_ROWS), seed: '1', 'init-scale': '0.001', 'batch-size': '', sampler: '', ...fields });
   const r = await page.startRun();
   if (!r) throw new Error($('train-message').textContent || 'the run did not start');
