@@ -6,6 +6,7 @@
 import { WorkerClient } from './client.js';
 import { createPage } from './page/context.js';
 import { $, errorText, setMessage } from './page/dom.js';
+import { showMode } from './page/mode.js';
 import { showAuto, syncMenu } from './panels/backends.js';
 import { loadEmbedded, showData } from './panels/data.js';
 import { PANELS } from './panels/index.js';
@@ -26,24 +27,20 @@ for (const panel of PANELS) {
   }
 }
 
-/** Two views of one page: the playground (the run bar's views, settings and tools) and the lecture, by the address's #. */
-function showMode(): void {
-  const lecture = location.hash === '#lecture';
-  $('lecture').hidden = !lecture;
-  for (const el of document.querySelectorAll<HTMLElement>('[data-mode=playground]')) el.hidden = lecture;
-  for (const a of document.querySelectorAll<HTMLAnchorElement>('.modes a')) {
-    if (a.hash === (lecture ? '#lecture' : '#playground')) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
-  }
-  document.body.dataset['mode'] = lecture ? 'lecture' : 'playground';
-}
 addEventListener('hashchange', showMode);
 showMode();
 
-// Where the run bar ends, for the views that fill the screen under it (styles.css, --top).
-const bar = $('train-form');
-const setTop = () => document.documentElement.style.setProperty('--top', `${Math.ceil(bar.getBoundingClientRect().bottom + scrollY)}px`);
-new ResizeObserver(setTop).observe(bar);
+// Where the run bar ends on the page, for the views that fill the screen under it (styles.css,
+// --top): the header's and the bar's heights (the bar is sticky: its position moves as the page
+// scrolls); and the bar's own height (--bar), which what is scrolled to must clear.
+const header = document.querySelector<HTMLElement>('header.top')!, bar = $('train-form');
+const setTop = () => {
+  document.documentElement.style.setProperty('--top', `${Math.ceil(header.offsetHeight + bar.offsetHeight)}px`);
+  document.documentElement.style.setProperty('--bar', `${Math.ceil(bar.offsetHeight)}px`);
+};
+const sizes = new ResizeObserver(setTop);
+sizes.observe(header);
+sizes.observe(bar);
 setTop();
 for (const panel of PANELS) panel.mount(page);
 // The worker says when the rows in use change (a run or a tool split the data again).

@@ -235,4 +235,6 @@ export type WorkerEvent =
   | { readonly event: 'snapshot'; readonly snapshot: Snapshot }
   /** The prepared data changed (a run or a tool split it again, e.g. for other "Training rows"): what the summary shows. */
   | { readonly event: 'data'; readonly info: DataInfo }
-  | { readonly event: 'state'; readonly state: 'running' | 'paused' };
+  | { readonly event: 'state'; readonly state: 'running' | 'paused' }
+  /** A tuning's trial has ended: how many of how many, and the best validation accuracy so far. */
+  | { readonly event: 'tune-trial'; readonly done: number; readonly total: number; readonly bestValidation: number };

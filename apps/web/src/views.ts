@@ -4,7 +4,7 @@
  * import() after the page's controls are up, so the first paint does not wait for Vega.
  */
 import {
-  classTemplatesSpec, confusionMatrixSpec, landscape1DSpec, landscape2DSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
+  classTemplatesSpec, CONFUSION_GRID_MAX_CLASSES, confusionMatrixSpec, landscape1DSpec, landscape2DSpec, optimizerRaceSpec, RACE_SHOWN_SIGNAL, stepSizeSweepSpec, templateImages, TEMPLATES_MAX_CLASSES,
   type Spec,
 } from '@descent/plots';
 import embed, { type Result } from 'vega-embed';
@@ -16,7 +16,11 @@ import type { ImageShape } from '@descent/core';
 import type { Evaluation, Landscape1DResult, Landscape2DResult, RaceResult, Snapshot, SweepResult } from './protocol.js';
 
 interface Pending { readonly spec: Spec; readonly key?: string | undefined }
-interface Slot { result?: Result; key?: string | undefined; busy: boolean; pending?: Pending; done: Promise<void>; fitted?: boolean; observer?: ResizeObserver }
+interface Slot {
+  result?: Result; key?: string | undefined; busy: boolean; pending?: Pending; done: Promise<void>;
+  /** Drawn fitted to its box (autosize fit); the Vega-Lite spec it was drawn from (none: the live loss chart). */
+  fitted?: boolean; spec?: Spec | undefined; observer?: ResizeObserver;
+}
 const slots = new WeakMap<HTMLElement, Slot>();
 
 /**
@@ -44,10 +48,11 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
     while (slot.pending) {
       const { spec, key } = slot.pending;
       slot.pending = undefined;
+      slot.spec = spec;
       const view = slot.result?.view;
       if (key !== undefined && key === slot.key && view) {
         const live = liveParts(forScreen(spec, boxOf(el)));
-        view.data(LIVE_DATA, live.values);
+        replaceRows(view, live.values);
         view.signal(SUBTITLE_SIGNAL, live.subtitle);
         await view.runAsync();
         continue;
@@ -63,6 +68,7 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
   } finally {
     slot.busy = false;
   }
+  refit(el, slot); // a resize while it drew was skipped
 }
 
 async function embedInto(el: HTMLElement, slot: Slot, spec: Spec | VgSpec, key?: string): Promise<Result> {
@@ -85,25 +91,30 @@ async function embedInto(el: HTMLElement, slot: Slot, spec: Spec | VgSpec, key?:
  */
 function followBox(el: HTMLElement, slot: Slot): void {
   if (slot.observer) return;
-  let last = boxOf(el);
-  slot.observer = new ResizeObserver(() => {
-    const view = slot.result?.view;
-    const box = boxOf(el);
-    if (!view || !slot.fitted || slot.busy || !(box.width > 0)) return;
-    if (box.width === last.width && box.height === last.height) return;
-    last = box;
-    view.width(Math.floor(box.width));
-    if (box.height !== undefined) view.height(Math.floor(box.height));
-    void view.runAsync();
-  });
+  slot.observer = new ResizeObserver(() => refit(el, slot));
   slot.observer.observe(el);
+}
+
+/** Lays a fitted picture out again for its box as it is now (the box's height, or the picture's own where the box sets none). */
+function refit(el: HTMLElement, slot: Slot): void {
+  const view = slot.result?.view;
+  const box = boxOf(el);
+  if (!view || !slot.fitted || slot.busy || !(box.width > 0)) return;
+  const width = Math.floor(box.width);
+  // Where the box sets no height (a phone, a narrow window), the height the picture takes at this width.
+  const own = slot.spec ? (forScreen(slot.spec, { width: box.width }) as { height?: unknown }).height : LIVE_HEIGHT;
+  const height = box.height !== undefined ? Math.floor(box.height) : typeof own === 'number' ? own : undefined;
+  if (width === view.width() && (height === undefined || height === view.height())) return;
+  view.width(width);
+  if (height !== undefined) view.height(height);
+  void view.runAsync();
 }
 
 /** The smallest text a chart on the page draws, in CSS pixels (the CLI's pictures go down to 8). */
 const MIN_FONT = 11;
 
 /** The wide screen's layout (styles.css: the same query), where the live views' boxes have a height of their own. */
-const DASHBOARD = '(min-width: 1101px) and (min-height: 640px)';
+const DASHBOARD = '(min-width: 1101px) and (min-height: 720px)';
 
 /** The box a chart is drawn into: its width, and its height where the layout sets one (else undefined: the picture's own). */
 function boxOf(el: HTMLElement): { width: number; height?: number } {
@@ -194,6 +205,23 @@ function raiseFonts(node: unknown): unknown {
 
 const LIVE_DATA = 'live';
 
+/**
+ * A live picture's rows replaced by new ones: row by row as modifications when there are as many
+ * (the same cells with new numbers: Vega then updates the marks it has instead of making new
+ * ones, which is most of a redraw's cost), else all at once.
+ */
+function replaceRows(view: View, values: readonly unknown[]): void {
+  const current = view.data(LIVE_DATA) as Record<string, unknown>[];
+  if (current.length !== values.length) { view.data(LIVE_DATA, values as object[]); return; }
+  const cs = changeset();
+  let changed = false;
+  values.forEach((v, i) => {
+    const row = v as Record<string, unknown>, tuple = current[i]!;
+    for (const [k, x] of Object.entries(row)) if (tuple[k] !== x) { cs.modify(tuple, k, x); changed = true; }
+  });
+  if (changed) view.change(LIVE_DATA, cs);
+}
+
 /** A spec's data rows and subtitle, for replacing those of a live picture. */
 function liveParts(spec: Spec): { values: unknown[]; subtitle: string | string[] } {
   const s = spec as { data?: { values?: unknown[] }; title?: { subtitle?: string | string[] } };
@@ -223,6 +251,8 @@ export interface LiveLoss {
 }
 
 const TITLE_SIGNAL = 'live_title', X_DOMAIN_SIGNAL = 'live_x_domain';
+/** The loss chart's height where its box sets none (phones, narrow windows). */
+const LIVE_HEIGHT = 360;
 const LIVE_TITLE = 'Training loss', LIVE_EMPTY = 'Start a run to see its loss.';
 
 /** The loss chart's one view in el and the box it was laid out for: each run reuses it. */
@@ -239,7 +269,7 @@ async function liveView(el: HTMLElement): Promise<{ view: View; result: Result; 
   await slot.done;
   slot.pending = undefined;
   const box = boxOf(el);
-  const width = Math.max(240, box.width || 700), height = box.height ?? 360;
+  const width = Math.max(240, box.width || 700), height = box.height ?? LIVE_HEIGHT;
   const cur = liveViews.get(el);
   if (cur && slot.result === cur.result && cur.width === width && cur.height === height) return { view: cur.result.view, result: cur.result, width };
   const vg = withSubtitleSignal(compile(liveLossSpec(LIVE_TITLE, 2, width, height)).spec, LIVE_EMPTY);
@@ -249,6 +279,7 @@ async function liveView(el: HTMLElement): Promise<{ view: View; result: Result; 
   vg.scales = (vg.scales ?? []).map((sc) => (sc.name === 'x' ? { ...sc, domain: { signal: X_DOMAIN_SIGNAL } } : sc)) as VgSpec['scales'];
   // Compiling and drawing in one task would make one long frame: the drawing waits for the next.
   await new Promise((resolve) => requestAnimationFrame(resolve));
+  slot.spec = undefined;
   const result = await embedInto(el, slot, vg, undefined);
   liveViews.set(el, { result, width, height });
   return { view: result.view, result, width };
@@ -355,7 +386,8 @@ export function clearChart(el: HTMLElement, text: string): void {
 }
 
 /** The matrix's frame before there is a model: the data's classes, no counts, and a subtitle saying what will fill it. */
-export function emptyConfusionChart(classNames: readonly string[], subtitle: string): Spec {
+export function emptyConfusionChart(classNames: readonly string[], subtitle: string): Spec | undefined {
+  if (classNames.length > CONFUSION_GRID_MAX_CLASSES) return undefined;
   const spec = confusionMatrixSpec({ counts: new Float64Array(classNames.length ** 2), classNames, title: 'Confusion matrix (test split)' }) as { title: { subtitle?: string } };
   spec.title.subtitle = subtitle;
   return spec as Spec;

@@ -140,9 +140,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     expect.soft(await page.evaluate(() => scrollY), 'scrolled during the run').toBe(0);
     expect.soft(await outOfView(page, ['#start', '#loss-chart']), 'during the run').toEqual([]);
     await screenshot(page, '10-desktop-1280x800', false);
+    // Let a few snapshots stream in: the matrix is updated in place (its cells modified, not redrawn).
+    await page.waitForTimeout(2500);
 
     await press(page, '#stop');
     await runEnded(page);
+    // The matrix drawn is the final model's, cell for cell: its counts are the snapshot's, in the data's order.
+    const counts = () => page.evaluate(() => ({
+      drawn: [...document.querySelectorAll('#confusion-chart svg .mark-text.role-mark text')].map((t) => Number(t.textContent)),
+      model: Array.from((globalThis as unknown as { __descent: { state: { snapshot: { confusion: { counts: ArrayLike<number> } } } } }).__descent.state.snapshot.confusion.counts),
+    }));
+    await expect.poll(async () => { const c = await counts(); return c.drawn.join(' ') === c.model.join(' '); }, { timeout: 5_000 }).toBe(true);
+    expect((await counts()).drawn).toHaveLength(100);
     expect(errors).toEqual([]);
     await page.close();
   }, TIMEOUT);
@@ -289,6 +298,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     await expect.poll(async () => (await fits()).every((f) => Math.abs(f.svg - f.box) <= 2), { timeout: 10_000 }).toBe(true);
     const wide = await fits();
     expect(wide[0]!.box).toBeGreaterThan(600);
+    // Out of the screen-filling layout (a narrow window): the charts take their own height again, not the grid's.
+    await page.setViewportSize({ width: 700, height: 900 });
+    await expect.poll(async () => (await fits()).every((f) => Math.abs(f.svg - f.box) <= 2), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.$eval('#loss-chart svg', (e) => Number(e.getAttribute('height'))), { timeout: 10_000 }).toBe(360);
     expect(errors).toEqual([]);
     await page.close();
   }, TIMEOUT);
@@ -310,6 +323,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     await page.click('#pause');
     await page.waitForFunction(() => document.body.dataset['runs'] === '1', undefined, { timeout: 60_000 });
     expect(await losses()).toBe(50);
+    // A run whose last step is a Step ends with its summary, not a "Paused" line; focus stays on Step.
+    await setFields(page, { '#length': '2' });
+    await page.focus('#step');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('body[data-run=paused]', { timeout: 60_000 });
+    await expect.poll(() => page.isDisabled('#step')).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.body.dataset['runs'] === '2', undefined, { timeout: 60_000 });
+    await expect.poll(() => page.textContent('#run-status')).toMatch(/^Done: 2 iterations/);
+    await page.waitForTimeout(300);
+    expect(await page.textContent('#run-status')).toMatch(/^Done: 2 iterations/);
+    // Stop pressed while a run is still starting ends it before its first step: the page is not left stopping.
+    await page.click('#step');
+    await page.click('#stop', { timeout: 5_000 }).catch(() => undefined); // enabled once the run is on its way
+    await page.waitForFunction(() => document.body.dataset['runs'] === '3', undefined, { timeout: 60_000 });
+    expect(await page.getAttribute('body', 'data-run')).toBe('idle');
+    expect(await page.textContent('#run-status')).toMatch(/^(Stopped|Done): /);
     expect(errors).toEqual([]);
     await page.close();
   }, TIMEOUT);
@@ -342,6 +373,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     expect(Number(await page.$eval('#lecture-numerical-ours [data-relative-error]', (e) => (e as HTMLElement).dataset['relativeError']))).toBeLessThan(1e-3);
     expect(Number(await page.$eval('#lecture-minibatch-ours [data-cosine]', (e) => (e as HTMLElement).dataset['cosine']))).toBeGreaterThan(0.5);
     await screenshot(page, '12-lecture');
+    // The views under the bar start where the header and the bar end, wherever the page is scrolled.
+    const top = await page.evaluate(() => [getComputedStyle(document.documentElement).getPropertyValue('--top'),
+      document.querySelector<HTMLElement>('header.top')!.offsetHeight + document.getElementById('train-form')!.offsetHeight]);
+    expect(top[0]).toBe(`${top[1]}px`);
+    // A section's way on leads to its tool in the playground, scrolled into view.
+    await page.click('#lecture-numerical-playground');
+    await page.waitForSelector('body[data-mode=playground]');
+    const [gc, barBottom] = await page.evaluate(() => [document.getElementById('gc-title')!.getBoundingClientRect().top,
+      document.getElementById('train-form')!.getBoundingClientRect().bottom]);
+    expect(gc, 'the tool is below the sticky bar, not under it').toBeGreaterThanOrEqual(barBottom!);
+    expect(gc).toBeLessThan(800);
+    await page.evaluate(() => { location.hash = 'lecture'; });
+    await page.waitForSelector('body[data-mode=lecture]');
     // The hand-over: the playground, with the last run's settings in the form and its model in the views.
     await page.click('#lecture-gradient-playground');
     await page.waitForSelector('body[data-mode=playground]');

@@ -334,7 +334,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in headless Chromium', () => {
     await page.click('#start');
     await expect.poll(() => page.textContent('#train-message'), { timeout: 10_000 }).toMatch(/tuning is in progress: stop it first/);
     expect(await page.getAttribute('#tune-message', 'aria-busy')).toBe('true');
-    await page.waitForTimeout(1500);
+    // Stopped once a trial has ended (the panel says each as it ends), long before the twelfth.
+    await expect.poll(() => page.textContent('#tune-message'), { timeout: 60_000 }).toMatch(/^Trial \d+ of 12; best validation accuracy so far [\d.]+ %/);
     await page.click('#tune-stop');
     await page.waitForFunction(() => !document.querySelector('#tune-message')!.hasAttribute('aria-busy'), undefined, { timeout: 60_000 });
     expect(await page.textContent('#tune-message')).toMatch(/stopped after \d+ trials? of 12\./);

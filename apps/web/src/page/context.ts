@@ -37,7 +37,7 @@ export interface PageEvents {
   model: Snapshot | undefined;
   run: RunState;
   'run-start': { readonly iterations: number; readonly backend: string; readonly strategy: string };
-  /** New losses and evaluations (coalesced to at most one a frame); state.losses already holds them. */
+  /** New losses and evaluations, as each worker message brings them (the loss panel draws at most once a frame); state.losses already holds them. */
   progress: { readonly losses: readonly number[]; readonly evaluations: readonly Evaluation[] };
   /** A run ended: its summary, with every loss. */
   'run-end': RunSummary;

@@ -18,6 +18,9 @@ export const confusionPanel: Panel = {
     let pending: Snapshot | undefined;
     const key = (names: readonly string[], spec: unknown) => `${names.join('\u0000')}|${String((spec as { height?: unknown }).height)}`;
     const draw = (s: Snapshot) => {
+      // Whatever waited is older than this one.
+      if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
+      pending = undefined;
       last = performance.now();
       void page.views().then((v) => {
         const spec = v.confusionChart(s);
@@ -30,6 +33,8 @@ export const confusionPanel: Panel = {
       if (!d || page.state.snapshot) return;
       void page.views().then((v) => {
         const spec = v.emptyConfusionChart(d.classNames, PLACEHOLDER);
+        // (Too many classes for a grid: the chart of the most confused pairs has no empty frame.)
+        if (!spec) { v.clearChart($('confusion-chart'), PLACEHOLDER); return undefined; }
         return v.drawChart($('confusion-chart'), spec, key(d.classNames, spec));
       });
     };
@@ -42,15 +47,11 @@ export const confusionPanel: Panel = {
       timer ??= window.setTimeout(() => {
         timer = undefined;
         if (pending) draw(pending);
-        pending = undefined;
       }, wait);
     });
     // A run's last snapshot is drawn as soon as it ends.
     page.on('run', (state) => {
-      if (state !== 'idle' || !pending) return;
-      if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
-      draw(pending);
-      pending = undefined;
+      if (state === 'idle' && pending) draw(pending);
     });
     page.on('clear', () => {
       pending = undefined;

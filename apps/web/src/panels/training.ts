@@ -155,6 +155,8 @@ function wireButtons(page: Page): void {
   // Step: one iteration of a paused run; on an idle page, a run that starts paused, then its first step.
   $('step').addEventListener('click', async () => {
     const step = $<HTMLButtonElement>('step');
+    // Disabled while the step is taken; the keyboard's focus comes back to it (a disabled button loses it).
+    const focused = document.activeElement === step;
     step.disabled = true;
     try {
       if (page.state.run === 'idle') {
@@ -166,11 +168,13 @@ function wireButtons(page: Page): void {
         if ((page.state.run as RunState) !== 'paused') return;
       }
       await page.client.call('step');
-      $('run-status').textContent = runStatus(page);
+      // (A last step ends the run: its summary, already shown, stays.)
+      if (page.state.run === 'paused') $('run-status').textContent = runStatus(page);
     } catch (e) {
       setMessage('train-message', `Could not step: ${errorText(e)}`);
     } finally {
       step.disabled = !(page.state.run === 'idle' || page.state.run === 'paused');
+      if (focused && !step.disabled) step.focus();
     }
   });
   $('stop').addEventListener('click', () => {

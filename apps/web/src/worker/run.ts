@@ -17,6 +17,7 @@ import { tuning } from './tune.js';
 async function runTraining(r: RunRequest): Promise<RunSummary> {
   // Refused at once, not after the tuning in the queue ahead of it.
   if (tuning) throw new OptionError('tuning is in progress: stop it first (Stop)');
+  stopBeforeStart = false;
   const started = await exclusive(() => startRun(r));
   return started.outcome;
 }
@@ -75,10 +76,12 @@ async function startRun(r: RunRequest) {
       active.resting = true;
       try {
         for (;;) {
+          const wait = active.hold && active.steps === 0 ? active.hold.released
+            : active.panels.size > 0 ? Promise.allSettled([...active.panels]) : undefined;
+          if (!wait) break;
+          // Only now does it rest: a waiter woken when the run goes straight on would see weights about to change.
           for (const f of active.restWaiters.splice(0)) f();
-          if (active.hold && active.steps === 0) { await active.hold.released; continue; }
-          if (active.panels.size > 0) { await Promise.allSettled([...active.panels]); continue; }
-          break;
+          await wait;
         }
       } finally {
         active.resting = false;
@@ -104,6 +107,11 @@ async function startRun(r: RunRequest) {
   setRun(active);
   post({ event: 'run-start', iterations: training.iterations, backend: backendId, strategy: r.settings.strategy });
   post({ event: 'state', state: active.hold ? 'paused' : 'running' });
+  if (stopBeforeStart) { // Stop was pressed while it started: it ends before its first step
+    stopBeforeStart = false;
+    training.control.stop();
+    release(active);
+  }
 
   const outcome = (async (): Promise<RunSummary> => {
     try {
@@ -142,8 +150,15 @@ function newHold(): Hold {
 function release(active: ActiveRun): void {
   const hold = active.hold;
   active.hold = undefined;
+  active.steps = 0; // a Step not yet taken is no longer asked for
   hold?.release();
 }
+
+/**
+ * A Stop that came while a run was still starting (its data being placed, before it is the run):
+ * the run, once it exists, ends at once instead of training on. Cleared when a run is asked for.
+ */
+let stopBeforeStart = false;
 
 export const runHandlers: Pick<Handlers, 'train' | 'pause' | 'step' | 'resume' | 'stop' | 'reset'> = {
   train: runTraining,
@@ -181,7 +196,7 @@ export const runHandlers: Pick<Handlers, 'train' | 'pause' | 'step' | 'resume' |
 
   async stop() {
     tuning?.abort(); // Stop ends a tuning too
-    if (!run) return;
+    if (!run) { stopBeforeStart = true; return; }
     const active = run;
     active.run.control.stop();
     release(active);

@@ -6,7 +6,7 @@
 import { DataError, OptionError, type Session } from '@descent/core';
 import { count, STUDY_CAPS } from '../protocol.js';
 import { run } from './run-state.js';
-import { exclusive, placed, preparedForModel, raw, type Handlers } from './state.js';
+import { exclusive, placed, post, preparedForModel, raw, type Handlers } from './state.js';
 
 /** The tuning under way, to abort (Stop): a run cannot start meanwhile. */
 export let tuning: AbortController | undefined;
@@ -35,6 +35,7 @@ export const tuneHandlers: Pick<Handlers, 'tune'> = {
       const t0 = performance.now();
       let r: Awaited<ReturnType<Session['tune']>>;
       let session: Session;
+      let done = 0;
       try {
         if (run) throw new OptionError('a run is training: stop it before tuning (tuning trains runs of its own)');
         if (!raw) throw new DataError('no data set is loaded');
@@ -42,7 +43,10 @@ export const tuneHandlers: Pick<Handlers, 'tune'> = {
         if (abort.signal.aborted) throw new OptionError('the tuning was stopped before it began');
         r = await session.tune({ trials: o.trials, rounds: o.rounds, keep: Math.min(3, o.trials), lrRange: o.lrRange, regRange: o.regRange,
           epochs: o.epochs, batchSize: o.batchSize, optimizer: 'momentum', base: { loss: o.loss, delta: o.delta, seed: o.seed, initScale: o.initScale },
-          signal: abort.signal });
+          signal: abort.signal }, (_, best) => {
+          done++;
+          post({ event: 'tune-trial', done, total: o.rounds * o.trials, bestValidation: best.validationAccuracy });
+        });
       } finally {
         if (tuning === abort) tuning = undefined;
       }

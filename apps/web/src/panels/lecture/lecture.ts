@@ -2,6 +2,7 @@ import type { Page, Panel } from '../../page/context.js';
 import { $, errorText, resultTable, setMessage } from '../../page/dom.js';
 import { diagnosticOptions } from '../../page/form.js';
 import { count, type RunSummary } from '../../protocol.js';
+import { showMode } from '../../page/mode.js';
 import { updateVisibility } from '../training.js';
 import {
   CHANCE, CIFAR_PARAMETERS, ILSVRC_TRAINING_IMAGES, LOCAL_SEARCH_ACCURACY, RANDOM_SEARCH_ACCURACY, STEP_SIZE_TABLE, TYPICAL_BATCH,
@@ -173,7 +174,7 @@ function sectionHtml(s: Section): string {
         <button type="button" id="lecture-${s.id}-playground">Continue in the playground</button></div>
       <div class="compare">
         <div class="theirs"><h4>The lecture</h4><p class="figure" data-lecture>${s.lecture}</p></div>
-        <div class="ours"><h4>Here, on <span class="data-name">the loaded data</span></h4><div id="lecture-${s.id}-ours" data-ours><p class="placeholder">Not run yet.</p></div></div>
+        <div class="ours"><h4>Here, on <span class="data-name">the loaded data</span></h4><div id="lecture-${s.id}-ours" data-ours aria-live="polite"><p class="placeholder">Not run yet.</p></div></div>
       </div>
       <p id="lecture-${s.id}-message" class="message" role="status"></p>
     </section>`;
@@ -190,8 +191,11 @@ export const lecturePanel: Panel = {
     for (const s of SECTIONS) {
       const button = $<HTMLButtonElement>(`lecture-${s.id}-run`);
       button.addEventListener('click', async () => {
-        button.disabled = true;
         const message = `lecture-${s.id}-message`;
+        // Each experiment starts from the lecture's own W or settings: not at a run's weights.
+        if (page.state.run !== 'idle') { setMessage(message, 'A run is in progress: stop it (or let it finish) first.'); return; }
+        const focused = document.activeElement === button;
+        button.disabled = true;
         setMessage(message, 'Working…', 'ok');
         $(message).setAttribute('aria-busy', 'true');
         try {
@@ -203,10 +207,12 @@ export const lecturePanel: Panel = {
         } finally {
           button.disabled = false;
           $(message).removeAttribute('aria-busy');
+          if (focused) button.focus();
         }
       });
       $(`lecture-${s.id}-playground`).addEventListener('click', () => {
         location.hash = 'playground';
+        showMode();
         const target = $(s.playground);
         target.scrollIntoView({ block: 'start' });
       });

@@ -37,6 +37,12 @@ export const tunePanel: Panel = {
     // Stop ends the tuning at the trial under way; the best so far is still reported.
     const stop = $<HTMLButtonElement>('tune-stop');
     stop.addEventListener('click', () => { stop.disabled = true; void page.client.call('stop'); });
+    // Each trial as it ends (the message is busy until the tuning is done).
+    page.client.on((e) => {
+      if (e.event === 'tune-trial' && $('tune-message').hasAttribute('aria-busy')) {
+        setMessage('tune-message', `Trial ${e.done} of ${e.total}; best validation accuracy so far ${(100 * e.bestValidation).toFixed(1)} %…`, 'ok');
+      }
+    });
     tool(page, 'tune-form', 'tune-message', async () => {
       const request = { ...diagnosticOptions(), trials: whole('tune-trials', STUDY_CAPS.trials),
         rounds: whole('tune-rounds', STUDY_CAPS.rounds), epochs: whole('tune-epochs', STUDY_CAPS.epochs),
