@@ -328,8 +328,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     await page.focus('#step');
     await page.keyboard.press('Space');
     await page.waitForSelector('body[data-run=paused]', { timeout: 60_000 });
+    // The focus is back once the step is done (the button may be enabled a moment before, by the paused state).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 30_000 }).toBe('step');
     await expect.poll(() => page.isDisabled('#step')).toBe(false);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.body.dataset['runs'] === '2', undefined, { timeout: 60_000 });
     await expect.poll(() => page.textContent('#run-status')).toMatch(/^Done: 2 iterations/);
