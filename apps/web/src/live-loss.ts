@@ -98,18 +98,22 @@ export function accuracyRows(evaluations: readonly Evaluation[]): AccuracyRow[] 
 
 export const SUBTITLE_SIGNAL = 'live_subtitle';
 
-/** The chart of a run planned for `planned` iterations, width × height px in all; its x axis spans the whole run from the start, so it fills in as a progress bar does. */
-export function liveLossSpec(title: string, planned: number, width: number, height: number): Spec {
+/**
+ * The loss chart, width × height px in all, with no points. Its title and the x axis's span are
+ * placeholders: views.ts binds them to signals that each run sets (the x axis spans the whole run
+ * from the start, so it fills in as a progress bar does).
+ */
+export function liveLossSpec(width: number, height: number): Spec {
   const domain = [RAW, SMOOTH, TRAIN, VALID];
   // Four entries in a row need about 560 px; in a narrower box, two rows of two.
   const color = { field: 'series', type: 'nominal' as const, title: null,
     scale: { domain, range: ['#9ecae1', '#08519c', '#fd8d3c', '#d62728'] },
     legend: { orient: 'bottom' as const, direction: 'horizontal' as const, columns: width < 580 ? 2 : 4, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 200, columnPadding: 14 } };
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { nice: false, domain: [Math.min(0, planned - 1) + 1, Math.max(planned, 2)] } };
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { nice: false, domain: [1, 2] } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
-    title: { text: title, subtitle: ' ' },
+    title: { text: 'Training loss', subtitle: ' ' },
     // The whole picture (axes, title and legend included) fills width × height, laid out again as
     // points arrive and the axes' labels widen (Vega lays out once unless told to resize).
     width,

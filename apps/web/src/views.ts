@@ -51,9 +51,10 @@ async function pump(el: HTMLElement, slot: Slot): Promise<void> {
       slot.spec = spec;
       const view = slot.result?.view;
       if (key !== undefined && key === slot.key && view) {
-        const live = liveParts(forScreen(spec, boxOf(el)));
+        // The picture shown was fitted (asLive): its subtitle is wrapped the same way.
+        const live = liveParts(spec);
         replaceRows(view, live.values);
-        view.signal(SUBTITLE_SIGNAL, live.subtitle);
+        view.signal(SUBTITLE_SIGNAL, slot.fitted ? wrapLines(live.subtitle, subtitleWidth(boxOf(el))) : live.subtitle);
         await view.runAsync();
         continue;
       }
@@ -140,11 +141,15 @@ function forScreen(spec: Spec, box: { width: number; height?: number | undefined
   else if (square) out.height = Math.floor(box.width) + 40;
   out.autosize = { type: 'fit', contains: 'padding', resize: true };
   const title = (out as { title?: { subtitle?: string | string[] } }).title;
-  // (On the wide screen the Save buttons sit at the box's top right, beside the subtitle.)
-  if (title && typeof title === 'object' && title.subtitle !== undefined) title.subtitle = wrapLines(title.subtitle, box.width - (box.height === undefined ? 30 : 190));
+  if (title && typeof title === 'object' && title.subtitle !== undefined) title.subtitle = wrapLines(title.subtitle, subtitleWidth(box));
   if (box.height === undefined) legendsBelow(out, box.width);
   dropCrampedText(out, out.width, out.height as number);
   return out;
+}
+
+/** How wide a fitted picture's subtitle may run (on the wide screen the Save buttons sit at the box's top right, beside it). */
+function subtitleWidth(box: { width: number; height?: number | undefined }): number {
+  return box.width - (box.height === undefined ? 30 : 190);
 }
 
 /** Legends under the plot, where a narrow box has room for them. */
@@ -255,24 +260,22 @@ const TITLE_SIGNAL = 'live_title', X_DOMAIN_SIGNAL = 'live_x_domain';
 const LIVE_HEIGHT = 360;
 const LIVE_TITLE = 'Training loss', LIVE_EMPTY = 'Start a run to see its loss.';
 
-/** The loss chart's one view in el and the box it was laid out for: each run reuses it. */
-const liveViews = new WeakMap<HTMLElement, { result: Result; width: number; height: number }>();
+/** The loss charts' views: each run reuses the one in its box (which follows the box's size: followBox). */
+const liveViews = new WeakSet<Result>();
 
 /**
- * The loss chart's view in el, drawn (empty) when there is none or the box has changed size.
+ * The loss chart's view in el, drawn (empty) when there is none.
  * Runs only reset its data and signals (title, subtitle, the x axis's span), so starting a run
  * draws no new picture.
  */
-async function liveView(el: HTMLElement): Promise<{ view: View; result: Result; width: number }> {
+async function liveView(el: HTMLElement): Promise<{ view: View; result: Result }> {
   let slot = slots.get(el);
   if (!slot) { slot = { busy: false, done: Promise.resolve() }; slots.set(el, slot); }
   await slot.done;
   slot.pending = undefined;
+  if (slot.result && liveViews.has(slot.result)) return { view: slot.result.view, result: slot.result };
   const box = boxOf(el);
-  const width = Math.max(240, box.width || 700), height = box.height ?? LIVE_HEIGHT;
-  const cur = liveViews.get(el);
-  if (cur && slot.result === cur.result && cur.width === width && cur.height === height) return { view: cur.result.view, result: cur.result, width };
-  const vg = withSubtitleSignal(compile(liveLossSpec(LIVE_TITLE, 2, width, height)).spec, LIVE_EMPTY);
+  const vg = withSubtitleSignal(compile(liveLossSpec(Math.max(240, box.width || 700), box.height ?? LIVE_HEIGHT)).spec, LIVE_EMPTY);
   // The title and the x axis's span (the run's planned iterations) follow signals too.
   vg.title = { ...(vg.title as object), text: { signal: TITLE_SIGNAL } } as VgSpec['title'];
   vg.signals = [...(vg.signals ?? []), { name: TITLE_SIGNAL, value: LIVE_TITLE }, { name: X_DOMAIN_SIGNAL, value: [1, 2] }];
@@ -281,8 +284,8 @@ async function liveView(el: HTMLElement): Promise<{ view: View; result: Result; 
   await new Promise((resolve) => requestAnimationFrame(resolve));
   slot.spec = undefined;
   const result = await embedInto(el, slot, vg, undefined);
-  liveViews.set(el, { result, width, height });
-  return { view: result.view, result, width };
+  liveViews.add(result);
+  return { view: result.view, result };
 }
 
 /** Empties the view's points and sets its title, subtitle and x span. */
@@ -302,11 +305,11 @@ export async function resetLiveLoss(el: HTMLElement): Promise<void> {
 }
 
 export async function startLiveLoss(el: HTMLElement, title: string, planned: number): Promise<LiveLoss> {
-  const { view, result, width } = await liveView(el);
+  const { view, result } = await liveView(el);
   const decimator = new LossDecimator(planned);
   const subtitle = (done = false) => wrapLines(`${count(decimator.count, 'iteration')}${done ? '' : ` of ${planned}`}; smoothed: ${decimator.smoothing}`
     + (decimator.stride > 1 ? `; min and max of every ${decimator.stride} drawn` : '')
-    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), width - (boxOf(el).height === undefined ? 30 : 190));
+    + (decimator.nonFinite ? `; ${decimator.nonFinite} non-finite losses not drawn` : ''), subtitleWidth(boxOf(el)));
   await resetView(view, title, subtitle(), planned);
   const alive = () => slots.get(el)?.result === result;
   return {
