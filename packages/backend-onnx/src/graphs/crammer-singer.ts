@@ -14,7 +14,8 @@
 import type { GraphBuilder } from '../onnx/builder.js';
 import type { RowObjective } from './objective.js';
 
-export const crammerSingerRows: RowObjective = (g: GraphBuilder, s, label, isLabel, k, wantGradient) => {
+export const crammerSingerRows: RowObjective = (g: GraphBuilder, s, label, labelMask, k, wantGradient) => {
+  const isLabel = labelMask();
   const delta = g.input('delta', 'float32', []);
   const zero = g.constFloat('zero', 0);
   const masked = g.op('Where', [isLabel, g.constFloat('minus_infinity', -Infinity), s], {}, 'scores_off_label');

@@ -10,7 +10,8 @@
 import type { GraphBuilder } from '../onnx/builder.js';
 import type { RowObjective } from './objective.js';
 
-export const svmRows: RowObjective = (g: GraphBuilder, s, label, isLabel, k, wantGradient) => {
+export const svmRows: RowObjective = (g: GraphBuilder, s, label, labelMask, k, wantGradient) => {
+  const isLabel = labelMask();
   const delta = g.input('delta', 'float32', []);
   const zero = g.constFloat('zero', 0);
   const sy = g.op('GatherElements', [s, label], { axis: 1 }, 'score_of_label');

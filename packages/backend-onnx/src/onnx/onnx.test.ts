@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectiveGraph } from '../graphs/objective.js';
+import { GEMM_MIN_CLASSES, objectiveGraph } from '../graphs/objective.js';
 import { scoresGraph } from '../graphs/scores.js';
 import { exportClassifierOnnx } from '../export/classifier.js';
 import { GraphBuilder, float, IR_VERSION, OPSET } from './builder.js';
@@ -8,15 +8,17 @@ import { decodeModel, encodeModel } from './proto.js';
 import type { ModelProto } from './schema.js';
 
 const data = { n: 5, d: 4, c: 3, x: Float32Array.from({ length: 20 }, (_, i) => i / 7), y: Int32Array.of(0, 1, 2, 1, 0) };
+/** Enough classes for the selected-row gradient's Gemm form. */
+const wide = { ...data, c: GEMM_MIN_CLASSES, y: Int32Array.of(0, 63, 2, 40, 0) };
 
 /** Every graph the backend builds, under every residency and selection. */
 function allGraphs(): ModelProto[] {
   const models: ModelProto[] = [];
   for (const residency of ['initializer', 'input', 'initializer+xt'] as const) {
     for (const selection of ['all', 'rows'] as const) {
-      for (const loss of ['svm', 'softmax'] as const) {
+      for (const loss of ['svm', 'softmax', 'crammer-singer'] as const) {
         for (const wantGradient of [false, true]) {
-          models.push(objectiveGraph({ loss, wantGradient, residency, selection }, data).model());
+          for (const set of [data, wide]) models.push(objectiveGraph({ loss, wantGradient, residency, selection }, set).model());
         }
       }
       models.push(scoresGraph(residency, selection, data).model());
@@ -97,7 +99,12 @@ describe('protobuf round trip', () => {
 
 describe('checker', () => {
   it('passes every graph the backend and the exporter build', () => {
-    for (const m of allGraphs()) expect(checkModel(m), m.graph.name).toEqual([]);
+    const models = allGraphs();
+    for (const m of models) expect(checkModel(m), m.graph.name).toEqual([]);
+    // Both gradient forms are among them (objective.ts: GEMM_MIN_CLASSES).
+    const gemms = models.filter((m) => m.graph.node.some((n) => n.op_type === 'Gemm')).map((m) => m.graph.name);
+    expect(gemms.length).toBe(3 * 2); // each loss, rows selected by 'initializer' and 'input' residency, at C = 64
+    expect(gemms.every((name) => name.includes('loss_and_gradient_rows'))).toBe(true);
     const exported = decodeModel(exportClassifierOnnx({ weights: new Float64Array(3 * 2), classes: 2, classNames: ['a', 'b'],
       preprocessing: { mean: new Float32Array(2), scale: 1 / 255, features: 2 } }));
     expect(checkModel(exported)).toEqual([]);

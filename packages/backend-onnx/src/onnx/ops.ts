@@ -27,6 +27,7 @@ export const OPSET_17: Readonly<Record<string, OpSchema>> = {
   Gemm: { inputs: [2, 3], outputs: [1, 1], attrs: ['alpha', 'beta', 'transA', 'transB'] },
   Gather: { inputs: [2, 2], outputs: [1, 1], attrs: ['axis'] },
   GatherElements: { inputs: [2, 2], outputs: [1, 1], attrs: ['axis'] },
+  ScatterElements: { inputs: [3, 3], outputs: [1, 1], attrs: ['axis', 'reduction'] },
   Where: { inputs: [3, 3], outputs: [1, 1], attrs: [] },
   Cast: { inputs: [1, 1], outputs: [1, 1], attrs: ['to'], required: ['to'] },
   Unsqueeze: { inputs: [2, 2], outputs: [1, 1], attrs: [] },
