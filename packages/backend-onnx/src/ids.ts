@@ -15,7 +15,9 @@ export interface OnnxBackendSpec extends BackendInfo {
 /**
  * Priorities (see docs/architecture.md): GPU backends first; then by `pnpm bench`: onnx-cpu is
  * the fastest CPU backend (CIFAR-shaped full batch 75 ms; ts 1.61 s), onnx-wasm next (256 ms,
- * minibatch step 1.8 ms), ahead of tfjs-wasm (283 ms, 3.7 ms).
+ * minibatch step 1.8 ms), ahead of tfjs-wasm (283 ms, 3.7 ms). In Node, onnx-webgpu comes
+ * after onnx-cpu: on an NVIDIA H200 (`pnpm bench:gpu`, 2026-11-30) its minibatch step took
+ * 8.5 ms against onnx-cpu's 1.0 ms on one thread (its full batch: 15.6 against 133 ms).
  */
 export const ONNX_BACKENDS: Readonly<Record<OnnxBackendId, OnnxBackendSpec>> = {
   'onnx-cpu': { id: 'onnx-cpu', environments: ['node'], precision: 'float32', priority: 60, device: 'cpu',
@@ -24,7 +26,7 @@ export const ONNX_BACKENDS: Readonly<Record<OnnxBackendId, OnnxBackendSpec>> = {
     description: 'ONNX Runtime (onnxruntime-node), CUDA execution provider, float32' },
   'onnx-wasm': { id: 'onnx-wasm', environments: ['node', 'browser'], precision: 'float32', priority: 50, device: 'cpu',
     description: 'ONNX Runtime Web (onnxruntime-web), WebAssembly SIMD, float32' },
-  'onnx-webgpu': { id: 'onnx-webgpu', environments: ['browser', 'node'], precision: 'float32', priority: 85, device: 'gpu',
+  'onnx-webgpu': { id: 'onnx-webgpu', environments: ['browser', 'node'], precision: 'float32', priority: 85, priorityIn: { node: 58 }, device: 'gpu',
     description: 'ONNX Runtime WebGPU: onnxruntime-web in browsers, onnxruntime-node\'s WebGPU provider (Vulkan) in Node, float32' },
 };
 

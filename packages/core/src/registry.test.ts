@@ -5,10 +5,11 @@ import { BackendRegistry, describeChoice, parseBackendSpec, type BackendInfo, ty
 
 /** A fake backend package: each id's probe answer and whether create() fails; counts loads. */
 function fakePackage(name: string, backends: { id: string; priority: number; device?: 'cpu' | 'gpu'; probe?: ProbeResult;
-  fails?: boolean; environments?: BackendInfo['environments'] }[]) {
+  fails?: boolean; environments?: BackendInfo['environments']; priorityIn?: BackendInfo['priorityIn'] }[]) {
   const calls = { load: 0, assetBase: [] as string[], created: [] as string[] };
   const infos: BackendInfo[] = backends.map((b) => ({ id: b.id, description: `${b.id} backend`, precision: 'float32',
-    environments: b.environments ?? ['node', 'browser'], priority: b.priority, device: b.device ?? 'cpu' }));
+    environments: b.environments ?? ['node', 'browser'], priority: b.priority, device: b.device ?? 'cpu',
+    ...(b.priorityIn ? { priorityIn: b.priorityIn } : {}) }));
   const pkg: BackendPackage = {
     name, backends: infos,
     load: async () => {
@@ -31,6 +32,18 @@ function fakePackage(name: string, backends: { id: string; priority: number; dev
 }
 
 describe('BackendRegistry with backend packages', () => {
+  it('orders by the priority for its own environment where a backend declares one', async () => {
+    const backends = [{ id: 'cpu', priority: 60 }, { id: 'gpu', priority: 85, device: 'gpu' as const, priorityIn: { node: 58 } }];
+    const node = new BackendRegistry({ environment: 'node' }).addPackage(fakePackage('p', backends).pkg);
+    const browser = new BackendRegistry({ environment: 'browser' }).addPackage(fakePackage('p', backends).pkg);
+    expect(node.candidates().map((b) => b.id)).toEqual(['cpu', 'gpu']);
+    expect(node.info('gpu').priority).toBe(58);
+    expect((await node.probe('gpu')).priority).toBe(58);
+    expect((await node.resolve('auto')).choice.chosen).toBe('cpu');
+    expect(browser.candidates().map((b) => b.id)).toEqual(['gpu', 'cpu']);
+    expect(browser.info('gpu').priority).toBe(85);
+  });
+
   it('threads reach a package that takes options (providersFor), once; a bad count is refused at once', async () => {
     const a = fakePackage('pkg-a', [{ id: 'a1', priority: 1 }]);
     const asked: { threads?: number }[] = [];

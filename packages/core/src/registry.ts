@@ -27,6 +27,12 @@ export interface BackendInfo {
    * `pnpm bench` figures (see docs/architecture.md, "Backend priorities").
    */
   readonly priority: number;
+  /**
+   * The priority in one environment where it differs from `priority` (a registry for that
+   * environment reports and orders by it): e.g. a GPU backend whose per-call costs lose to the
+   * CPU backends of one environment at the minibatch steps training takes.
+   */
+  readonly priorityIn?: Readonly<Partial<Record<Environment, number>>>;
   /** 'gpu' backends run on a graphics adapter; `auto` skips them on a software adapter. */
   readonly device: 'cpu' | 'gpu';
 }
@@ -181,7 +187,8 @@ export class BackendRegistry {
   private add(info: BackendInfo, load: () => Promise<BackendProvider>): void {
     if (this.entries.has(info.id)) throw new BackendError(`backend '${info.id}' is registered twice`);
     if (info.id === 'auto' || info.id.includes(',')) throw new BackendError(`'${info.id}' cannot be a backend id`);
-    this.entries.set(info.id, { info, load });
+    const here = info.priorityIn?.[this.environment];
+    this.entries.set(info.id, { info: here === undefined ? info : { ...info, priority: here }, load });
   }
 
   /** Every registered id, in registration order. */
