@@ -8,12 +8,12 @@ protocol (medians of repeats after a warm-up). Prints one JSON object.
                                       "momentum": 0.9, "batch": 500, "reg": 1e-4, "initScale": 1e-3,
                                       "target": 0.84, "maxEpochs": 10, "checkEvery": 0.5, "seeds": [1, 2]}}'
 
-Threads are pinned to one before numpy loads (OPENBLAS/OMP/MKL): the bench times descent on one
-thread too.
+Threads are pinned before numpy loads (OPENBLAS/OMP/MKL): to one, as the bench times descent on
+one thread too, unless DESCENT_PEER_THREADS says otherwise (`pnpm bench:gpu` on many cores).
 """
 import os
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"
+    os.environ[var] = os.environ.get("DESCENT_PEER_THREADS", "1")
 import json
 import sys
 import time
@@ -163,7 +163,8 @@ def blas_library():
 
 def main():
     spec = json.loads(sys.argv[1])
-    result = {"numpy": np.__version__, "python": sys.version.split()[0], "executable": sys.executable}
+    result = {"numpy": np.__version__, "python": sys.version.split()[0], "executable": sys.executable,
+              "threads": int(os.environ["OPENBLAS_NUM_THREADS"])}
     result["blas"] = blas_library()
     if "full" in spec:
         result["full"] = full(spec["full"])

@@ -74,7 +74,12 @@ export interface NumpyResult {
 }
 
 /** Runs the numpy script on the same matrices (written once to a temporary folder, removed after). */
-export async function runNumpy(peer: NumpyFound, spec: NumpySpec): Promise<NumpyResult> {
+export function runNumpy(peer: NumpyFound, spec: NumpySpec, threads = 1): Promise<NumpyResult> {
+  return runPeer<NumpyResult>(peer.python, SCRIPT, spec, { DESCENT_PEER_THREADS: String(threads) });
+}
+
+/** Runs a peer script (cs231n_numpy.py's protocol: one JSON argument naming .npy files, one JSON object printed). */
+export async function runPeer<T>(python: string, script: string, spec: NumpySpec, env: Record<string, string> = {}): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'descent-bench-numpy-'));
   const files = new Map<DesignMatrix, { x: string; y: string }>();
   const fileOf = async (m: DesignMatrix) => {
@@ -95,14 +100,14 @@ export async function runNumpy(peer: NumpyFound, spec: NumpySpec): Promise<Numpy
       ...(spec.train ? { train: { ...spec.train, train: await fileOf(spec.train.train), test: await fileOf(spec.train.test) } } : {}),
     };
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(peer.python, [SCRIPT, JSON.stringify(json)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(python, [script, JSON.stringify(json)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       let stdout = '', stderr = '';
       child.stdout.on('data', (b: Buffer) => { stdout += b; });
       child.stderr.on('data', (b: Buffer) => { stderr += b; });
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${peer.python} ${SCRIPT} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
+      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${python} ${script} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
     });
-    return JSON.parse(out) as NumpyResult;
+    return JSON.parse(out) as T;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
