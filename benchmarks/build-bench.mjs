@@ -29,7 +29,7 @@ const keepExternal = {
 
 await build({
   // Extra entries as arguments name=path (e.g. an experiment: node build-bench.mjs try=src/bench/try.ts).
-  entryPoints: { bench: 'src/bench/main.ts', agree: 'src/agree/main.ts', stream: 'src/stream/main.ts', 'stream-run': 'src/stream/run.ts', liblinear: 'src/liblinear/main.ts', 'make-probe': 'src/liblinear/make.ts', gpu: 'src/gpu/main.ts', ...Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) },
+  entryPoints: { bench: 'src/bench/main.ts', agree: 'src/agree/main.ts', stream: 'src/stream/main.ts', 'stream-run': 'src/stream/run.ts', liblinear: 'src/liblinear/main.ts', 'make-probe': 'src/liblinear/make.ts', gpu: 'src/gpu/main.ts', protocol: 'src/protocol/main.ts', ...Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) },
   outdir: 'dist',
   bundle: true,
   format: 'esm',
