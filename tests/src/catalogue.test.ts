@@ -6,7 +6,7 @@
  * registered here is the example backend written outside packages/ (examples/custom-backend),
  * added to the list exactly as packages.ts lists the others.
  */
-import { BACKEND_PACKAGES } from '@descent/backends';
+import { BACKEND_PACKAGES, catalogue, createRegistry } from '@descent/backends';
 import { runConformance } from '@descent/core/testing';
 import { describe, expect, it } from 'vitest';
 import { listBackends } from '../../apps/cli/src/commands/backends.js';
@@ -41,5 +41,16 @@ describe('a backend package registered once in the catalogue', () => {
     expect(menuEntries().map((e) => e.id)).toEqual(['auto', ...BACKEND_PACKAGES.flatMap((p) => p.backends)
       .filter((b) => b.environments.includes('browser')).map((b) => b.id)]);
     expect(pageGroups().flatMap((g) => g.backends)).toEqual(menuEntries().slice(1).map((e) => e.id));
+  });
+});
+
+describe('priorities per environment', () => {
+  it("the catalogue and a registry agree on a backend's priority in each environment", () => {
+    const webgpu = (env: 'node' | 'browser') => catalogue(env).find((b) => b.id === 'onnx-webgpu')!.priority;
+    expect(webgpu('node')).toBe(createRegistry({ environment: 'node' }).info('onnx-webgpu').priority);
+    expect(webgpu('browser')).toBe(createRegistry({ environment: 'browser' }).info('onnx-webgpu').priority);
+    // In Node it comes after onnx-cpu (its minibatch steps lost 8.5× on an H200 machine); in browsers it leads onnx-wasm.
+    expect(webgpu('node')).toBeLessThan(catalogue('node').find((b) => b.id === 'onnx-cpu')!.priority);
+    expect(webgpu('browser')).toBeGreaterThan(catalogue('browser').find((b) => b.id === 'onnx-wasm')!.priority);
   });
 });

@@ -3,9 +3,11 @@
  *
  * For a machine with a GPU or many cores (the `device` machines some sessions are lent; nothing
  * here needs one): `pnpm bench`'s full-batch, minibatch and linear-probe workloads on the
- * named Node backends, each CPU backend at every thread count given, beside two peers on the
- * same matrices: CS231n's numpy code on one thread (cs231n_numpy.py, as `pnpm bench`) and the
- * same code in PyTorch on the first CUDA device (cs231n_torch.py), when present. A backend or
+ * named Node backends, onnx-cpu at every thread count given, beside two peers on the same
+ * matrices: CS231n's numpy code (cs231n_numpy.py, as `pnpm bench`) at one thread and at each
+ * thread count given, and the same code in PyTorch on the first CUDA device (cs231n_torch.py).
+ * Both run on the last Python with numpy that `findNumpy` lists (the PATH's python3, which holds
+ * PyTorch where it is installed; `pnpm bench`'s column takes Debian's first). A backend or
  * peer that cannot run here is listed with the reason. Prints a table and writes
  * gpu.{json,md} to DIR (default benchmarks/results).
  *
@@ -13,7 +15,7 @@
  *   CIFAR shape 50000×3073×10: full-batch loss + gradient; a minibatch step of 200;
  *   the linear probe 100 000×2049×1000: full-batch loss + gradient; a minibatch step of 256.
  */
-import type { Objective } from '@descent/core';
+import type { ComputeBackend, Objective } from '@descent/core';
 import { createRegistry } from '@descent/backends';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -49,6 +51,7 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const ids = (option('backends') ?? 'onnx-webgpu,onnx-cuda,onnx-cpu').split(',');
   const threadCounts = (option('threads') ?? '1').split(',').map(Number);
+  if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) throw new Error(`--threads takes a list of positive integers, got '${option('threads')}'`);
   const repeats = Number(option('repeats') ?? 5);
   const out = option('out') ?? join(packageRoot, 'results');
   const withProbe = !process.argv.includes('--no-probe');
@@ -62,30 +65,40 @@ async function main(): Promise<void> {
   log('data made');
   const rows: { backend: string; detail: string; cifar: Timing; probe?: Timing }[] = [];
   const unavailable: string[] = [];
+  const failed = (name: string, what: string, e: unknown) => {
+    unavailable.push(`${name}: ${what} failed: ${(e as Error).message.split('\n')[0]}`);
+    log(`${name}: ${what} failed: ${(e as Error).message}`);
+  };
   for (const id of ids) {
-    // GPU backends once; a CPU backend at every thread count.
-    for (const threads of id === 'onnx-cpu' || id === 'onnx-wasm' ? threadCounts : [threadCounts[0]!]) {
+    // onnx-cpu at every thread count (onnxruntime-node's threads are per session); the others
+    // once: a GPU has no thread count, and onnxruntime-web fixes its threads for the process.
+    for (const threads of id === 'onnx-cpu' ? threadCounts : [threadCounts[0]!]) {
       const registry = createRegistry({ environment: 'node', threads });
       const probed = (await registry.probe(id)).result;
       if (!probed.available) { unavailable.push(`${id}: ${probed.reason}`); log(`${id}: unavailable (${probed.reason})`); break; }
-      const name = id === 'onnx-cpu' || id === 'onnx-wasm' ? `${id}, ${threads} thread${threads > 1 ? 's' : ''}` : id;
-      const backend = await registry.create(id);
+      const name = id === 'onnx-cpu' ? `${id}, ${threads} thread${threads > 1 ? 's' : ''}` : id;
+      let backend: ComputeBackend;
       try {
-        let r = await backend.place(cifar);
+        backend = await registry.create(id);
+      } catch (e) { failed(name, 'starting', e); break; }
+      try {
+        const r = await backend.place(cifar);
         const c = await measure(backend, r, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats, stepsPerRepeat: 20 });
         await backend.release(r);
         log(`${name}: CIFAR full batch ${formatMs(c.fullBatchMs)}, step ${formatMs(c.stepMs)}`);
-        let p: Timing | undefined;
+        const row: (typeof rows)[number] = { backend: name, detail: probed.detail ?? '', cifar: c };
+        rows.push(row);
+        // The probe apart: 820 MB of X may not fit where the CIFAR shape did.
         if (probe) {
-          r = await backend.place(probe);
-          p = await measure(backend, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: 3, stepRepeats: 3, stepsPerRepeat: 5 });
-          await backend.release(r);
-          log(`${name}: probe full batch ${formatMs(p.fullBatchMs)}, step ${formatMs(p.stepMs)}`);
+          try {
+            const pr = await backend.place(probe);
+            row.probe = await measure(backend, pr, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: 3, stepRepeats: 3, stepsPerRepeat: 5 });
+            await backend.release(pr);
+            log(`${name}: probe full batch ${formatMs(row.probe.fullBatchMs)}, step ${formatMs(row.probe.stepMs)}`);
+          } catch (e) { failed(name, 'the probe', e); }
         }
-        rows.push({ backend: name, detail: probed.detail ?? '', cifar: c, ...(p ? { probe: p } : {}) });
       } catch (e) {
-        unavailable.push(`${name}: failed: ${(e as Error).message.split('\n')[0]}`);
-        log(`${name}: failed: ${(e as Error).message}`);
+        failed(name, 'the CIFAR workloads', e);
       } finally {
         await backend.dispose();
       }
@@ -97,12 +110,12 @@ async function main(): Promise<void> {
     steps: [{ data: cifar, batch: CIFAR.batch, repeats, per: 20 }, ...(probe ? [{ data: probe, batch: PROBE.batch, repeats: 3, per: 5 }] : [])],
     ...(probe ? { probe: { data: probe, repeats: 3 } } : {}),
   };
-  // The peers, after descent's runs (never alongside): numpy at one thread and at the most
-  // threads measured; PyTorch on the GPU.
+  // The peers, after descent's runs (never alongside): numpy at one thread and at every thread
+  // count given; PyTorch on the GPU.
   const found = process.argv.includes('--no-peers') ? { missing: '--no-peers' } : findNumpy();
   const most = Math.max(...threadCounts);
   const numpy = new Map<number, NumpyResult | { missing: string }>();
-  for (const threads of [...new Set([1, most])]) {
+  for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) {
     try {
       numpy.set(threads, 'missing' in found ? found : await runNumpy(found.at(-1)!, spec, threads));
     } catch (e) { numpy.set(threads, { missing: (e as Error).message }); }
@@ -137,7 +150,7 @@ async function main(): Promise<void> {
     '| backend | CIFAR full batch | × numpy | × torch | CIFAR step (200) | × numpy | × torch | probe full batch | × numpy | × torch | probe step (256) | × numpy | × torch |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.backend} | ${cells({ cifarFull: r.cifar.fullBatchMs, cifarStep: r.cifar.stepMs, probeFull: r.probe?.fullBatchMs, probeStep: r.probe?.stepMs },
-      figuresOf(numpy.get(threadsOf(r.backend)) ?? numpy.get(most)))} |`),
+      figuresOf(numpy.get(threadsOf(r.backend))))} |`),
     ...[...numpy].map(([t, r]) => `| numpy, ${t} thread${t > 1 ? 's' : ''} | ${cells(figuresOf(r))} |`),
     `| PyTorch, CUDA | ${cells(torchFigures)} |`,
     '', ...(unavailable.length ? ['Not measured:', ...unavailable.map((u) => `- ${u}`)] : []),

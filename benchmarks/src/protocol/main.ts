@@ -4,7 +4,8 @@
  * The must-hold speed targets (minibatch step at CIFAR shape, batch 200, and at Fashion-MNIST
  * shape, batch 500, and the CIFAR-shaped full batch, each ≤ 0.5× numpy's) measured by the
  * protocol the speed issue set: each round is a fresh Node process timing descent, then a fresh
- * numpy process (CS231n's code, one thread, cs231n_numpy.py) on the very same matrices, so a
+ * numpy process (CS231n's code, one thread, cs231n_numpy.py; Debian's /usr/bin/python3 when it
+ * has numpy, as the issue's protocol names it) on the very same matrices, so a
  * slow or fast spell of a shared machine falls on both sides of a round. The verdict is on the
  * median of the rounds' ratios (a benchmark: it prints verdicts and asserts nothing). `pnpm
  * bench` measures everything else in one process.
@@ -59,7 +60,10 @@ function runChild(backendId: string): Promise<Round> {
     let out = '';
     p.stdout.on('data', (b: Buffer) => { out += b; });
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Round) : reject(new Error(`descent round exited ${code}`))));
+    p.on('close', (code) => {
+      if (code !== 0) { reject(new Error(`descent round exited ${code}`)); return; }
+      try { resolve(JSON.parse(out) as Round); } catch (e) { reject(new Error(`descent round printed no result (${(e as Error).message})`)); }
+    });
   });
 }
 
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     const d = await runChild(backendId);
     const n = await runNumpy(peer, spec);
+    if (i === 0) console.log(`  numpy's BLAS: ${n.blas}`);
     const np: Round = { full: n.full!.softmax, cifarStep: n.steps[0]!, fmStep: n.steps[1]! };
     ours.push(d);
     theirs.push(np);

@@ -139,7 +139,7 @@ export class OnnxBackend implements ComputeBackend {
     if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) return this.evaluateInChunks(p, w, data, rows, objective, wantGradient);
     const { Tensor } = this.runtime.ort;
     const { selection, feeds } = this.selection(p, rows, true);
-    const spec = { loss: objective.loss, wantGradient, residency: this.residency[selection], selection };
+    const spec = { loss: objective.loss, wantGradient, residency: this.residency[selection], selection, scatter: this.runtime.scatters };
     const session = await this.session(p, `${objective.loss}-${wantGradient ? 'gradient' : 'loss'}-${selection}`,
       () => objectiveGraph(spec, p.data));
     const w32 = this.takeW(p, w);

@@ -6,7 +6,7 @@
 // @descent/backends: every descent backend package in one catalogue. Importing this loads no
 // backend runtime: each package's main entry (and TensorFlow.js, ONNX Runtime) is imported only
 // when one of its backends is probed or created.
-import { BackendRegistry, type BackendInfo, type BackendPackage, type Environment, type RegistryOptions } from '@descent/core';
+import { BackendRegistry, infoIn, type BackendInfo, type BackendPackage, type Environment, type RegistryOptions } from '@descent/core';
 import { BACKEND_PACKAGES } from './packages.js';
 
 export { BACKEND_PACKAGES } from './packages.js';
@@ -27,7 +27,11 @@ export function createRegistry(options: CatalogueOptions = {}): BackendRegistry 
   return registry;
 }
 
-/** Every backend's static facts, in catalogue order (optionally only those for one environment). */
+/**
+ * Every backend's static facts, in catalogue order (optionally only those for one environment,
+ * each with its priority there: `priorityIn`).
+ */
 export function catalogue(environment?: Environment, packages: readonly BackendPackage[] = BACKEND_PACKAGES): BackendInfo[] {
-  return packages.flatMap((p) => p.backends).filter((b) => environment === undefined || b.environments.includes(environment));
+  const all = packages.flatMap((p) => p.backends);
+  return environment === undefined ? all : all.filter((b) => b.environments.includes(environment)).map((b) => infoIn(b, environment));
 }

@@ -28,7 +28,7 @@ export {
   Random
 } from './random.js';
 export {
-  BackendRegistry, currentEnvironment, MAX_THREADS, describeChoice, parseBackendSpec, shortReason, type BackendAsset,
+  BackendRegistry, currentEnvironment, infoIn, MAX_THREADS, describeChoice, parseBackendSpec, shortReason, type BackendAsset,
   type BackendChoice, type BackendInfo, type BackendModule, type BackendPackage, type BackendProvider,
   type Environment, type ProbeResult, type ProbeRow, type RegistryOptions
 } from './registry.js';

@@ -37,6 +37,12 @@ export interface BackendInfo {
   readonly device: 'cpu' | 'gpu';
 }
 
+/** A backend's facts as seen in one environment: `priority` is its `priorityIn` there, where declared. */
+export function infoIn(info: BackendInfo, environment: Environment): BackendInfo {
+  const here = info.priorityIn?.[environment];
+  return here === undefined ? info : { ...info, priority: here };
+}
+
 /**
  * Files a backend loads at run time from a URL in browsers (WebAssembly binaries): `files`
  * are paths inside npm package `package`; an app copies them to `<asset base>/<dir>/` (see
@@ -187,8 +193,7 @@ export class BackendRegistry {
   private add(info: BackendInfo, load: () => Promise<BackendProvider>): void {
     if (this.entries.has(info.id)) throw new BackendError(`backend '${info.id}' is registered twice`);
     if (info.id === 'auto' || info.id.includes(',')) throw new BackendError(`'${info.id}' cannot be a backend id`);
-    const here = info.priorityIn?.[this.environment];
-    this.entries.set(info.id, { info: here === undefined ? info : { ...info, priority: here }, load });
+    this.entries.set(info.id, { info: infoIn(info, this.environment), load });
   }
 
   /** Every registered id, in registration order. */

@@ -24,7 +24,7 @@ export const crammerSingerRows: RowObjective = (g: GraphBuilder, s, label, label
   const margin = g.op('Add', [g.op('Sub', [top, sy]), delta], {}, 'margin');
   const dataLoss = g.op('ReduceMean', [g.op('Relu', [margin])], { keepdims: 0 }, 'data_loss');
   if (!wantGradient) return { dataLoss };
-  const ids = g.op('Cast', [k.classIds], { to: 1 }, 'class_ids_float');
+  const ids = g.op('Cast', [k.classIds()], { to: 1 }, 'class_ids_float');
   const candidates = g.op('Where', [g.op('Equal', [masked, top]), ids, g.constFloat('no_class', Infinity)], {}, 'rival_candidates');
   const rival = g.op('ReduceMin', [candidates], { axes: [1], keepdims: 1 }, 'rival');
   const isRival = g.op('Equal', [ids, rival], {}, 'is_rival');

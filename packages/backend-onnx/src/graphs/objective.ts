@@ -20,8 +20,10 @@ import { svmRows } from './svm.js';
 export interface Constants {
   /** int64 [1] holding axis 1 (ReduceSum takes its axes as an input since opset 13). */
   readonly axis1: string;
-  /** int32 [C]: 0 … C−1, to compare class indices against. */
-  readonly classIds: string;
+  /** int32 [C]: 0 … C−1, to compare class indices against (added on first call). */
+  readonly classIds: () => string;
+  /** Whether dS may be formed by ScatterElements (see LoadedRuntime.scatters). */
+  readonly scatter: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ const ROW_OBJECTIVES: Readonly<Record<LossName, RowObjective>> = {
  * 30–50, 0.93 at 100, 0.91 at 300 and 1000; onnxruntime-web's wasm (D = 1025) 3.09 at 10,
  * 1.00–1.03 at 30–50, 0.92 at 100, 0.83 at 1000. Over all rows X is an initializer that
  * MatMul pre-packs as its right operand, and (dSᵀ·X)ᵀ stays: 1.86× faster at C = 10, equal at
- * C = 1000.
+ * C = 1000. (Not measured on the GPU providers, which take the same graphs.)
  */
 export const GEMM_MIN_CLASSES = 64;
 
@@ -51,6 +53,8 @@ export interface ObjectiveGraphSpec {
   readonly wantGradient: boolean;
   readonly residency: Residency;
   readonly selection: Selection;
+  /** Whether the runtime's provider runs ScatterElements (default true; LoadedRuntime.scatters). */
+  readonly scatter?: boolean;
 }
 
 export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): GraphBuilder {
@@ -62,13 +66,14 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   const residency = spec.residency === 'initializer+xt' && !spec.wantGradient ? 'initializer' : spec.residency;
   const batch = addBatch(g, data, residency, spec.selection);
   const reg = g.input('reg', 'float32', []);
-  const classIds = g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j));
-  const k: Constants = { axis1: g.constInt64('axis_1', [1]), classIds };
+  let ids: string | undefined;
+  const classIds = (): string => (ids ??= g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j)));
+  const k: Constants = { axis1: g.constInt64('axis_1', [1]), classIds, scatter: spec.scatter ?? true };
 
   const s = batchScores(g, batch, w, d);
   const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
   let mask: string | undefined;
-  const isLabel = (): string => (mask ??= g.op('Equal', [label, classIds], {}, 'is_label'));
+  const isLabel = (): string => (mask ??= g.op('Equal', [label, classIds()], {}, 'is_label'));
   const { dataLoss, dS } = ROW_OBJECTIVES[spec.loss](g, s, label, isLabel, k, spec.wantGradient);
 
   const regLoss = g.op('Mul', [reg, g.op('ReduceSumSquare', [w], { keepdims: 0 })], {}, 'reg_loss');

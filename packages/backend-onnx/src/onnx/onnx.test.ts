@@ -18,7 +18,9 @@ function allGraphs(): ModelProto[] {
     for (const selection of ['all', 'rows'] as const) {
       for (const loss of ['svm', 'softmax', 'crammer-singer'] as const) {
         for (const wantGradient of [false, true]) {
-          for (const set of [data, wide]) models.push(objectiveGraph({ loss, wantGradient, residency, selection }, set).model());
+          for (const set of [data, wide]) {
+            for (const scatter of [true, false]) models.push(objectiveGraph({ loss, wantGradient, residency, selection, scatter }, set).model());
+          }
         }
       }
       models.push(scoresGraph(residency, selection, data).model());
@@ -103,8 +105,12 @@ describe('checker', () => {
     for (const m of models) expect(checkModel(m), m.graph.name).toEqual([]);
     // Both gradient forms are among them (objective.ts: GEMM_MIN_CLASSES).
     const gemms = models.filter((m) => m.graph.node.some((n) => n.op_type === 'Gemm')).map((m) => m.graph.name);
-    expect(gemms.length).toBe(3 * 2); // each loss, rows selected by 'initializer' and 'input' residency, at C = 64
+    expect(gemms.length).toBe(3 * 2 * 2); // each loss, rows selected by 'initializer' and 'input' residency, at C = 64, either dS form
     expect(gemms.every((name) => name.includes('loss_and_gradient_rows'))).toBe(true);
+    // The softmax gradient scatters −1 at the labels unless the provider has no kernel for it.
+    const scatters = (m: ModelProto) => m.graph.node.some((n) => n.op_type === 'ScatterElements');
+    expect(scatters(objectiveGraph({ loss: 'softmax', wantGradient: true, residency: 'input', selection: 'rows' }, data).model())).toBe(true);
+    expect(scatters(objectiveGraph({ loss: 'softmax', wantGradient: true, residency: 'input', selection: 'rows', scatter: false }, data).model())).toBe(false);
     const exported = decodeModel(exportClassifierOnnx({ weights: new Float64Array(3 * 2), classes: 2, classNames: ['a', 'b'],
       preprocessing: { mean: new Float32Array(2), scale: 1 / 255, features: 2 } }));
     expect(checkModel(exported)).toEqual([]);

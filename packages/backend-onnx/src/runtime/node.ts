@@ -27,7 +27,7 @@ export type NodeProvider = 'cpu' | 'cuda' | 'webgpu';
 export async function loadOrtNode(provider: NodeProvider, threads: number): Promise<LoadedRuntime> {
   const ort = await importOrtNode();
   return {
-    ort, packageName: 'onnxruntime-node',
+    ort, packageName: 'onnxruntime-node', scatters: true,
     sessionOptions: {
       executionProviders: [provider], intraOpNumThreads: threads, interOpNumThreads: 1,
       graphOptimizationLevel: 'all', executionMode: 'sequential',

@@ -34,4 +34,10 @@ export interface LoadedRuntime {
   readonly sessionOptions: SessionOptions;
   /** Package name, for messages. */
   readonly packageName: 'onnxruntime-node' | 'onnxruntime-web';
+  /**
+   * Whether the provider runs ScatterElements itself. onnxruntime-web's WebGPU provider (JSEP)
+   * has no kernel for it: ORT would run that node on the CPU, reading the batch's
+   * probabilities back from the GPU mid-graph, so its softmax graphs subtract a one-hot instead.
+   */
+  readonly scatters: boolean;
 }

@@ -23,7 +23,7 @@ export async function loadOrtWeb(provider: 'wasm' | 'webgpu', threads: number): 
   const ort = await importOrtWeb();
   ort.env.wasm.numThreads = threads;
   return {
-    ort, packageName: 'onnxruntime-web',
+    ort, packageName: 'onnxruntime-web', scatters: provider !== 'webgpu',
     // Errors only: ORT's warnings (e.g. shape ops placed on CPU under WebGPU) are advice, not faults.
     sessionOptions: { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
   };
