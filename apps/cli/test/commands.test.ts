@@ -158,7 +158,7 @@ describe('descent backends', () => {
     // The option wins over the environment; text output names what ran and what was passed over.
     const text = descent(['train', '--limit', '300', '--iterations', '3', '--backend', 'tfjs-node,auto'], { DESCENT_BACKEND: 'ts' });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stderr).toMatch(/^backend: onnx-cpu \(tfjs-node,auto; skipped tfjs-node: @tensorflow\/tfjs-node is not installed; onnx-cuda: .+; tfjs-node-gpu: .+; onnx-webgpu: .+\) \('descent backends' says more\)$/m);
+    expect(text.stderr).toMatch(/^backend: onnx-cpu \(tfjs-node,auto; skipped tfjs-node: @tensorflow\/tfjs-node is not installed; onnx-cuda: .+; tfjs-node-gpu: .+\) \('descent backends' says more\)$/m);
     expect(text.stdout).toMatch(/run +minibatch on onnx-cpu/);
     // A single backend that cannot run is an error naming why; an unknown one in a list too.
     const one = descent([...quick, '--backend', 'tfjs-node']);
