@@ -53,7 +53,7 @@ import {
 } from './floor.js';
 import type { Floor, Machine, Target, Work } from './floor.js';
 import { measure, median } from './measure.js';
-import { findNumpy, runNumpy } from './numpy-peer.js';
+import { findNumpy, runNumpy, writePeerFiles } from './numpy-peer.js';
 import type { NumpyResult, NumpySpec } from './numpy-peer.js';
 import type { Timing } from './measure.js';
 import { timeLandscape, timeNumericalGradient, timeTextbookNumericalGradient, trainAndCheck, withMirrored } from './workloads.js';
@@ -241,9 +241,11 @@ async function main(): Promise<void> {
   };
   const numpyRuns: NumpyResult[] = [];
   let numpyMissing = 'missing' in peers ? peers.missing : undefined;
+  // The matrices are written once for every Python found.
+  const files = 'missing' in peers ? undefined : await writePeerFiles(numpySpec);
   for (const peer of 'missing' in peers ? [] : peers) {
     try {
-      const r = await runNumpy(peer, numpySpec);
+      const r = await runNumpy(peer, files!, 1);
       numpyRuns.push(r);
       log(`numpy ${r.numpy} (${r.executable}; BLAS ${r.blas}): full ${formatMs(r.full?.softmax)}, steps ${r.steps.map(formatMs).join(', ')}, `
         + `to 0.84 ${r.train?.map((t) => formatMs(t.ms ?? undefined)).join(', ')}`);
@@ -252,6 +254,7 @@ async function main(): Promise<void> {
       numpyMissing ??= `the numpy run failed: ${(e as Error).message}`;
     }
   }
+  await files?.dispose();
   const numpy = numpyRuns[0];
   if (!numpy && numpyMissing) notes.push(`× numpy: not measured (${numpyMissing})`);
   for (const other of numpyRuns.slice(1)) {

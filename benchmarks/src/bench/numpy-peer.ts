@@ -73,14 +73,19 @@ export interface NumpyResult {
   readonly train?: readonly { readonly seed: number; readonly ms: number | null; readonly steps: number; readonly epoch: number | null; readonly accuracy: number }[];
 }
 
-/** Runs the numpy script on the same matrices (written once to a temporary folder, removed after). */
-export function runNumpy(peer: NumpyFound, spec: NumpySpec, threads = 1): Promise<NumpyResult> {
-  return runPeer<NumpyResult>(peer.python, SCRIPT, spec, { DESCENT_PEER_THREADS: String(threads) });
+/**
+ * The spec's matrices as .npy files in a temporary folder (each matrix once), and the JSON
+ * argument naming them: written once and handed to every peer run (numpy at each thread count,
+ * PyTorch, each round of a protocol); dispose() removes them.
+ */
+export interface PeerFiles {
+  readonly json: string;
+  dispose(): Promise<void>;
 }
 
-/** Runs a peer script (cs231n_numpy.py's protocol: one JSON argument naming .npy files, one JSON object printed). */
-export async function runPeer<T>(python: string, script: string, spec: NumpySpec, env: Record<string, string> = {}): Promise<T> {
+export async function writePeerFiles(spec: NumpySpec): Promise<PeerFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'descent-bench-numpy-'));
+  const dispose = () => rm(dir, { recursive: true, force: true });
   const files = new Map<DesignMatrix, { x: string; y: string }>();
   const fileOf = async (m: DesignMatrix) => {
     let f = files.get(m);
@@ -99,16 +104,27 @@ export async function runPeer<T>(python: string, script: string, spec: NumpySpec
       steps: await Promise.all((spec.steps ?? []).map(async (s) => ({ ...(await fileOf(s.data)), batch: s.batch, repeats: s.repeats, per: s.per }))),
       ...(spec.train ? { train: { ...spec.train, train: await fileOf(spec.train.train), test: await fileOf(spec.train.test) } } : {}),
     };
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(python, [script, JSON.stringify(json)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-      let stdout = '', stderr = '';
-      child.stdout.on('data', (b: Buffer) => { stdout += b; });
-      child.stderr.on('data', (b: Buffer) => { stderr += b; });
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${python} ${script} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
-    });
-    return JSON.parse(out) as T;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return { json: JSON.stringify(json), dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
   }
+}
+
+/** Runs the numpy script on the matrices in `files`, its BLAS on `threads` threads. */
+export function runNumpy(peer: NumpyFound, files: PeerFiles, threads = 1): Promise<NumpyResult> {
+  return runPeer<NumpyResult>(peer.python, SCRIPT, files, { DESCENT_PEER_THREADS: String(threads) });
+}
+
+/** Runs a peer script (cs231n_numpy.py's protocol: one JSON argument naming .npy files, one JSON object printed). */
+export async function runPeer<T>(python: string, script: string, files: PeerFiles, env: Record<string, string> = {}): Promise<T> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(python, [script, files.json], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += b; });
+    child.stderr.on('data', (b: Buffer) => { stderr += b; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${python} ${script} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
+  });
+  return JSON.parse(out) as T;
 }

@@ -25,7 +25,7 @@ import { cifarShaped, probeFeatures } from '../bench/data.js';
 import { formatMs, formatRatio } from '../bench/floor.js';
 import { measure } from '../bench/measure.js';
 import type { Timing } from '../bench/measure.js';
-import { findNumpy, runNumpy, runPeer } from '../bench/numpy-peer.js';
+import { findNumpy, runNumpy, runPeer, writePeerFiles } from '../bench/numpy-peer.js';
 import type { NumpyResult, NumpySpec } from '../bench/numpy-peer.js';
 
 const packageRoot = fileURLToPath(new URL('../', import.meta.url)); // bundled to benchmarks/dist/gpu.js
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const cifar = cifarShaped(CIFAR.n);
   const probe = withProbe ? probeFeatures(PROBE.n, PROBE.features, PROBE.classes) : undefined;
   log('data made');
-  const rows: { backend: string; detail: string; cifar: Timing; probe?: Timing }[] = [];
+  /** threads: onnx-cpu's (a GPU row compares with numpy at the most threads measured). */
+  const rows: { backend: string; threads?: number; detail: string; cifar: Timing; probe?: Timing }[] = [];
   const unavailable: string[] = [];
   const failed = (name: string, what: string, e: unknown) => {
     unavailable.push(`${name}: ${what} failed: ${(e as Error).message.split('\n')[0]}`);
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
         const c = await measure(backend, r, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats, stepsPerRepeat: 20 });
         await backend.release(r);
         log(`${name}: CIFAR full batch ${formatMs(c.fullBatchMs)}, step ${formatMs(c.stepMs)}`);
-        const row: (typeof rows)[number] = { backend: name, detail: probed.detail ?? '', cifar: c };
+        const row: (typeof rows)[number] = { backend: name, ...(id === 'onnx-cpu' ? { threads } : {}), detail: probed.detail ?? '', cifar: c };
         rows.push(row);
         // The probe apart: 820 MB of X may not fit where the CIFAR shape did.
         if (probe) {
@@ -115,17 +116,24 @@ async function main(): Promise<void> {
   const found = process.argv.includes('--no-peers') ? { missing: '--no-peers' } : findNumpy();
   const most = Math.max(...threadCounts);
   const numpy = new Map<number, NumpyResult | { missing: string }>();
-  for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) {
+  let torch: TorchResult = { missing: 'missing' in found ? found.missing : 'not run' };
+  if (!('missing' in found)) {
+    // The matrices are written once for every peer run.
+    const files = await writePeerFiles(spec);
     try {
-      numpy.set(threads, 'missing' in found ? found : await runNumpy(found.at(-1)!, spec, threads));
-    } catch (e) { numpy.set(threads, { missing: (e as Error).message }); }
-    const r = numpy.get(threads)!;
-    log(`numpy, ${threads} thread(s): ${'missing' in r ? r.missing : `${r.numpy}, ${r.blas}`}`);
-  }
-  let torch: TorchResult;
-  try {
-    torch = 'missing' in found ? { missing: found.missing } : await runPeer<TorchResult>(found.at(-1)!.python, TORCH_SCRIPT, spec);
-  } catch (e) { torch = { missing: (e as Error).message }; }
+      for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) {
+        try {
+          numpy.set(threads, await runNumpy(found.at(-1)!, files, threads));
+        } catch (e) { numpy.set(threads, { missing: (e as Error).message }); }
+      }
+      try {
+        torch = await runPeer<TorchResult>(found.at(-1)!.python, TORCH_SCRIPT, files);
+      } catch (e) { torch = { missing: (e as Error).message }; }
+    } finally {
+      await files.dispose();
+    }
+  } else numpy.set(1, found);
+  for (const [threads, r] of numpy) log(`numpy, ${threads} thread(s): ${'missing' in r ? r.missing : `${r.numpy}, ${r.blas}`}`);
   log(`torch: ${torch.missing ?? `${torch.torch} on ${torch.device}`}`);
 
   type Figures = { cifarFull?: number; cifarStep?: number; probeFull?: number; probeStep?: number };
@@ -135,13 +143,12 @@ async function main(): Promise<void> {
     return { cifarFull: p.full?.softmax, cifarStep: p.steps?.[0], probeFull: p.probe, probeStep: p.steps?.[1] };
   };
   const torchFigures = figuresOf(torch);
-  const threadsOf = (name: string) => Number(/, (\d+) thread/.exec(name)?.[1] ?? most);
   const ms = (v?: number) => (v === undefined ? '—' : formatMs(v));
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '—' : formatRatio(a / b));
   const cells = (f: Figures, np?: Figures) => (['cifarFull', 'cifarStep', 'probeFull', 'probeStep'] as const)
     .map((k) => (np ? `${ms(f[k])} | ${ratio(f[k], np[k])} | ${ratio(f[k], torchFigures[k])}` : `${ms(f[k])} | | `)).join(' | ');
-  const describe = (r: NumpyResult | { missing: string } | undefined, threads: number) =>
-    (!r ? 'not run' : 'missing' in r ? `missing: ${r.missing}` : `numpy ${r.numpy} (${threads} thread${threads > 1 ? 's' : ''}), ${r.blas}`);
+  const describe = (r: NumpyResult | { missing: string }, threads: number) =>
+    ('missing' in r ? `missing: ${r.missing}` : `numpy ${r.numpy} (${threads} thread${threads > 1 ? 's' : ''}), ${r.blas}`);
   const lines = [
     `descent bench:gpu — ${host}; ${new Date().toISOString().slice(0, 10)}`, '',
     ...[...numpy].map(([t, r]) => `numpy (CS231n code): ${describe(r, t)}`),
@@ -150,7 +157,7 @@ async function main(): Promise<void> {
     '| backend | CIFAR full batch | × numpy | × torch | CIFAR step (200) | × numpy | × torch | probe full batch | × numpy | × torch | probe step (256) | × numpy | × torch |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.backend} | ${cells({ cifarFull: r.cifar.fullBatchMs, cifarStep: r.cifar.stepMs, probeFull: r.probe?.fullBatchMs, probeStep: r.probe?.stepMs },
-      figuresOf(numpy.get(threadsOf(r.backend))))} |`),
+      figuresOf(numpy.get(r.threads ?? most)))} |`),
     ...[...numpy].map(([t, r]) => `| numpy, ${t} thread${t > 1 ? 's' : ''} | ${cells(figuresOf(r))} |`),
     `| PyTorch, CUDA | ${cells(torchFigures)} |`,
     '', ...(unavailable.length ? ['Not measured:', ...unavailable.map((u) => `- ${u}`)] : []),

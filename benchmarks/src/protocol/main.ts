@@ -19,7 +19,8 @@ import { createRegistry } from '@descent/backends';
 import { cifarShaped } from '../bench/data.js';
 import { formatMs, formatRatio } from '../bench/floor.js';
 import { measure, median } from '../bench/measure.js';
-import { findNumpy, runNumpy } from '../bench/numpy-peer.js';
+import { findNumpy, runNumpy, writePeerFiles } from '../bench/numpy-peer.js';
+import type { NumpyFound, PeerFiles } from '../bench/numpy-peer.js';
 
 const OBJECTIVE: Objective = { loss: 'softmax', reg: 1e-4 };
 const CIFAR = { n: 50000, batch: 200 };
@@ -75,16 +76,29 @@ async function main(): Promise<void> {
   const found = findNumpy();
   if ('missing' in found) throw new Error(`bench:protocol compares with numpy: ${found.missing}`);
   const peer = found[0]!;
+  const files = await numpyFiles();
+  try {
+    await runRounds(backendId, peer, rounds, files);
+  } finally {
+    await files.dispose();
+  }
+}
+
+/** numpy's matrices, written once for every round (each round's descent process makes its own); not held here meanwhile. */
+async function numpyFiles(): Promise<PeerFiles> {
   const cifar = cifarShaped(CIFAR.n), fm = await fashionMnist();
-  const spec = {
+  return writePeerFiles({
     full: { data: cifar, repeats: REPEATS },
     steps: [{ data: cifar, batch: CIFAR.batch, repeats: REPEATS, per: 20 }, { data: fm, batch: FM_BATCH, repeats: REPEATS, per: 20 }],
-  };
+  });
+}
+
+async function runRounds(backendId: string, peer: NumpyFound, rounds: number, files: PeerFiles): Promise<void> {
   console.log(`descent bench:protocol — ${backendId} against numpy ${peer.version} (${peer.python}, 1 thread), ${rounds} rounds of fresh processes`);
   const ours: Round[] = [], theirs: Round[] = [];
   for (let i = 0; i < rounds; i++) {
     const d = await runChild(backendId);
-    const n = await runNumpy(peer, spec);
+    const n = await runNumpy(peer, files);
     if (i === 0) console.log(`  numpy's BLAS: ${n.blas}`);
     const np: Round = { full: n.full!.softmax, cifarStep: n.steps[0]!, fmStep: n.steps[1]! };
     ours.push(d);

@@ -136,7 +136,9 @@ describe('optimizerRaceSpec', () => {
     expect(markCounts(svg, 'symbol')).toEqual([1, 6, 2]); // W₀, the paths' points, the ends
     expect(text).toContain('a (along V₁ toward W)');
     expect(text.join(' ')).toMatch(/from loss 2 at W₀; after 2 steps: sgd 1\.2, adam 1\.1/);
-    expect(text).toContain('loss'); // 1 … 1.55: within a factor of two, a linear colour scale
+    // 1 … 1.55: within a factor of two, a linear colour scale.
+    expect(text).toContain('loss');
+    expect(text).not.toContain('loss (log scale)');
   });
 
   it('colours the plane by log loss when its losses span more than a factor of two, so the basin is not one flat colour', async () => {

@@ -50,8 +50,6 @@ export interface Page {
   readonly state: PageState;
   /** The drawing code (Vega and the canvases), loaded once. */
   views(): Promise<Views>;
-  /** The drawing code if it has loaded, else undefined. */
-  loadedViews(): Views | undefined;
   on<K extends keyof PageEvents>(event: K, listener: Listener<K>): void;
   emit<K extends keyof PageEvents>(event: K, value: PageEvents[K]): void;
   /**
@@ -65,8 +63,7 @@ export interface Page {
 }
 
 export function createPage(client: WorkerClient): Page {
-  let loaded: Views | undefined;
-  const ready = import('../views.js').then((v) => (loaded = v));
+  const ready = import('../views.js');
   const listeners = new Map<keyof PageEvents, Listener<never>[]>();
   const state: PageState = {
     probes: new Map(), data: undefined, losses: [], evaluations: [], plannedIterations: 0, runBackend: '',
@@ -78,7 +75,6 @@ export function createPage(client: WorkerClient): Page {
     startRun: () => (start ? start() : Promise.reject(new Error('no training panel on this page'))),
     provideStartRun(f) { start = f; },
     views: () => ready,
-    loadedViews: () => loaded,
     on(event, listener) {
       const list = listeners.get(event) ?? [];
       list.push(listener as Listener<never>);
@@ -88,6 +84,14 @@ export function createPage(client: WorkerClient): Page {
       for (const l of listeners.get(event) ?? []) (l as Listener<typeof event>)(value);
     },
   };
+}
+
+/** Drops the page's model and the run's record (the worker has dropped its own) and tells the panels. */
+export function clearModel(page: Page): void {
+  page.state.snapshot = undefined;
+  page.state.losses = [];
+  page.state.evaluations = [];
+  page.emit('clear', undefined);
 }
 
 /** A part of the page: the markup it adds (tool panels bring their own) and the code that runs it. */

@@ -1,4 +1,4 @@
-import type { Page, Panel } from '../page/context.js';
+import { clearModel, type Page, type Panel } from '../page/context.js';
 import { $, errorText, setMessage } from '../page/dom.js';
 import type { DataInfo } from '../protocol.js';
 
@@ -52,10 +52,7 @@ async function load(page: Page, load: () => Promise<DataInfo>, what: string): Pr
     // form, the summary and the next run agree.
     $<HTMLInputElement>('limit').value = d.defaultLimit !== undefined ? String(d.defaultLimit) : '';
     // The worker starts afresh on another data set: its model and run are gone.
-    page.state.snapshot = undefined;
-    page.state.losses = [];
-    page.state.evaluations = [];
-    page.emit('clear', undefined);
+    clearModel(page);
     showData(page, d);
     setMessage('data-message', `Loaded ${what}.`, 'ok');
   } catch (e) {

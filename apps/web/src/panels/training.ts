@@ -3,7 +3,7 @@ import {
   SCHEDULE_NAMES, STRATEGIES, STRATEGY_NAMES,
 } from '@descent/core';
 import type { LossName, StrategyName } from '@descent/core';
-import type { Page, Panel, RunState } from '../page/context.js';
+import { clearModel, type Page, type Panel, type RunState } from '../page/context.js';
 import { $, errorText, setMessage } from '../page/dom.js';
 import { readSettings } from '../page/form.js';
 import { count, type Evaluation, type RunRequest, type RunSummary, type WorkerEvent } from '../protocol.js';
@@ -190,10 +190,7 @@ function wireButtons(page: Page): void {
       await currentRun;
     }
     await page.client.call('reset');
-    page.state.snapshot = undefined;
-    page.state.losses = [];
-    page.state.evaluations = [];
-    page.emit('clear', undefined);
+    clearModel(page);
     setMessage('train-message', '');
     $('run-status').textContent = 'Reset: no model.';
   });
