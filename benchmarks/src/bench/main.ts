@@ -286,7 +286,7 @@ async function main(): Promise<void> {
     rows.push({ workload: 'minibatch SGD step, batch 200, row selection included', backend: id, value: t.stepMs, unit: 'ms',
       tsValue: tsT.stepMs, numpyValue: numpy?.steps[0], work: stepWork, floor: floorOf(stepWork, machine),
       target: id === fastestId ? (numpy ? { kind: 'numpy', value: 0.5 } : { kind: 'max', value: 0.6 }) : undefined,
-      note: `${repeats} blocks of 20 steps${id === fastestId && numpy ? `; numpy: X[idx], softmax_loss_vectorized, momentum update (${numpyPer})` : ''}`,
+      note: `${repeats} blocks of 20 steps${stepHow(t)}${id === fastestId && numpy ? `; numpy: X[idx], softmax_loss_vectorized, momentum update (${numpyPer})` : ''}`,
       why: STEP_WHY });
   }
   for (const [id, t] of pixelTimings) {
@@ -303,7 +303,7 @@ async function main(): Promise<void> {
   const fmStepWork = stepWorkOf(fmTrain, FAST.batchSize);
   rows.push({ workload: `minibatch SGD step, Fashion-MNIST shape, batch ${FAST.batchSize}`, backend: fastestId, value: fmStep.stepMs, unit: 'ms',
     numpyValue: numpy?.steps[1], work: fmStepWork, floor: floorOf(fmStepWork, machine),
-    target: numpy ? { kind: 'numpy', value: 0.5 } : undefined, note: `${repeats} blocks of 20 steps`, why: STEP_WHY });
+    target: numpy ? { kind: 'numpy', value: 0.5 } : undefined, note: `${repeats} blocks of 20 steps${stepHow(fmStep)}`, why: STEP_WHY });
 
   const fmWork: Work = { bytes: fmStepWork.bytes * fm.steps, flops: fmStepWork.flops * fm.steps };
   rows.push({ workload: 'full Fashion-MNIST softmax: training time to ≥ 0.84 test accuracy', backend: fastestId, value: fm.reachedMs, unit: 'ms',
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     rows.push({ workload: `linear probe: minibatch SGD step, batch ${PROBE.batch}, ${PROBE.classes} classes`, backend: probeId,
       value: probeTiming.stepMs, unit: 'ms', numpyValue: numpy?.steps[2], work: probeStep, floor: floorOf(probeStep, machine),
       target: numpy ? { kind: 'numpy', value: 1.1 } : undefined,
-      note: `${PROBE.repeats} blocks of 5 steps; goal also ≤ 1.3× floor`,
+      note: `${PROBE.repeats} blocks of 5 steps${stepHow(probeTiming)}; goal also ≤ 1.3× floor`,
       why: 'bound by the two products of the batch, where numpy\'s BLAS runs near the machine\'s peak' });
   }
 
@@ -426,6 +426,12 @@ function autoOrderCheck(registry: ReturnType<typeof createRegistry>, timings: Re
   const order = measured.join(' > ');
   return wrong.length === 0 ? `auto order (catalogue priorities) agrees with this run: ${order}`
     : `auto order (catalogue priorities) DISAGREES with this run: ${wrong.join('; ')}; order ${order}. Revisit the priorities in the backend packages' ids.ts.`;
+}
+
+/** How a timing's steps ran: on the backend's resident trainer (with the host-step figure beside it) or on the host. */
+function stepHow(t: Timing): string {
+  return t.hostStepMs !== undefined ? `; resident trainer, W on the backend (host steps, W in float64: ${formatMs(t.hostStepMs)})`
+    : '; host steps (evaluate, then the update on float64 W)';
 }
 
 function stepWorkOf(m: DesignMatrix, batch: number): Work {

@@ -1,12 +1,17 @@
 /** Timings of one backend: warm, the median of several repeats. */
-import { createOptimizer, createSampler, Random } from '@descent/core';
-import type { ComputeBackend, Objective, Resident } from '@descent/core';
+import { createOptimizer, createSampler, Random, resolveOptimizerOptions } from '@descent/core';
+import type { ComputeBackend, Objective, OptimizerName, Resident, Rows } from '@descent/core';
 
 export interface Timing {
   /** Median ms per full-batch loss + gradient. */
   readonly fullBatchMs: number;
-  /** Median ms per minibatch step: row selection, loss + gradient, optimizer update. */
+  /**
+   * Median ms per minibatch step: row selection, loss + gradient, optimizer update; through the
+   * backend's resident trainer when it offers one (as training runs), else on the host.
+   */
   readonly stepMs: number;
+  /** With a resident trainer: the same steps on the host (evaluate, then the update on float64 W). */
+  readonly hostStepMs?: number;
   /** Full-batch repeats actually timed (fewer for a backend whose warm-up took over 3 s). */
   readonly fullRepeats: number;
 }
@@ -48,15 +53,49 @@ export async function measure(backend: ComputeBackend, data: Resident, o: Measur
 
   // The same seeded minibatch sequence for every backend, as in training.
   const sampler = createSampler('shuffle', data.n, o.batchSize, rng.fork('sampler'));
-  const optimizer = createOptimizer('sgd');
-  const steps: number[] = [];
-  for (let r = 0; r <= o.stepRepeats; r++) {
-    const t0 = performance.now();
-    for (let s = 0; s < o.stepsPerRepeat; s++) {
-      const { gradient } = await backend.evaluate(w, data, sampler.next(), o.objective, true);
-      optimizer.step(w, gradient!, 1e-7);
+  const timeSteps = async (stepper: Stepper): Promise<number> => {
+    const steps: number[] = [];
+    for (let r = 0; r <= o.stepRepeats; r++) {
+      const t0 = performance.now();
+      for (let s = 0; s < o.stepsPerRepeat; s++) await stepper.step(sampler.next(), 1e-7);
+      if (r > 0) steps.push((performance.now() - t0) / o.stepsPerRepeat);
     }
-    if (r > 0) steps.push((performance.now() - t0) / o.stepsPerRepeat);
+    await stepper.dispose();
+    return median(steps);
+  };
+  const stepper = await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w);
+  const stepMs = await timeSteps(stepper);
+  const hostStepMs = stepper.resident ? await timeSteps(await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w, true)) : undefined;
+  return { fullBatchMs: median(full), stepMs, ...(hostStepMs !== undefined ? { hostStepMs } : {}), fullRepeats };
+}
+
+/** Minibatch steps as core's gradient descent takes them: on the backend's resident trainer when offered, else on the host. */
+export interface Stepper {
+  /** Whether W lives on the backend (ComputeBackend.createTrainer). */
+  readonly resident: boolean;
+  step(rows: Rows, lr: number): Promise<void>;
+  /** W now (a copy). */
+  weights(): Float64Array;
+  dispose(): Promise<void>;
+}
+
+export async function createStepper(backend: ComputeBackend, data: Resident, objective: Objective, optimizer: OptimizerName,
+  batchSize: number, w0: Float64Array, hostSteps = false): Promise<Stepper> {
+  const trainer = hostSteps ? undefined : await backend.createTrainer?.(data, { objective, optimizer,
+    optimizerOptions: resolveOptimizerOptions(), batchSize, weights: w0 });
+  if (trainer) {
+    return { resident: true, step: async (rows, lr) => { await trainer.step(rows, lr); }, weights: () => trainer.weights(0)!,
+      dispose: () => trainer.dispose() };
   }
-  return { fullBatchMs: median(full), stepMs: median(steps), fullRepeats };
+  const w = Float64Array.from(w0);
+  const rule = createOptimizer(optimizer);
+  return {
+    resident: false,
+    step: async (rows, lr) => {
+      const { gradient } = await backend.evaluate(w, data, rows, objective, true);
+      rule.step(w, gradient!, lr);
+    },
+    weights: () => Float64Array.from(w),
+    dispose: async () => {},
+  };
 }

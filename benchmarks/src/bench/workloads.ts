@@ -1,8 +1,9 @@
 /** The benchmark's workloads beyond one evaluation: training to a target, landscape, numerical gradient. */
 import {
-  accuracy, createOptimizer, createSampler, createSchedule, landscape2D, linearFiniteDifferences, Random,
+  accuracy, createSampler, createSchedule, landscape2D, linearFiniteDifferences, Random,
 } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Objective, OptimizerName, Resident } from '@descent/core';
+import { createStepper } from './measure.js';
 
 export interface TrainSettings {
   readonly objective: Objective;
@@ -39,7 +40,7 @@ export async function trainAndCheck(backend: ComputeBackend, train: Resident, te
   const w = new Float64Array(train.d * train.classes);
   rng.fork('init').fillNormal(w, s.initScale);
   const sampler = createSampler('shuffle', train.n, s.batchSize, rng.fork('sampler'));
-  const optimizer = createOptimizer(s.optimizer);
+  const stepper = await createStepper(backend, train, s.objective, s.optimizer, s.batchSize, w);
   const schedule = createSchedule('step', s.learningRate, { every: s.every, factor: s.factor });
   const stepsPerCheck = Math.max(1, Math.round(o.checkEvery * sampler.batchesPerEpoch));
   const totalSteps = Math.ceil(o.epochs * sampler.batchesPerEpoch);
@@ -49,15 +50,14 @@ export async function trainAndCheck(backend: ComputeBackend, train: Resident, te
   while (steps < totalSteps) {
     const t0 = performance.now();
     for (let k = 0; k < stepsPerCheck && steps < totalSteps; k++, steps++) {
-      const lr = schedule(sampler.epoch);
-      const { gradient } = await backend.evaluate(w, train, sampler.next(), s.objective, true);
-      optimizer.step(w, gradient!, lr);
+      await stepper.step(sampler.next(), schedule(sampler.epoch));
     }
     ms += performance.now() - t0;
-    const acc = await accuracy(backend, w, test);
+    const acc = await accuracy(backend, stepper.weights(), test);
     checks.push([sampler.epoch, acc, ms]);
     if (o.target !== undefined && acc >= o.target) { reached = { ms, epoch: sampler.epoch, accuracy: acc }; break; }
   }
+  await stepper.dispose();
   return { reachedMs: reached?.ms, reachedEpoch: reached?.epoch, reachedAccuracy: reached?.accuracy, checks,
     trainingMs: ms, finalAccuracy: checks.at(-1)?.[1] ?? NaN, steps };
 }

@@ -9,9 +9,11 @@ import {
   BackendError, EvaluationSum, hasMargin, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
   validateRows, validateWeights,
 } from '@descent/core';
-import type { ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, Rows, Vec } from '@descent/core';
+import type {
+  ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, ResidentTrainer, Rows, TrainerSpec, Vec,
+} from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
-import { objectiveGraph } from './graphs/objective.js';
+import { GRAPH_UPDATE_RULES, objectiveGraph, type UpdateRule } from './graphs/objective.js';
 import { scoresGraph } from './graphs/scores.js';
 import type { GraphBuilder } from './onnx/builder.js';
 import type { ResidencyPlan } from './residency.js';
@@ -195,6 +197,66 @@ export class OnnxBackend implements ComputeBackend {
     } finally {
       p.spareW = w32;
     }
+  }
+
+  /**
+   * A trainer for the rules the graphs apply (GRAPH_UPDATE_RULES) on minibatches: W and the
+   * velocity stay float32 arrays that each run takes without a copy and hands back new, so a
+   * step moves no D×C array through JavaScript and rounds nothing (measured on the linear probe,
+   * 2049×1000 weights: see docs/architecture.md). Declines full-batch runs (an all-rows graph
+   * would hold a second copy of X, for a saving that is small beside a full pass) and pixel
+   * batches the backend would split.
+   */
+  async createTrainer(data: Resident, spec: TrainerSpec): Promise<ResidentTrainer | undefined> {
+    const p = this.lookup(data);
+    validateWeights(spec.weights, data.d, data.classes);
+    validateObjective(spec.objective);
+    const rule = spec.optimizer as UpdateRule;
+    if (!GRAPH_UPDATE_RULES.includes(rule) || spec.batchSize >= data.n) return undefined;
+    if (p.data.pixels && spec.batchSize > PIXEL_CHUNK_ROWS) return undefined;
+    const { Tensor } = this.runtime.ort;
+    const { objective } = spec, dims = [data.d, data.classes];
+    const mu = rule === 'sgd' ? undefined : spec.optimizerOptions.momentum;
+    // W now, the W the last step started from, the one before: what the divergence guard may return.
+    let ws: (Float32Array<ArrayBufferLike> | undefined)[] = [Float32Array.from(spec.weights), undefined, undefined];
+    let v: Float32Array<ArrayBufferLike> | undefined = mu === undefined ? undefined : new Float32Array(spec.weights.length);
+    let disposed = false;
+    return {
+      step: async (rows: Rows, lr: number): Promise<number> => {
+        if (disposed) throw new BackendError(`backend '${this.id}': this trainer was disposed`);
+        this.lookup(data);
+        validateRows(rows, data.n);
+        if (!(lr >= 0 && Number.isFinite(lr))) throw new BackendError(`backend '${this.id}': learning rate must be a finite number >= 0, got ${lr}`);
+        if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) {
+          throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
+        }
+        const { selection, feeds } = this.selection(p, rows, true);
+        const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
+          { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
+          p.data));
+        feeds['W'] = new Tensor('float32', ws[0]!, dims);
+        feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+        feeds['lr'] = new Tensor('float32', Float32Array.of(lr), []);
+        if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+        if (v) {
+          feeds['V'] = new Tensor('float32', v, dims);
+          feeds['mu'] = new Tensor('float32', Float32Array.of(mu!), []);
+        }
+        const out = await this.run(session, feeds, ['loss', 'W_next', ...(v ? ['V_next'] : [])]);
+        ws = [out['W_next']!.data as Float32Array, ws[0], ws[1]];
+        if (v) v = out['V_next']!.data as Float32Array;
+        return (out['loss']!.data as Float32Array)[0]!;
+      },
+      weights: (back = 0) => {
+        const w = ws[back];
+        return w && Float64Array.from(w);
+      },
+      dispose: async () => {
+        disposed = true;
+        ws = [];
+        v = undefined;
+      },
+    };
   }
 
   /** W rounded to float32, in the placed set's spare buffer when no run holds it. */

@@ -8,6 +8,7 @@
  * Conventions (CS231n's): X is N×D row-major with the bias trick (a trailing 1 in every row),
  * W is D×C row-major, scores S = X·W are N×C row-major.
  */
+import type { OptimizerName, OptimizerOptions } from './optimizers/optimizer.js';
 
 /** Floating-point types a backend computes in. */
 export type Precision = 'float32' | 'float64';
@@ -131,6 +132,35 @@ export interface Evaluation {
   readonly gradient?: Vec;
 }
 
+/** What a resident trainer runs (ComputeBackend.createTrainer). */
+export interface TrainerSpec {
+  readonly objective: Objective;
+  /** The update rule, as core's optimizers define it (optimizers/). */
+  readonly optimizer: OptimizerName;
+  /** The rule's options, defaults filled in (resolveOptimizerOptions). */
+  readonly optimizerOptions: Readonly<Required<OptimizerOptions>>;
+  /** The most rows a step will be given. */
+  readonly batchSize: number;
+  /** W₀, D×C; the trainer keeps its own copy. */
+  readonly weights: Float64Array;
+}
+
+/**
+ * Minibatch steps with W held by the backend, in its precision (float32 W on a float32
+ * backend, where host steps keep W in float64 and round it for each evaluation). A step
+ * returns the batch's loss at W before the step, which is non-finite whenever W holds a
+ * non-finite value (reg·ΣW² is, even at reg 0), so the caller's divergence guard needs no
+ * gradient on the host: a step whose loss is bad means the W it was measured at is bad.
+ */
+export interface ResidentTrainer {
+  /** The objective (with reg) over `rows` at the current W, then W ← rule(W, ∇L, lr). */
+  step(rows: Rows, lr: number): Promise<number>;
+  /** A float64 copy of W: `back` 0 is W now, 1 the W the last step started from, 2 the one before (undefined before there were so many steps). */
+  weights(back?: 0 | 1 | 2): Float64Array | undefined;
+  /** Free what the trainer holds (the placed data stays). */
+  dispose(): Promise<void>;
+}
+
 export interface ComputeBackend {
   /** Registry id, e.g. 'ts', 'ts-f64', 'tfjs-wasm', 'onnx-cpu'. */
   readonly id: string;
@@ -150,6 +180,14 @@ export interface ComputeBackend {
     wantGradient: boolean): Promise<Evaluation>;
   /** Raw scores X[rows]·W, count×C row-major. */
   scores(w: Float64Array, data: Resident, rows: Rows): Promise<Vec>;
+  /**
+   * Optional: a minibatch trainer that keeps W (and the update rule's state) on the backend
+   * and runs loss, gradient and update as one call per step, so no D×C array crosses to the
+   * host and back each step (core's gradient descent uses it when offered; see
+   * ResidentTrainer). Undefined when this backend cannot run the spec (an update rule it
+   * does not implement, a batch it would split): the caller then steps on the host.
+   */
+  createTrainer?(data: Resident, spec: TrainerSpec): Promise<ResidentTrainer | undefined>;
   /** Free what the backend holds for a placed data set. */
   release(data: Resident): Promise<void>;
   /** Free everything. */

@@ -10,7 +10,7 @@
 
 export {
   allRows, hasMargin, LOSS_LABELS, LOSS_NAMES, makeObjective, rowAt, rowCount, type ComputeBackend, type DesignMatrix,
-  type BlockLayout, type Evaluation, type LossName, type Objective, type PixelMatrix, type PlaceOptions, type Precision, type Resident, type Rows, type Vec
+  type BlockLayout, type Evaluation, type LossName, type Objective, type PixelMatrix, type PlaceOptions, type Precision, type Resident, type ResidentTrainer, type Rows, type TrainerSpec, type Vec
 } from './backend.js';
 export {
   bytesInMemory, forEachPiece, pickRows, type ByteRows

@@ -11,7 +11,7 @@
 import type { LossName } from '@descent/core';
 import { GraphBuilder } from '../onnx/builder.js';
 import { addBatch, batchGradient, batchScores } from './batch.js';
-import type { GraphData, Residency, Selection } from './batch.js';
+import type { Batch, GraphData, Residency, Selection } from './batch.js';
 import { crammerSingerRows } from './crammer-singer.js';
 import { softmaxRows } from './softmax.js';
 import { svmRows } from './svm.js';
@@ -48,9 +48,19 @@ const ROW_OBJECTIVES: Readonly<Record<LossName, RowObjective>> = {
  */
 export const GEMM_MIN_CLASSES = 64;
 
+/** Update rules a trainer graph applies itself (core's optimizers of the same names). */
+export const GRAPH_UPDATE_RULES = ['sgd', 'momentum', 'nesterov'] as const;
+export type UpdateRule = (typeof GRAPH_UPDATE_RULES)[number];
+
 export interface ObjectiveGraphSpec {
   readonly loss: LossName;
   readonly wantGradient: boolean;
+  /**
+   * A trainer graph: instead of the gradient, W_next (and V_next, the velocity, for the
+   * momentum rules) after one step of this rule, with inputs lr [] (and V [D, C], mu []).
+   * Needs wantGradient.
+   */
+  readonly update?: UpdateRule;
   readonly residency: Residency;
   readonly selection: Selection;
   /** Whether the runtime's provider runs ScatterElements (default true; LoadedRuntime.scatters). */
@@ -84,6 +94,10 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   if (dS === undefined) return g;
 
   const batchSize = g.op('Cast', [g.op('Shape', [batch.y])], { to: 1 }, 'batch_size');
+  if (spec.update) {
+    addUpdate(g, spec.update, { w, dS, batchSize, reg, batch, many: c >= GEMM_MIN_CLASSES && spec.selection === 'rows', d, c });
+    return g;
+  }
   const dSmean = g.op('Div', [dS, batchSize], {}, 'dscores_mean');
   const regGrad = g.op('Mul', [w, g.op('Mul', [reg, g.constFloat('two', 2)])], {}, 'reg_gradient');
   if (batch.xt === undefined && !batch.pixels && spec.selection === 'rows' && c >= GEMM_MIN_CLASSES) {
@@ -99,4 +113,41 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   }
   g.output('gradient', 'float32', [d, c]);
   return g;
+}
+
+/**
+ * One step of the rule after the objective, as core's optimizers take it (optimizers/), with
+ * lr folded into the product: −lr·∇L = X_bᵀ·(−lr/B·dS) − 2·lr·reg·W, so the step costs one
+ * B×C scaling and the D×C terms the rule needs, and with many classes the whole right-hand
+ * side is one Gemm (C term included) as in the gradient graph:
+ *
+ *   sgd       W' = X_bᵀ·(−lr/B·dS) + (1 − 2·lr·reg)·W
+ *   momentum  V' = X_bᵀ·(−lr/B·dS) + μ·V − 2·lr·reg·W,  W' = W + V'
+ *   nesterov  V' as momentum,                          W' = W + (1 + μ)·V' − μ·V
+ */
+function addUpdate(g: GraphBuilder, rule: UpdateRule, t: { w: string; dS: string; batchSize: string; reg: string; batch: Batch;
+  many: boolean; d: number; c: number }): void {
+  const lr = g.input('lr', 'float32', []);
+  const scaled = g.op('Mul', [t.dS, g.op('Neg', [g.op('Div', [lr, t.batchSize])])], {}, 'dscores_step');
+  const decay = g.op('Mul', [lr, g.op('Mul', [t.reg, g.constFloat('two', 2)])], {}, 'weight_decay');
+  let v: string | undefined, mu: string | undefined;
+  let carried: string;
+  if (rule === 'sgd') {
+    carried = g.op('Mul', [t.w, g.op('Sub', [g.constFloat('one', 1), decay])], {}, 'decayed_w');
+  } else {
+    v = g.input('V', 'float32', [t.d, t.c]);
+    mu = g.input('mu', 'float32', []);
+    carried = g.op('Sub', [g.op('Mul', [v, mu]), g.op('Mul', [t.w, decay])], {}, 'carried_velocity');
+  }
+  const next = rule === 'sgd' ? 'W_next' : 'V_next';
+  if (t.batch.xt === undefined && !t.batch.pixels && t.many) g.op('Gemm', [t.batch.x, scaled, carried], { transA: 1 }, next);
+  else if (t.batch.xt === undefined) g.op('Add', [batchGradient(g, t.batch, scaled), carried], {}, next);
+  else g.op('Add', [g.op('MatMul', [t.batch.xt, scaled]), carried], {}, next);
+  if (rule === 'momentum') g.op('Add', [t.w, next], {}, 'W_next');
+  if (rule === 'nesterov') {
+    const onePlusMu = g.op('Add', [g.constFloat('one', 1), mu!]);
+    g.op('Sub', [g.op('Add', [t.w, g.op('Mul', [next, onePlusMu])]), g.op('Mul', [v!, mu!])], {}, 'W_next');
+  }
+  g.output('W_next', 'float32', [t.d, t.c]);
+  if (rule !== 'sgd') g.output('V_next', 'float32', [t.d, t.c]);
 }

@@ -1,5 +1,7 @@
-import { createOptimizer, createSchedule } from '../optimizers/index.js';
-import { createSampler, type SamplerName } from '../samplers.js';
+import type { ResidentTrainer } from '../backend.js';
+import { createOptimizer, createSchedule, resolveOptimizerOptions } from '../optimizers/index.js';
+import type { Schedule } from '../optimizers/schedules.js';
+import { createSampler, type Sampler, type SamplerName } from '../samplers.js';
 import { initialWeights } from './initial-weights.js';
 import { positiveNumber, type RunState } from './run-state.js';
 
@@ -35,9 +37,18 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
   const optimizer = createOptimizer(o.optimizer ?? 'sgd', o.optimizerOptions);
   const schedule = createSchedule(o.schedule ?? 'constant', positiveNumber('learningRate', o.learningRate ?? DEFAULT_LEARNING_RATE), o.scheduleOptions);
   const w = initialWeights(data.d, data.classes, run.rng, positiveNumber('initScale', o.initScale ?? 1e-3), o.initialWeights);
-  const lastGood = Float64Array.from(w);
   // Once per epoch, but no more than about 50 times a run (full-batch gd: an epoch per step).
   const evaluateEvery = o.evaluateEvery ?? Math.max(sampler.batchesPerEpoch, Math.ceil(run.iterations / 50));
+  const trainer = o.hostSteps ? undefined : await backend.createTrainer?.(data, { objective, optimizer: optimizer.name,
+    optimizerOptions: resolveOptimizerOptions(o.optimizerOptions), batchSize: batching.batchSize, weights: w });
+  if (trainer) {
+    try {
+      return await residentDescent(run, trainer, sampler, schedule, evaluateEvery);
+    } finally {
+      await trainer.dispose();
+    }
+  }
+  const lastGood = Float64Array.from(w);
   while (await run.proceed()) {
     const lr = schedule(sampler.epoch);
     const { loss, gradient } = await backend.evaluate(w, data, sampler.next(), objective, true);
@@ -52,6 +63,35 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
     if (!Number.isFinite(w[i]!)) {
       run.healthy(NaN);
       return { weights: lastGood, epochs: sampler.epoch };
+    }
+  }
+  return { weights: w, epochs: sampler.epoch };
+}
+
+/**
+ * The same loop on a backend's resident trainer: loss, gradient and update in one call, W on
+ * the backend. The guard needs no gradient here: a step's loss is non-finite whenever the W it
+ * started from is (ResidentTrainer), so a bad loss at step k means W_k is bad and W_{k−1}, whose
+ * loss was good, is what the run keeps: the same W the host loop keeps.
+ */
+async function residentDescent(run: RunState, trainer: ResidentTrainer, sampler: Sampler, schedule: Schedule,
+  evaluateEvery: number): Promise<{ weights: Float64Array; epochs: number }> {
+  const current = (): Float64Array => trainer.weights(0)!;
+  let steps = 0;
+  while (await run.proceed()) {
+    const lr = schedule(sampler.epoch);
+    const loss = await trainer.step(sampler.next(), lr);
+    steps++;
+    // Step k's loss was measured at W_{k-1} (one back); the last good W is the one before it.
+    if (!run.healthy(loss)) return { weights: trainer.weights(steps >= 2 ? 2 : 1)!, epochs: sampler.epoch };
+    run.bestLoss = Math.min(run.bestLoss, loss);
+    await run.record(current, loss, sampler.epoch, evaluateEvery, lr);
+  }
+  const w = current();
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i]!)) {
+      run.healthy(NaN);
+      return { weights: trainer.weights(1) ?? w, epochs: sampler.epoch };
     }
   }
   return { weights: w, epochs: sampler.epoch };

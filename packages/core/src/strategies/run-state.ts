@@ -27,13 +27,13 @@ export class RunState {
   private readonly trainAccuracyRows: Rows;
   private readonly divergenceFactor: number;
   /** The weights last recorded (the run's current W, or the searches' best): what RunControl shows. */
-  private current: Float64Array | undefined;
+  private current: Float64Array | (() => Float64Array) | undefined;
 
   constructor(readonly options: TrainOptions, readonly strategy: StrategyName, readonly iterations: number) {
     this.rng = options.seed instanceof Random ? options.seed : new Random(options.seed);
     this.losses = new Float64Array(Math.min(iterations, 1 << 16));
     this.divergenceFactor = options.divergenceFactor ?? 1e3;
-    options.control?.attach(() => this.current);
+    options.control?.attach(() => (typeof this.current === 'function' ? this.current() : this.current));
     if (!(this.divergenceFactor > 1)) throw new OptionError(`divergenceFactor must be > 1; got ${this.divergenceFactor}`);
     const n = options.train.n;
     const cap = options.trainAccuracyRows ?? 10000;
@@ -96,8 +96,12 @@ export class RunState {
     return false;
   }
 
-  /** Record one completed iteration, measure accuracy when due, emit progress, yield now and then. */
-  async record(w: Float64Array, loss: number, epoch: number, evaluateEvery: number, learningRate?: number): Promise<void> {
+  /**
+   * Record one completed iteration, measure accuracy when due, emit progress, yield now and
+   * then. `w` may be a function giving W, read only when needed (a resident trainer's W).
+   */
+  async record(w: Float64Array | (() => Float64Array), loss: number, epoch: number, evaluateEvery: number,
+    learningRate?: number): Promise<void> {
     if (this.count === this.losses.length) {
       const grown = new Float64Array(Math.min(this.iterations, this.losses.length * 2));
       grown.set(this.losses);
@@ -109,7 +113,7 @@ export class RunState {
       bestLoss: this.bestLoss, ...(learningRate !== undefined ? { learningRate } : {}) };
     let event: ProgressEvent = base;
     if (evaluateEvery > 0 && this.count % evaluateEvery === 0 && this.count < this.iterations) {
-      event = { ...base, ...(await this.evaluate(w)) };
+      event = { ...base, ...(await this.evaluate(typeof w === 'function' ? w() : w)) };
     }
     this.options.onProgress?.(event);
     if (now() - this.lastYield > 50) {

@@ -55,6 +55,12 @@ export interface TrainOptions {
   readonly optimizerOptions?: OptimizerOptions;
   /** Step size (gradient strategies). */
   readonly learningRate?: number;
+  /**
+   * Gradient strategies: step on the host (W in float64, the backend evaluating) even when the
+   * backend offers a resident trainer (ComputeBackend.createTrainer), which keeps W in the
+   * backend's precision and is faster for large W. Default false.
+   */
+  readonly hostSteps?: boolean;
   readonly schedule?: string;
   readonly scheduleOptions?: ScheduleOptions;
   /** Initial W = initScale·N(0,1) (gradient strategies and local search); default 1e-3. */
