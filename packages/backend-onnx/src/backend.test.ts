@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { BackendRegistry, Random, evaluateReference, gatherRows, linearScores } from '@descent/core';
+import { BackendRegistry, Random, evaluateReference, gatherRows, linearScores, resolveOptimizerOptions } from '@descent/core';
 import type { ComputeBackend, Evaluation, Objective, Rows } from '@descent/core';
 import { describeConformance } from '@descent/core/testing';
 import { OnnxBackend } from './backend.js';
@@ -131,6 +131,39 @@ describe('sessions', () => {
     expect(released).toBe(4);
     await backend.dispose();
     expect(released).toBe(5);
+  });
+
+  it("a resident trainer's sessions are its own: released by its dispose(), or once by release() of the data", async () => {
+    const real = await loadOrtNode('cpu', 1);
+    let created = 0, released = 0;
+    const counting = {
+      create: async (model: Uint8Array, options: object): Promise<OrtSession> => {
+        const session = await real.ort.InferenceSession.create(model, options);
+        created++;
+        const release = session.release.bind(session);
+        session.release = async () => { released++; await release(); };
+        return session;
+      },
+    };
+    const runtime: LoadedRuntime = { ...real, ort: { ...real.ort, InferenceSession: counting } as unknown as OrtModule };
+    const backend = new OnnxBackend('onnx-cpu', runtime, DEFAULT_RESIDENCY['onnxruntime-node']);
+    const p = problem('trainer-sessions', 10, 4, 3);
+    const a = await backend.place(p.data);
+    const spec = { objective: { loss: 'softmax', reg: 0 } as Objective, optimizer: 'momentum' as const,
+      optimizerOptions: resolveOptimizerOptions(), batchSize: 2, weights: p.w };
+    const first = (await backend.createTrainer(a, spec))!, second = (await backend.createTrainer(a, spec))!;
+    for (let k = 0; k < 3; k++) {
+      await first.step(Int32Array.of(k, 5), 0.1);
+      await second.step(Int32Array.of(k, 6), 0.1);
+    }
+    expect(created).toBe(2);
+    await first.dispose();
+    expect(released).toBe(1);
+    await backend.release(a);
+    expect(released).toBe(2);
+    await second.dispose();
+    expect(released).toBe(2);
+    await backend.dispose();
   });
 });
 

@@ -43,6 +43,8 @@ interface Placed {
 export class OnnxBackend implements ComputeBackend {
   readonly precision = 'float32' as const;
   private readonly placed: PlacedSets<Placed>;
+  /** Trainers created, to name each one's sessions. */
+  private trainers = 0;
 
   constructor(readonly id: string, private readonly runtime: LoadedRuntime, readonly residency: ResidencyPlan) {
     this.placed = new PlacedSets(id);
@@ -221,6 +223,10 @@ export class OnnxBackend implements ComputeBackend {
     let ws: (Float32Array<ArrayBufferLike> | undefined)[] = [Float32Array.from(spec.weights), undefined, undefined];
     let v: Float32Array<ArrayBufferLike> | undefined = mu === undefined ? undefined : new Float32Array(spec.weights.length);
     let disposed = false;
+    // The trainer's sessions are its own, released by dispose(): onnxruntime-web holds a copy of
+    // X in every session, so a finished trainer must not keep one (release() frees them too).
+    const id = ++this.trainers;
+    const keys = new Set<string>();
     return {
       step: async (rows: Rows, lr: number): Promise<number> => {
         if (disposed) throw new BackendError(`backend '${this.id}': this trainer was disposed`);
@@ -231,7 +237,9 @@ export class OnnxBackend implements ComputeBackend {
           throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
         }
         const { selection, feeds } = this.selection(p, rows, true);
-        const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
+        const key = `trainer-${id}-${objective.loss}-${rule}-${selection}`;
+        keys.add(key);
+        const session = await this.session(p, key, () => objectiveGraph(
           { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
           p.data));
         feeds['W'] = new Tensor('float32', ws[0]!, dims);
@@ -255,6 +263,11 @@ export class OnnxBackend implements ComputeBackend {
         disposed = true;
         ws = [];
         v = undefined;
+        for (const key of keys) {
+          const session = p.sessions.get(key);
+          p.sessions.delete(key);
+          await session?.then((s) => s.release()).catch(() => undefined);
+        }
       },
     };
   }
@@ -275,6 +288,7 @@ export class OnnxBackend implements ComputeBackend {
 
   private async free(p: Placed): Promise<void> {
     const sessions = await Promise.allSettled(p.sessions.values());
+    p.sessions.clear();
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
     p.fed?.data.dispose();
     p.fed?.Y.dispose();

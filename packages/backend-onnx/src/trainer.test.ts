@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOptimizer, evaluateReference, gatherRows, Random, resolveOptimizerOptions, train } from '@descent/core';
+import { createOptimizer, evaluateReference, gatherRows, Random, resolveOptimizerOptions, RunControl, train } from '@descent/core';
 import type { ComputeBackend, DesignMatrix, Objective, OptimizerName, Resident, ResidentTrainer, Rows } from '@descent/core';
 import { createOnnxBackend } from './index.js';
 import { uniform } from './residency.js';
@@ -107,7 +107,12 @@ describe('onnx-cpu resident trainer, as training uses it', () => {
     const data = await backend.place(p);
     const base = { backend, train: data, objective: { loss: 'softmax', reg: 1e-3 } as Objective, strategy: 'minibatch' as const,
       optimizer: 'nesterov' as const, learningRate: 0.2, iterations: 60, batchSize: 32, seed: 5, evaluateEvery: 0 };
-    const resident = await train(base);
+    const control = new RunControl();
+    let seen: Float64Array | undefined;
+    const resident = await train({ ...base, control, onProgress: (e) => { if (e.iteration === 30) seen = control.weights(); } });
+    expect(seen?.length).toBe(p.d * 6);
+    expect(seen!.every(Number.isFinite)).toBe(true);
+    expect(Array.from(control.weights()!), 'RunControl shows the final W after the trainer is gone').toEqual(Array.from(resident.weights));
     const host = await train({ ...base, hostSteps: true });
     expect(resident.status).toBe('completed');
     expect(resident.finalLoss).toBeLessThan(resident.losses[0]!);

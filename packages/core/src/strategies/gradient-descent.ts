@@ -43,7 +43,10 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
     optimizerOptions: resolveOptimizerOptions(o.optimizerOptions), batchSize: batching.batchSize, weights: w });
   if (trainer) {
     try {
-      return await residentDescent(run, trainer, sampler, schedule, evaluateEvery);
+      const result = await residentDescent(run, trainer, sampler, schedule, evaluateEvery);
+      // RunControl keeps showing the run's W once the trainer is gone.
+      run.show(result.weights);
+      return result;
     } finally {
       await trainer.dispose();
     }

@@ -122,6 +122,11 @@ export class RunState {
     }
   }
 
+  /** What RunControl.weights() shows from now on. */
+  show(w: Float64Array): void {
+    this.current = w;
+  }
+
   /** Training accuracy (on a fixed sample of rows) and validation accuracy at w. */
   async evaluate(w: Float64Array): Promise<{ trainAccuracy: number; validationAccuracy?: number }> {
     const trainAccuracy = await accuracy(this.backend, w, this.data, this.trainAccuracyRows);

@@ -6,7 +6,7 @@
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { rowAt, rowCount } from '../backend.js';
-import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, Rows, Vec } from '../backend.js';
+import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, ResidentTrainer, Rows, TrainerSpec, Vec } from '../backend.js';
 import { gatherRows, linearScores } from '../losses/linear.js';
 import { evaluateReference } from '../losses/reference.js';
 import { validateDesignMatrix, validateObjective, validateRows, validateWeights } from '../losses/validate.js';
@@ -40,6 +40,8 @@ interface Faults {
   readonly strictDispose?: boolean;
   /** Crammer–Singer: let the highest index win a tie for the competitor, not the lowest. */
   readonly lastTie?: boolean;
+  /** Offer a resident trainer (SGD): sound, or returning the loss after the step, or keeping the caller's W. */
+  readonly trainer?: 'sound' | 'lossAfter' | 'noCopy';
 }
 
 /** W (D×C) or a gradient with its class columns in reverse order. */
@@ -60,7 +62,7 @@ function faulty(faults: Faults, id = 'faulty'): ComputeBackend {
     }
     return gatherRows(p.x, p.y, data.d, Int32Array.from({ length: rowCount(rows) }, (_, i) => rowAt(rows, i)));
   };
-  return {
+  const backend: ComputeBackend = {
     id, precision: 'float64',
     async place(data: DesignMatrix): Promise<Resident> {
       placed.live();
@@ -102,6 +104,25 @@ function faulty(faults: Faults, id = 'faulty'): ComputeBackend {
       placed.dispose();
     },
   };
+  if (faults.trainer) {
+    const kind = faults.trainer;
+    backend.createTrainer = async (data: Resident, spec: TrainerSpec): Promise<ResidentTrainer | undefined> => {
+      if (spec.optimizer !== 'sgd') return undefined;
+      let ws: Float64Array[] = [kind === 'noCopy' ? spec.weights : Float64Array.from(spec.weights)];
+      return {
+        step: async (rows: Rows, lr: number) => {
+          const w = ws[0]!;
+          const e = await backend.evaluate(w, data, rows, spec.objective, true);
+          const next = Float64Array.from(w, (v, k) => v - lr * e.gradient![k]!);
+          ws = [next, ...ws].slice(0, 3);
+          return kind === 'lossAfter' ? (await backend.evaluate(next, data, rows, spec.objective, false)).loss : e.loss;
+        },
+        weights: (back = 0) => (ws[back] ? Float64Array.from(ws[back]) : undefined),
+        dispose: async () => { ws = []; },
+      };
+    };
+  }
+  return backend;
 }
 
 const target = (faults: Faults, id = 'faulty'): ConformanceTarget => ({ id, precision: 'float64', create: async () => faulty(faults, id) });
@@ -112,8 +133,8 @@ describe('the kit finds what a broken backend gets wrong', () => {
     const results = await runConformance(target({}));
     expect(failedSpecs(results)).toEqual([]);
     const count = (suite: string) => results.filter((r) => r.suite === suite).length;
-    expect([count('agreement'), count('training'), count('contract')]).toEqual([177, 3, 20]);
-    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 200, failed: 0, backends: ['faulty'], skipped: [] });
+    expect([count('agreement'), count('training'), count('contract')]).toEqual([177, 3, 21]);
+    expect(summarizeConformance(results)).toMatchObject({ ok: true, passed: 201, failed: 0, backends: ['faulty'], skipped: [] });
   });
 
   it('a gradient without the L2 term fails agreement, naming the element and the bound', async () => {
@@ -179,6 +200,19 @@ describe('the kit finds what a broken backend gets wrong', () => {
   });
 });
 
+describe('the kit checks a resident trainer where one is offered', () => {
+  const trainerSpec = 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step, the Ws the steps started from, refused on released data and after dispose';
+  it('a sound one passes everything (its SGD run included); one that reports the loss after the step, or keeps the caller\'s W, fails that spec', async () => {
+    expect(summarizeConformance(await runConformance(target({ trainer: 'sound' })))).toMatchObject({ ok: true, passed: 201, failed: 0 });
+    const lifecycle = (r: { case: string }) => r.case === CONTRACT_CASES.lifecycle;
+    for (const trainer of ['lossAfter', 'noCopy'] as const) {
+      const results = await runConformance(target({ trainer }), { suites: ['contract'], include: lifecycle });
+      expect(failedSpecs(results), trainer).toEqual([trainerSpec]);
+      expect(results.find((r) => !r.ok)!.message, trainer).toMatch(trainer === 'lossAfter' ? /the loss a step returns/ : /W after one SGD step/);
+    }
+  });
+});
+
 describe('runConformance never throws', () => {
   it('a backend that cannot start, or is not what the target says, gives one failed result saying why', async () => {
     const cannot = await runConformance({ id: 'gone', precision: 'float32', create: async () => { throw new Error('no device'); } });
@@ -225,11 +259,11 @@ describe('a BackendPackage: every backend that runs here, the others skipped wit
   it('runConformance', async () => {
     const results = await runConformance(pkg, { environment: 'node', suites: ['contract'] });
     const s = summarizeConformance(results);
-    expect(s).toMatchObject({ ok: true, passed: 20, failed: 0, backends: ['reference-f64'] });
+    expect(s).toMatchObject({ ok: true, passed: 21, failed: 0, backends: ['reference-f64'] });
     expect(s.skipped).toEqual([{ id: 'needs-gpu', reason: 'no GPU adapter here' },
       { id: 'browser-only', reason: 'runs only in browser, not in node' }]);
     const text = formatConformance(results);
-    expect(text).toMatch(/^reference-f64: 20\/20 specs passed \(\d+\.\d s\)\nneeds-gpu: skipped, no GPU adapter here\nbrowser-only: skipped, runs only in browser, not in node$/);
+    expect(text).toMatch(/^reference-f64: 21\/21 specs passed \(\d+\.\d s\)\nneeds-gpu: skipped, no GPU adapter here\nbrowser-only: skipped, runs only in browser, not in node$/);
   });
 
   it('describeConformance declares a block per backend that runs, one test per spec, and skipped tests naming the others', async () => {

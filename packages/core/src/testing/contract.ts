@@ -15,6 +15,8 @@
  *   own copy of X and y; W is never written; results belong to the caller (a later call does
  *   not overwrite them); place/evaluate/release cycles give the same results every time and,
  *   where the caller can count the runtime's resources (options.resourceCount), do not grow.
+ * - A resident trainer, where offered (createTrainer): a copy of W₀, the loss at W before each
+ *   step, weights(1) and (2) the Ws the steps started from, steps refused on released data.
  *
  * Backends that check their arguments with core's validators (validateDesignMatrix,
  * validateWeights, validateRows, validateObjective) and keep their data sets in core's
@@ -23,6 +25,7 @@
 import type { ComputeBackend, DesignMatrix, LossName, Objective, PixelMatrix, Resident, Rows } from '../backend.js';
 import { BackendError, DataError, OptionError, ShapeError } from '../errors.js';
 import { linearScores } from '../losses/linear.js';
+import { resolveOptimizerOptions } from '../optimizers/optimizer.js';
 import { evaluateReference } from '../losses/reference.js';
 import { Random } from '../random.js';
 import { Check, errorText } from './runner.js';
@@ -456,6 +459,36 @@ function lifecycleSpecs(): Spec[] {
       if (start !== undefined && end !== undefined && end > start) {
         check.fail(`dispose left ${end - start} resources of the instance (${start} before it was created, ${end} after dispose)`);
       }
+    }),
+    spec(name, 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step, the Ws the steps started from, refused on released data and after dispose', async (session, check) => {
+      const b = session.backend;
+      if (!b.createTrainer) return;
+      const p = problem();
+      const w0 = Float64Array.from(p.w);
+      const r = await b.place(p.data);
+      const trainer = await b.createTrainer(r, { objective: SOFTMAX, optimizer: 'sgd', optimizerOptions: resolveOptimizerOptions(),
+        batchSize: 2, weights: p.w });
+      if (!trainer) return b.release(r);
+      const tolerance = (v: ArrayLike<number> | number) => toleranceFor(session.target.precision, v);
+      const rows = Int32Array.of(4, 1);
+      const g = { x: new Float32Array(2 * D), y: Int32Array.of(p.data.y[4]!, p.data.y[1]!) };
+      g.x.set(p.data.x.subarray(4 * D, 5 * D), 0);
+      g.x.set(p.data.x.subarray(1 * D, 2 * D), D);
+      const ref = evaluateReference(g.x, g.y, w0, 2, D, C, SOFTMAX, true);
+      const w1 = Float64Array.from(w0, (v, i) => v - 0.5 * ref.gradient![i]!);
+      check.close(trainer.weights(0)!, w0, { ...tolerance(w0), label: 'W before any step' });
+      check.that(trainer.weights(1) === undefined, 'weights(1) before any step is not undefined');
+      p.w.fill(7);
+      const loss = await succeeds(check, 'step', () => trainer.step(rows, 0.5));
+      if (loss !== undefined) check.close(loss, ref.loss, { ...tolerance(ref.loss), label: 'the loss a step returns (at W before it)' });
+      check.close(trainer.weights(0)!, w1, { ...tolerance(w1), label: "W after one SGD step (the caller's W changed after createTrainer)" });
+      check.close(trainer.weights(1)!, w0, { ...tolerance(w0), label: 'weights(1): the W the step started from' });
+      await succeeds(check, 'a second step', () => trainer.step(ALL, 0.5));
+      check.close(trainer.weights(2)!, w0, { ...tolerance(w0), label: 'weights(2) after two steps' });
+      check.close(trainer.weights(1)!, w1, { ...tolerance(w1), label: 'weights(1) after two steps' });
+      await b.release(r);
+      await refuses(check, 'a step on released data', () => trainer.step(rows, 0.5), 'BackendError', ['not placed']);
+      await succeeds(check, 'dispose', () => trainer.dispose());
     }),
   ];
 }
