@@ -168,7 +168,8 @@ async function main(): Promise<void> {
     if (!probe.available) { notes.push(`${id}: unavailable (${probe.reason})`); continue; }
     const backend = await registry.create(id);
     const resident = await backend.place(data);
-    const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats, stepsPerRepeat: 20 });
+    const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats,
+      stepsPerRepeat: 20, compareHostSteps: id !== 'onnx-wasm' });
     await backend.release(resident);
     timings.set(id, timing);
     backends.set(id, backend);
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     await backend.release(bytes);
     const fullBatchMs = median(pairs.map((p) => p[1].fullBatchMs)), stepMs = median(pairs.map((p) => p[1].stepMs));
     const fullRatio = median(pairs.map((p) => p[1].fullBatchMs / p[0].fullBatchMs)), stepRatio = median(pairs.map((p) => p[1].stepMs / p[0].stepMs));
-    pixelTimings.set(id, { fullBatchMs, stepMs, fullRepeats: pairs.reduce((sum, p) => sum + p[1].fullRepeats, 0), fullRatio, stepRatio });
+    pixelTimings.set(id, { fullBatchMs, stepMs, resident: pairs[0]![1].resident, fullRepeats: pairs.reduce((sum, p) => sum + p[1].fullRepeats, 0), fullRatio, stepRatio });
     log(`${id}, X as bytes: full batch ${formatMs(fullBatchMs)} (${formatRatio(fullRatio)} float32's, paired), step ${formatMs(stepMs)} (${formatRatio(stepRatio)})`);
   }
   notes.push(autoOrderCheck(registry, timings));
@@ -204,7 +205,8 @@ async function main(): Promise<void> {
   const prep = fitPreprocessing(ds.train);
   const fmTrain = toDesignMatrix(ds.train, prep), fmTest = toDesignMatrix(ds.test, prep);
   const fmResident = await fastest.place(fmTrain);
-  const fmStep = await measure(fastest, fmResident, { objective: OBJECTIVE, batchSize: FAST.batchSize, fullRepeats: 1, stepRepeats: repeats, stepsPerRepeat: 20 });
+  const fmStep = await measure(fastest, fmResident, { objective: OBJECTIVE, batchSize: FAST.batchSize, fullRepeats: 1, stepRepeats: repeats,
+    stepsPerRepeat: 20, compareHostSteps: fastestId !== 'onnx-wasm' });
   await fastest.release(fmResident);
   log(`${fastestId}: Fashion-MNIST step (batch ${FAST.batchSize}) ${formatMs(fmStep.stepMs)}`);
   const time084 = async (backend: ComputeBackend, seed: number) => {
@@ -224,7 +226,8 @@ async function main(): Promise<void> {
   if (probe) {
     const b = backends.get(probeId)!, r = await b.place(probe);
     try {
-      probeTiming = await measure(b, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: PROBE.repeats, stepRepeats: PROBE.repeats, stepsPerRepeat: 5 });
+      probeTiming = await measure(b, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: PROBE.repeats, stepRepeats: PROBE.repeats,
+        stepsPerRepeat: 5, compareHostSteps: probeId !== 'onnx-wasm' });
     } finally { await b.release(r); }
     log(`probe ${PROBE.n}×${PROBE.features + 1}×${PROBE.classes} on ${probeId}: full batch ${formatMs(probeTiming.fullBatchMs)}, step (batch ${PROBE.batch}) ${formatMs(probeTiming.stepMs)}`);
   }
@@ -431,7 +434,7 @@ function autoOrderCheck(registry: ReturnType<typeof createRegistry>, timings: Re
 /** How a timing's steps ran: on the backend's resident trainer (with the host-step figure beside it) or on the host. */
 function stepHow(t: Timing): string {
   return t.hostStepMs !== undefined ? `; resident trainer, W on the backend (host steps, W in float64: ${formatMs(t.hostStepMs)})`
-    : '; host steps (evaluate, then the update on float64 W)';
+    : t.resident ? '; resident trainer, W on the backend' : '; host steps (evaluate, then the update on float64 W)';
 }
 
 function stepWorkOf(m: DesignMatrix, batch: number): Work {

@@ -10,7 +10,9 @@ export interface Timing {
    * backend's resident trainer when it offers one (as training runs), else on the host.
    */
   readonly stepMs: number;
-  /** With a resident trainer: the same steps on the host (evaluate, then the update on float64 W). */
+  /** Whether the steps ran on the backend's resident trainer. */
+  readonly resident: boolean;
+  /** With a resident trainer, when asked (compareHostSteps): the same steps on the host (evaluate, then the update on float64 W). */
   readonly hostStepMs?: number;
   /** Full-batch repeats actually timed (fewer for a backend whose warm-up took over 3 s). */
   readonly fullRepeats: number;
@@ -24,6 +26,12 @@ export interface MeasureOptions {
   /** Repeats of a block of `stepsPerRepeat` minibatch steps (after a warm-up block). */
   readonly stepRepeats: number;
   readonly stepsPerRepeat: number;
+  /**
+   * Also time host steps when the backend has a resident trainer (Timing.hostStepMs). Costs a
+   * second step graph: on onnxruntime-web, which copies X into every session, a third 614 MB
+   * copy at CIFAR shape, past what wasm memory holds.
+   */
+  readonly compareHostSteps?: boolean;
 }
 
 /** The median (the mean of the middle two for an even count). */
@@ -65,8 +73,8 @@ export async function measure(backend: ComputeBackend, data: Resident, o: Measur
   };
   const stepper = await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w);
   const stepMs = await timeSteps(stepper);
-  const hostStepMs = stepper.resident ? await timeSteps(await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w, true)) : undefined;
-  return { fullBatchMs: median(full), stepMs, ...(hostStepMs !== undefined ? { hostStepMs } : {}), fullRepeats };
+  const hostStepMs = stepper.resident && o.compareHostSteps ? await timeSteps(await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w, true)) : undefined;
+  return { fullBatchMs: median(full), stepMs, resident: stepper.resident, ...(hostStepMs !== undefined ? { hostStepMs } : {}), fullRepeats };
 }
 
 /** Minibatch steps as core's gradient descent takes them: on the backend's resident trainer when offered, else on the host. */

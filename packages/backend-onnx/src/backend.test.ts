@@ -133,7 +133,7 @@ describe('sessions', () => {
     expect(released).toBe(5);
   });
 
-  it("a resident trainer's sessions are its own: released by its dispose(), or once by release() of the data", async () => {
+  it('resident trainers share the placed set\'s sessions (one per graph, reused by the next trainer), released by release()', async () => {
     const real = await loadOrtNode('cpu', 1);
     let created = 0, released = 0;
     const counting = {
@@ -156,14 +156,19 @@ describe('sessions', () => {
       await first.step(Int32Array.of(k, 5), 0.1);
       await second.step(Int32Array.of(k, 6), 0.1);
     }
-    expect(created).toBe(2);
+    expect(created).toBe(1);
     await first.dispose();
-    expect(released).toBe(1);
+    await second.dispose();
+    const third = (await backend.createTrainer(a, { ...spec, optimizer: 'sgd' }))!;
+    await third.step(Int32Array.of(1, 2), 0.1);
+    await (await backend.createTrainer(a, spec))!.step(Int32Array.of(3), 0.1);
+    expect(created).toBe(2); // momentum's graph again, and sgd's
+    expect(released).toBe(0);
     await backend.release(a);
     expect(released).toBe(2);
-    await second.dispose();
-    expect(released).toBe(2);
+    await third.dispose();
     await backend.dispose();
+    expect(released).toBe(2);
   });
 });
 

@@ -43,8 +43,6 @@ interface Placed {
 export class OnnxBackend implements ComputeBackend {
   readonly precision = 'float32' as const;
   private readonly placed: PlacedSets<Placed>;
-  /** Trainers created, to name each one's sessions. */
-  private trainers = 0;
 
   constructor(readonly id: string, private readonly runtime: LoadedRuntime, readonly residency: ResidencyPlan) {
     this.placed = new PlacedSets(id);
@@ -223,10 +221,8 @@ export class OnnxBackend implements ComputeBackend {
     let ws: (Float32Array<ArrayBufferLike> | undefined)[] = [Float32Array.from(spec.weights), undefined, undefined];
     let v: Float32Array<ArrayBufferLike> | undefined = mu === undefined ? undefined : new Float32Array(spec.weights.length);
     let disposed = false;
-    // The trainer's sessions are its own, released by dispose(): onnxruntime-web holds a copy of
-    // X in every session, so a finished trainer must not keep one (release() frees them too).
-    const id = ++this.trainers;
-    const keys = new Set<string>();
+    // Its sessions are the placed set's, like every graph's: the next run (a sweep, tune) reuses
+    // them, which on onnxruntime-web saves copying X into a new session per run.
     return {
       step: async (rows: Rows, lr: number): Promise<number> => {
         if (disposed) throw new BackendError(`backend '${this.id}': this trainer was disposed`);
@@ -237,9 +233,7 @@ export class OnnxBackend implements ComputeBackend {
           throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
         }
         const { selection, feeds } = this.selection(p, rows, true);
-        const key = `trainer-${id}-${objective.loss}-${rule}-${selection}`;
-        keys.add(key);
-        const session = await this.session(p, key, () => objectiveGraph(
+        const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
           { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
           p.data));
         feeds['W'] = new Tensor('float32', ws[0]!, dims);
@@ -263,11 +257,6 @@ export class OnnxBackend implements ComputeBackend {
         disposed = true;
         ws = [];
         v = undefined;
-        for (const key of keys) {
-          const session = p.sessions.get(key);
-          p.sessions.delete(key);
-          await session?.then((s) => s.release()).catch(() => undefined);
-        }
       },
     };
   }
