@@ -168,8 +168,7 @@ async function main(): Promise<void> {
     if (!probe.available) { notes.push(`${id}: unavailable (${probe.reason})`); continue; }
     const backend = await registry.create(id);
     const resident = await backend.place(data);
-    const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats,
-      stepsPerRepeat: 20, compareHostSteps: id !== 'onnx-wasm' });
+    const timing = await measure(backend, resident, { objective: OBJECTIVE, batchSize: CIFAR.batch, fullRepeats: repeats, stepRepeats: repeats, stepsPerRepeat: 20 });
     await backend.release(resident);
     timings.set(id, timing);
     backends.set(id, backend);
@@ -205,8 +204,7 @@ async function main(): Promise<void> {
   const prep = fitPreprocessing(ds.train);
   const fmTrain = toDesignMatrix(ds.train, prep), fmTest = toDesignMatrix(ds.test, prep);
   const fmResident = await fastest.place(fmTrain);
-  const fmStep = await measure(fastest, fmResident, { objective: OBJECTIVE, batchSize: FAST.batchSize, fullRepeats: 1, stepRepeats: repeats,
-    stepsPerRepeat: 20, compareHostSteps: fastestId !== 'onnx-wasm' });
+  const fmStep = await measure(fastest, fmResident, { objective: OBJECTIVE, batchSize: FAST.batchSize, fullRepeats: 1, stepRepeats: repeats, stepsPerRepeat: 20 });
   await fastest.release(fmResident);
   log(`${fastestId}: Fashion-MNIST step (batch ${FAST.batchSize}) ${formatMs(fmStep.stepMs)}`);
   const time084 = async (backend: ComputeBackend, seed: number) => {
@@ -226,8 +224,7 @@ async function main(): Promise<void> {
   if (probe) {
     const b = backends.get(probeId)!, r = await b.place(probe);
     try {
-      probeTiming = await measure(b, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: PROBE.repeats, stepRepeats: PROBE.repeats,
-        stepsPerRepeat: 5, compareHostSteps: probeId !== 'onnx-wasm' });
+      probeTiming = await measure(b, r, { objective: OBJECTIVE, batchSize: PROBE.batch, fullRepeats: PROBE.repeats, stepRepeats: PROBE.repeats, stepsPerRepeat: 5 });
     } finally { await b.release(r); }
     log(`probe ${PROBE.n}×${PROBE.features + 1}×${PROBE.classes} on ${probeId}: full batch ${formatMs(probeTiming.fullBatchMs)}, step (batch ${PROBE.batch}) ${formatMs(probeTiming.stepMs)}`);
   }

@@ -12,7 +12,7 @@ export interface Timing {
   readonly stepMs: number;
   /** Whether the steps ran on the backend's resident trainer. */
   readonly resident: boolean;
-  /** With a resident trainer, when asked (compareHostSteps): the same steps on the host (evaluate, then the update on float64 W). */
+  /** With a resident trainer: the same steps on the host (evaluate, then the update on float64 W). */
   readonly hostStepMs?: number;
   /** Full-batch repeats actually timed (fewer for a backend whose warm-up took over 3 s). */
   readonly fullRepeats: number;
@@ -26,12 +26,6 @@ export interface MeasureOptions {
   /** Repeats of a block of `stepsPerRepeat` minibatch steps (after a warm-up block). */
   readonly stepRepeats: number;
   readonly stepsPerRepeat: number;
-  /**
-   * Also time host steps when the backend has a resident trainer (Timing.hostStepMs). Costs a
-   * second step graph: on onnxruntime-web, which copies X into every session, a third 614 MB
-   * copy at CIFAR shape, past what wasm memory holds.
-   */
-  readonly compareHostSteps?: boolean;
 }
 
 /** The median (the mean of the middle two for an even count). */
@@ -73,7 +67,7 @@ export async function measure(backend: ComputeBackend, data: Resident, o: Measur
   };
   const stepper = await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w);
   const stepMs = await timeSteps(stepper);
-  const hostStepMs = stepper.resident && o.compareHostSteps ? await timeSteps(await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w, true)) : undefined;
+  const hostStepMs = stepper.resident ? await timeSteps(await createStepper(backend, data, o.objective, 'sgd', o.batchSize, w, true)) : undefined;
   return { fullBatchMs: median(full), stepMs, resident: stepper.resident, ...(hostStepMs !== undefined ? { hostStepMs } : {}), fullRepeats };
 }
 

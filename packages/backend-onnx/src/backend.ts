@@ -6,8 +6,8 @@
  * ./graphs.
  */
 import {
-  BackendError, EvaluationSum, hasMargin, PlacedSets, rowAt, rowCount, validateDesignMatrix, validateObjective, validatePixelMatrix,
-  validateRows, validateWeights,
+  BackendError, EvaluationSum, hasMargin, PlacedSets, resolveOptimizerOptions, rowAt, rowCount, validateDesignMatrix, validateObjective,
+  validatePixelMatrix, validateRows, validateWeights,
 } from '@descent/core';
 import type {
   ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, ResidentTrainer, Rows, TrainerSpec, Vec,
@@ -204,50 +204,66 @@ export class OnnxBackend implements ComputeBackend {
    * velocity stay float32 arrays that each run takes without a copy and hands back new, so a
    * step moves no D×C array through JavaScript and rounds nothing (measured on the linear probe,
    * 2049×1000 weights: see docs/architecture.md). Declines full-batch runs (an all-rows graph
-   * would hold a second copy of X, for a saving that is small beside a full pass) and pixel
-   * batches the backend would split.
+   * would hold a second copy of X, for a saving that is small beside a full pass), pixel
+   * batches the backend would split, and onnxruntime-web (below). Steps must not overlap.
    */
   async createTrainer(data: Resident, spec: TrainerSpec): Promise<ResidentTrainer | undefined> {
     const p = this.lookup(data);
     validateWeights(spec.weights, data.d, data.classes);
     validateObjective(spec.objective);
+    if (!(Number.isInteger(spec.batchSize) && spec.batchSize >= 1)) {
+      throw new BackendError(`backend '${this.id}': batchSize must be a positive integer, got ${spec.batchSize}`);
+    }
+    const options = resolveOptimizerOptions(spec.optimizerOptions);
     const rule = spec.optimizer as UpdateRule;
+    // onnxruntime-web copies every input into wasm memory (W too, either way) and keeps a copy of
+    // X in every session: a trainer graph per rule would hold more copies of X and save none.
+    if (this.runtime.packageName === 'onnxruntime-web') return undefined;
     if (!GRAPH_UPDATE_RULES.includes(rule) || spec.batchSize >= data.n) return undefined;
     if (p.data.pixels && spec.batchSize > PIXEL_CHUNK_ROWS) return undefined;
     const { Tensor } = this.runtime.ort;
     const { objective } = spec, dims = [data.d, data.classes];
-    const mu = rule === 'sgd' ? undefined : spec.optimizerOptions.momentum;
+    const mu = rule === 'sgd' ? undefined : options.momentum;
     // W now, the W the last step started from, the one before: what the divergence guard may return.
     let ws: (Float32Array<ArrayBufferLike> | undefined)[] = [Float32Array.from(spec.weights), undefined, undefined];
     let v: Float32Array<ArrayBufferLike> | undefined = mu === undefined ? undefined : new Float32Array(spec.weights.length);
-    let disposed = false;
-    // Its sessions are the placed set's, like every graph's: the next run (a sweep, tune) reuses
-    // them, which on onnxruntime-web saves copying X into a new session per run.
+    let disposed = false, busy = false;
+    // Its sessions are the placed set's, like every graph's: the next run (a sweep, tune) reuses them.
+    const stepOnce = async (rows: Rows, lr: number): Promise<number> => {
+      this.lookup(data);
+      validateRows(rows, data.n);
+      if (!(lr >= 0 && Number.isFinite(lr))) throw new BackendError(`backend '${this.id}': learning rate must be a finite number >= 0, got ${lr}`);
+      if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) {
+        throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
+      }
+      const { selection, feeds } = this.selection(p, rows, true);
+      const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
+        { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
+        p.data));
+      feeds['W'] = new Tensor('float32', ws[0]!, dims);
+      feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+      feeds['lr'] = new Tensor('float32', Float32Array.of(lr), []);
+      if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+      if (v) {
+        feeds['V'] = new Tensor('float32', v, dims);
+        feeds['mu'] = new Tensor('float32', Float32Array.of(mu!), []);
+      }
+      const out = await this.run(session, feeds, ['loss', 'W_next', ...(v ? ['V_next'] : [])]);
+      ws = [out['W_next']!.data as Float32Array, ws[0], ws[1]];
+      if (v) v = out['V_next']!.data as Float32Array;
+      return (out['loss']!.data as Float32Array)[0]!;
+    };
     return {
       step: async (rows: Rows, lr: number): Promise<number> => {
         if (disposed) throw new BackendError(`backend '${this.id}': this trainer was disposed`);
-        this.lookup(data);
-        validateRows(rows, data.n);
-        if (!(lr >= 0 && Number.isFinite(lr))) throw new BackendError(`backend '${this.id}': learning rate must be a finite number >= 0, got ${lr}`);
-        if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) {
-          throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
+        // One at a time: two steps in flight would both start from the same W and lose an update.
+        if (busy) throw new BackendError(`backend '${this.id}': a trainer step is already running (await each step before the next)`);
+        busy = true;
+        try {
+          return await stepOnce(rows, lr);
+        } finally {
+          busy = false;
         }
-        const { selection, feeds } = this.selection(p, rows, true);
-        const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
-          { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
-          p.data));
-        feeds['W'] = new Tensor('float32', ws[0]!, dims);
-        feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
-        feeds['lr'] = new Tensor('float32', Float32Array.of(lr), []);
-        if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
-        if (v) {
-          feeds['V'] = new Tensor('float32', v, dims);
-          feeds['mu'] = new Tensor('float32', Float32Array.of(mu!), []);
-        }
-        const out = await this.run(session, feeds, ['loss', 'W_next', ...(v ? ['V_next'] : [])]);
-        ws = [out['W_next']!.data as Float32Array, ws[0], ws[1]];
-        if (v) v = out['V_next']!.data as Float32Array;
-        return (out['loss']!.data as Float32Array)[0]!;
       },
       weights: (back = 0) => {
         const w = ws[back];

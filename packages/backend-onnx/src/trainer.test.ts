@@ -68,7 +68,7 @@ async function compareSteps(backend: ComputeBackend, data: Resident, p: ReturnTy
   await expect(trainer!.step(BATCHES[0]!, 0.1)).rejects.toThrow(/disposed/);
 }
 
-describe.each(['onnx-cpu', 'onnx-wasm'] as const)('%s resident trainer', (id) => {
+describe.each(['onnx-cpu'] as const)('%s resident trainer', (id) => {
   it.each(RULES)('%s: steps match float64 host steps (10 and 70 classes: the Gemm form; hinge and softmax; dense, pixels, Xᵀ stored)', async (rule) => {
     for (const c of [10, 70]) {
       const p = problem(`trainer-${c}`, 32, 12, c);
@@ -98,7 +98,21 @@ describe('onnx-cpu resident trainer, as training uses it', () => {
     const trainer = await backend.createTrainer!(data, { ...spec, optimizer: 'sgd', batchSize: 8 });
     await expect(trainer!.step(Int32Array.of(40), 0.1)).rejects.toThrow(/row|index|40/);
     await expect(trainer!.step(Int32Array.of(1), Number.NaN)).rejects.toThrow(/learning rate/);
+    // Steps one at a time: a second while the first runs would lose an update.
+    const first = trainer!.step(Int32Array.of(1, 2), 0.1);
+    await expect(trainer!.step(Int32Array.of(3), 0.1)).rejects.toThrow(/already running/);
+    await first;
+    for (const batchSize of [0, 2.5, Number.NaN]) {
+      await expect(backend.createTrainer!(data, { ...spec, optimizer: 'sgd', batchSize })).rejects.toThrow(/batchSize must be a positive integer/);
+    }
+    await expect(backend.createTrainer!(data, { ...spec, optimizerOptions: { ...spec.optimizerOptions, momentum: 1.5 }, optimizer: 'momentum', batchSize: 8 }))
+      .rejects.toThrow(/momentum/);
     await backend.dispose();
+
+    // onnxruntime-web copies W in every run anyway and X into every session: no trainer there.
+    const web = await createOnnxBackend('onnx-wasm');
+    expect(await web.createTrainer!(await web.place(p), { ...spec, optimizer: 'sgd', batchSize: 8 })).toBeUndefined();
+    await web.dispose();
   });
 
   it('train() on the trainer ends within float32 of host steps; a diverging run keeps its last good W', async () => {
@@ -119,13 +133,20 @@ describe('onnx-cpu resident trainer, as training uses it', () => {
     expectClose(resident.weights, host.weights, 'final W');
     expectClose(resident.losses, host.losses, 'losses');
 
-    // lr 1e30 blows W up at the first step: step 2's loss is non-finite, and the run keeps W₀ … W₁'s predecessor.
-    const diverged = await train({ ...base, learningRate: 1e30 });
-    const diverging = await train({ ...base, learningRate: 1e30, hostSteps: true });
-    expect(diverged.status).toBe('diverged');
-    expect(diverging.status).toBe('diverged');
-    expect(diverged.weights.every(Number.isFinite)).toBe(true);
-    expectClose(diverged.weights, diverging.weights, 'the last good W');
+    // lr 1e30 blows W up at the first step: step 2's loss is non-finite, and both keep W₀. lr 1000
+    // passes 1000× the first loss at step 3: both keep W₁, two back.
+    for (const [learningRate, at] of [[1e30, 2], [1000, undefined]] as const) {
+      const diverged = await train({ ...base, learningRate });
+      const diverging = await train({ ...base, learningRate, hostSteps: true });
+      expect(diverged.status).toBe('diverged');
+      expect(diverging.status).toBe('diverged');
+      expect(diverged.message).toBe(diverging.message);
+      expect(diverged.iterations).toBe(diverging.iterations);
+      if (at !== undefined) expect(diverged.iterations).toBe(at - 1);
+      else expect(diverged.iterations, diverged.message).toBeGreaterThanOrEqual(2); // kept W_{k−2} ≠ W₀: a guard that always kept W₀ fails the comparison below
+      expect(diverged.weights.every(Number.isFinite)).toBe(true);
+      expectClose(diverged.weights, diverging.weights, `the last good W (lr ${learningRate})`);
+    }
     await backend.dispose();
   });
 });

@@ -153,7 +153,7 @@ export interface TrainerSpec {
  * gradient on the host: a step whose loss is bad means the W it was measured at is bad.
  */
 export interface ResidentTrainer {
-  /** The objective (with reg) over `rows` at the current W, then W ← rule(W, ∇L, lr). */
+  /** The objective (with reg) over `rows` at the current W, then W ← rule(W, ∇L, lr). One at a time: await each step before the next. */
   step(rows: Rows, lr: number): Promise<number>;
   /** A float64 copy of W: `back` 0 is W now, 1 the W the last step started from, 2 the one before (undefined before there were so many steps). */
   weights(back?: 0 | 1 | 2): Float64Array | undefined;

@@ -27,7 +27,8 @@ export const DEFAULT_LEARNING_RATE = 0.05;
  * or SGD differ only in the batch the sampler hands out.
  *
  * The divergence guard keeps a copy of the last W whose loss and gradient were finite and
- * in range, so a run that blows up returns what it had learned before it did.
+ * in range, so a run that blows up returns what it had learned before it did. On a backend
+ * that offers a resident trainer for the run, W stays there (residentDescent).
  */
 export async function gradientDescent(run: RunState): Promise<{ weights: Float64Array; epochs: number }> {
   const { backend, data, objective } = run;
@@ -42,12 +43,14 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
   const trainer = o.hostSteps ? undefined : await backend.createTrainer?.(data, { objective, optimizer: optimizer.name,
     optimizerOptions: resolveOptimizerOptions(o.optimizerOptions), batchSize: batching.batchSize, weights: w });
   if (trainer) {
+    let result: { weights: Float64Array; epochs: number } | undefined;
     try {
-      const result = await residentDescent(run, trainer, sampler, schedule, evaluateEvery);
-      // RunControl keeps showing the run's W once the trainer is gone.
-      run.show(result.weights);
+      result = await residentDescent(run, trainer, sampler, schedule, evaluateEvery);
       return result;
     } finally {
+      // RunControl keeps showing the run's W once the trainer is gone (a step that threw included).
+      const shown = result?.weights ?? trainer.weights(0);
+      if (shown) run.show(shown);
       await trainer.dispose();
     }
   }
@@ -73,9 +76,12 @@ export async function gradientDescent(run: RunState): Promise<{ weights: Float64
 
 /**
  * The same loop on a backend's resident trainer: loss, gradient and update in one call, W on
- * the backend. The guard needs no gradient here: a step's loss is non-finite whenever the W it
- * started from is (ResidentTrainer), so a bad loss at step k means W_k is bad and W_{k−1}, whose
- * loss was good, is what the run keeps: the same W the host loop keeps.
+ * the backend. With W₀ the start, step k measures the loss at W_{k−1} and leaves W_k. The
+ * guard needs no gradient here: a step's loss is non-finite whenever the W it started from
+ * holds a non-finite value (ResidentTrainer), so a bad loss at step k means W_{k−1} is bad,
+ * and the run keeps W_{k−2}, the last W whose loss was good (W₀ at k = 1): the W the host loop
+ * keeps. A gradient that the host loop would have caught as non-finite shows up one step
+ * later, as the loss at the W it produced.
  */
 async function residentDescent(run: RunState, trainer: ResidentTrainer, sampler: Sampler, schedule: Schedule,
   evaluateEvery: number): Promise<{ weights: Float64Array; epochs: number }> {
@@ -85,7 +91,7 @@ async function residentDescent(run: RunState, trainer: ResidentTrainer, sampler:
     const lr = schedule(sampler.epoch);
     const loss = await trainer.step(sampler.next(), lr);
     steps++;
-    // Step k's loss was measured at W_{k-1} (one back); the last good W is the one before it.
+    // Step k's loss was measured at W_{k−1} (now one back); the last good W is W_{k−2} (two back).
     if (!run.healthy(loss)) return { weights: trainer.weights(steps >= 2 ? 2 : 1)!, epochs: sampler.epoch };
     run.bestLoss = Math.min(run.bestLoss, loss);
     await run.record(current, loss, sampler.epoch, evaluateEvery, lr);

@@ -58,7 +58,9 @@ export interface TrainOptions {
   /**
    * Gradient strategies: step on the host (W in float64, the backend evaluating) even when the
    * backend offers a resident trainer (ComputeBackend.createTrainer), which keeps W in the
-   * backend's precision and is faster for large W. Default false.
+   * backend's precision and is faster for large W. On a float32 backend W then accumulates in
+   * float32: an update smaller than about 2⁻²⁴·|w| (a long decaying schedule) is lost there and
+   * kept here. Default false.
    */
   readonly hostSteps?: boolean;
   readonly schedule?: string;

@@ -253,8 +253,8 @@ export interface TrainingCase {
  * flips one hinge margin across 0 changes that step's gradient by a whole row of X, which no
  * roundoff bound covers. Measured worst |ΔW|/max|W| after 200 steps (Node): ts 6e-9 (SGD),
  * 2e-8 (Adam); tfjs-cpu 1e-8, 6e-8; tfjs-wasm 2e-8, 1.4e-7; in Chromium tfjs-webgl 1.3e-7,
- * 4.7e-7 and tfjs-webgpu 1.3e-7, 5.1e-7: ≥100× inside float32's 2⁻¹⁴ ≈ 6.1e-5. The ONNX
- * backends run SGD and Nesterov on their resident trainer, W accumulating in float32: onnx-cpu
+ * 4.7e-7 and tfjs-webgpu 1.3e-7, 5.1e-7: ≥100× inside float32's 2⁻¹⁴ ≈ 6.1e-5. onnx-cpu
+ * runs SGD and Nesterov on its resident trainer, W accumulating in float32:
  * 5.5e-7 (SGD) and 2.4e-7 (Nesterov), still ~100× inside.
  */
 export function trainingCases(): TrainingCase[] {

@@ -6,6 +6,7 @@
 import * as vitest from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { rowAt, rowCount } from '../backend.js';
+import { BackendError } from '../errors.js';
 import type { ComputeBackend, DesignMatrix, Evaluation, Objective, Resident, ResidentTrainer, Rows, TrainerSpec, Vec } from '../backend.js';
 import { gatherRows, linearScores } from '../losses/linear.js';
 import { evaluateReference } from '../losses/reference.js';
@@ -41,7 +42,7 @@ interface Faults {
   /** Crammer–Singer: let the highest index win a tie for the competitor, not the lowest. */
   readonly lastTie?: boolean;
   /** Offer a resident trainer (SGD): sound, or returning the loss after the step, or keeping the caller's W. */
-  readonly trainer?: 'sound' | 'lossAfter' | 'noCopy';
+  readonly trainer?: 'sound' | 'lossAfter' | 'noCopy' | 'stepsAfterDispose' | 'finiteOnNaN';
 }
 
 /** W (D×C) or a gradient with its class columns in reverse order. */
@@ -109,16 +110,20 @@ function faulty(faults: Faults, id = 'faulty'): ComputeBackend {
     backend.createTrainer = async (data: Resident, spec: TrainerSpec): Promise<ResidentTrainer | undefined> => {
       if (spec.optimizer !== 'sgd') return undefined;
       let ws: Float64Array[] = [kind === 'noCopy' ? spec.weights : Float64Array.from(spec.weights)];
+      let disposed = false;
       return {
         step: async (rows: Rows, lr: number) => {
-          const w = ws[0]!;
+          if (disposed && kind !== 'stepsAfterDispose') throw new BackendError('trainer disposed');
+          const w = disposed ? Float64Array.from(spec.weights) : ws[0]!;
+          // A sound trainer's loss is non-finite whenever W is (core's reference skips reg·ΣW² at reg 0, so say it here).
+          if (w.some((v) => !Number.isFinite(v))) return kind === 'finiteOnNaN' ? 1 : Number.NaN;
           const e = await backend.evaluate(w, data, rows, spec.objective, true);
           const next = Float64Array.from(w, (v, k) => v - lr * e.gradient![k]!);
           ws = [next, ...ws].slice(0, 3);
           return kind === 'lossAfter' ? (await backend.evaluate(next, data, rows, spec.objective, false)).loss : e.loss;
         },
         weights: (back = 0) => (ws[back] ? Float64Array.from(ws[back]) : undefined),
-        dispose: async () => { ws = []; },
+        dispose: async () => { ws = []; disposed = true; },
       };
     };
   }
@@ -201,14 +206,18 @@ describe('the kit finds what a broken backend gets wrong', () => {
 });
 
 describe('the kit checks a resident trainer where one is offered', () => {
-  const trainerSpec = 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step, the Ws the steps started from, refused on released data and after dispose';
-  it('a sound one passes everything (its SGD run included); one that reports the loss after the step, or keeps the caller\'s W, fails that spec', async () => {
-    expect(summarizeConformance(await runConformance(target({ trainer: 'sound' })))).toMatchObject({ ok: true, passed: 201, failed: 0 });
+  const trainerSpec = 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step (non-finite when W holds a NaN, even at reg 0), the Ws the steps started from, refused after dispose and on released data';
+  it('a sound one passes everything (its SGD run included); one that reports the loss after the step, keeps the caller\'s W, steps after dispose or reports a finite loss for a NaN W fails that spec', async () => {
+    const sound = await runConformance(target({ trainer: 'sound' }));
+    expect(sound.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
+    expect(summarizeConformance(sound)).toMatchObject({ ok: true, passed: 201, failed: 0 });
     const lifecycle = (r: { case: string }) => r.case === CONTRACT_CASES.lifecycle;
-    for (const trainer of ['lossAfter', 'noCopy'] as const) {
-      const results = await runConformance(target({ trainer }), { suites: ['contract'], include: lifecycle });
+    const says = { lossAfter: /the loss a step returns/, noCopy: /W after one SGD step/, stepsAfterDispose: /a step after dispose: accepted/,
+      finiteOnNaN: /returned the finite loss 1: core's divergence guard would miss it/ } as const;
+    for (const [trainer, message] of Object.entries(says)) {
+      const results = await runConformance(target({ trainer: trainer as keyof typeof says }), { suites: ['contract'], include: lifecycle });
       expect(failedSpecs(results), trainer).toEqual([trainerSpec]);
-      expect(results.find((r) => !r.ok)!.message, trainer).toMatch(trainer === 'lossAfter' ? /the loss a step returns/ : /W after one SGD step/);
+      expect(results.find((r) => !r.ok)!.message, trainer).toMatch(message);
     }
   });
 });

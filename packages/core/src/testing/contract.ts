@@ -16,7 +16,8 @@
  *   not overwrite them); place/evaluate/release cycles give the same results every time and,
  *   where the caller can count the runtime's resources (options.resourceCount), do not grow.
  * - A resident trainer, where offered (createTrainer): a copy of W₀, the loss at W before each
- *   step, weights(1) and (2) the Ws the steps started from, steps refused on released data.
+ *   step (non-finite when W holds a NaN, even at reg 0), weights(1) and (2) the Ws the steps
+ *   started from, steps refused after dispose and on released data.
  *
  * Backends that check their arguments with core's validators (validateDesignMatrix,
  * validateWeights, validateRows, validateObjective) and keep their data sets in core's
@@ -460,7 +461,7 @@ function lifecycleSpecs(): Spec[] {
         check.fail(`dispose left ${end - start} resources of the instance (${start} before it was created, ${end} after dispose)`);
       }
     }),
-    spec(name, 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step, the Ws the steps started from, refused on released data and after dispose', async (session, check) => {
+    spec(name, 'a resident trainer (createTrainer, where offered): its own copy of W, the loss at W before each step (non-finite when W holds a NaN, even at reg 0), the Ws the steps started from, refused after dispose and on released data', async (session, check) => {
       const b = session.backend;
       if (!b.createTrainer) return;
       const p = problem();
@@ -483,9 +484,20 @@ function lifecycleSpecs(): Spec[] {
       if (loss !== undefined) check.close(loss, ref.loss, { ...tolerance(ref.loss), label: 'the loss a step returns (at W before it)' });
       check.close(trainer.weights(0)!, w1, { ...tolerance(w1), label: "W after one SGD step (the caller's W changed after createTrainer)" });
       check.close(trainer.weights(1)!, w0, { ...tolerance(w0), label: 'weights(1): the W the step started from' });
-      await succeeds(check, 'a second step', () => trainer.step(ALL, 0.5));
+      await succeeds(check, 'a second step', () => trainer.step(Int32Array.of(0, 5), 0.5));
       check.close(trainer.weights(2)!, w0, { ...tolerance(w0), label: 'weights(2) after two steps' });
       check.close(trainer.weights(1)!, w1, { ...tolerance(w1), label: 'weights(1) after two steps' });
+      // Core's divergence guard reads only the loss a step returns (gradient-descent.ts), so a
+      // NaN anywhere in W must make it non-finite: here with a hinge loss and reg 0.
+      const poisoned = Float64Array.from(w0, (v, i) => (i === D * C - 1 ? Number.NaN : v));
+      const svm = await b.createTrainer(r, { objective: { loss: 'svm', reg: 0, delta: 1 }, optimizer: 'sgd',
+        optimizerOptions: resolveOptimizerOptions(), batchSize: 2, weights: poisoned });
+      if (svm) {
+        const bad = await succeeds(check, 'a step from a W holding a NaN', () => svm.step(rows, 0.5));
+        check.that(bad === undefined || !Number.isFinite(bad), `a step from a W holding a NaN (svm, reg 0) returned the finite loss ${bad}: core's divergence guard would miss it`);
+        await svm.dispose();
+        await refuses(check, 'a step after dispose', () => svm.step(rows, 0.5), 'BackendError');
+      }
       await b.release(r);
       await refuses(check, 'a step on released data', () => trainer.step(rows, 0.5), 'BackendError', ['not placed']);
       await succeeds(check, 'dispose', () => trainer.dispose());
