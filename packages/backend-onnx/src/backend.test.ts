@@ -100,21 +100,26 @@ describe('runs in flight at once', () => {
   });
 });
 
+/** onnx-cpu on a runtime that counts the sessions it creates and releases. */
+async function countingSessions(): Promise<{ backend: OnnxBackend; counts: { created: number; released: number } }> {
+  const real = await loadOrtNode('cpu', 1);
+  const counts = { created: 0, released: 0 };
+  const counting = {
+    create: async (model: Uint8Array, options: object): Promise<OrtSession> => {
+      const session = await real.ort.InferenceSession.create(model, options);
+      counts.created++;
+      const release = session.release.bind(session);
+      session.release = async () => { counts.released++; await release(); };
+      return session;
+    },
+  };
+  const runtime: LoadedRuntime = { ...real, ort: { ...real.ort, InferenceSession: counting } as unknown as OrtModule };
+  return { backend: new OnnxBackend('onnx-cpu', runtime, DEFAULT_RESIDENCY['onnxruntime-node']), counts };
+}
+
 describe('sessions', () => {
   it('are created once per graph, reused, and all released by release() and dispose()', async () => {
-    const real = await loadOrtNode('cpu', 1);
-    let created = 0, released = 0;
-    const counting = {
-      create: async (model: Uint8Array, options: object): Promise<OrtSession> => {
-        const session = await real.ort.InferenceSession.create(model, options);
-        created++;
-        const release = session.release.bind(session);
-        session.release = async () => { released++; await release(); };
-        return session;
-      },
-    };
-    const runtime: LoadedRuntime = { ...real, ort: { ...real.ort, InferenceSession: counting } as unknown as OrtModule };
-    const backend = new OnnxBackend('onnx-cpu', runtime, DEFAULT_RESIDENCY['onnxruntime-node']);
+    const { backend, counts } = await countingSessions();
     const p = problem('sessions', 10, 4, 3);
     const a = await backend.place(p.data), b = await backend.place(p.data);
     const all = { start: 0, count: 10 }, some = Int32Array.of(1, 2);
@@ -124,29 +129,17 @@ describe('sessions', () => {
       await backend.evaluate(p.w, a, all, { loss: 'softmax', reg: 0 }, false);
       await backend.scores(p.w, a, some);
     }
-    expect(created).toBe(4); // svm+gradient over all rows and over some, softmax loss, scores of some
+    expect(counts.created).toBe(4); // svm+gradient over all rows and over some, softmax loss, scores of some
     await backend.scores(p.w, b, all);
-    expect(created).toBe(5);
+    expect(counts.created).toBe(5);
     await backend.release(a);
-    expect(released).toBe(4);
+    expect(counts.released).toBe(4);
     await backend.dispose();
-    expect(released).toBe(5);
+    expect(counts.released).toBe(5);
   });
 
   it('resident trainers share the placed set\'s sessions (one per graph, reused by the next trainer), released by release()', async () => {
-    const real = await loadOrtNode('cpu', 1);
-    let created = 0, released = 0;
-    const counting = {
-      create: async (model: Uint8Array, options: object): Promise<OrtSession> => {
-        const session = await real.ort.InferenceSession.create(model, options);
-        created++;
-        const release = session.release.bind(session);
-        session.release = async () => { released++; await release(); };
-        return session;
-      },
-    };
-    const runtime: LoadedRuntime = { ...real, ort: { ...real.ort, InferenceSession: counting } as unknown as OrtModule };
-    const backend = new OnnxBackend('onnx-cpu', runtime, DEFAULT_RESIDENCY['onnxruntime-node']);
+    const { backend, counts } = await countingSessions();
     const p = problem('trainer-sessions', 10, 4, 3);
     const a = await backend.place(p.data);
     const spec = { objective: { loss: 'softmax', reg: 0 } as Objective, optimizer: 'momentum' as const,
@@ -156,19 +149,19 @@ describe('sessions', () => {
       await first.step(Int32Array.of(k, 5), 0.1);
       await second.step(Int32Array.of(k, 6), 0.1);
     }
-    expect(created).toBe(1);
+    expect(counts.created).toBe(1);
     await first.dispose();
     await second.dispose();
     const third = (await backend.createTrainer(a, { ...spec, optimizer: 'sgd' }))!;
     await third.step(Int32Array.of(1, 2), 0.1);
     await (await backend.createTrainer(a, spec))!.step(Int32Array.of(3), 0.1);
-    expect(created).toBe(2); // momentum's graph again, and sgd's
-    expect(released).toBe(0);
+    expect(counts.created).toBe(2); // momentum's graph again, and sgd's
+    expect(counts.released).toBe(0);
     await backend.release(a);
-    expect(released).toBe(2);
+    expect(counts.released).toBe(2);
     await third.dispose();
     await backend.dispose();
-    expect(released).toBe(2);
+    expect(counts.released).toBe(2);
   });
 });
 
