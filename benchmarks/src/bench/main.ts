@@ -53,7 +53,7 @@ import {
 } from './floor.js';
 import type { Floor, Machine, Target, Work } from './floor.js';
 import { measure, median } from './measure.js';
-import { findNumpy, runNumpy, writePeerFiles } from './numpy-peer.js';
+import { findNumpy, runNumpy, withPeerFiles } from './numpy-peer.js';
 import type { NumpyResult, NumpySpec } from './numpy-peer.js';
 import type { Timing } from './measure.js';
 import { timeLandscape, timeNumericalGradient, timeTextbookNumericalGradient, trainAndCheck, withMirrored } from './workloads.js';
@@ -242,19 +242,21 @@ async function main(): Promise<void> {
   const numpyRuns: NumpyResult[] = [];
   let numpyMissing = 'missing' in peers ? peers.missing : undefined;
   // The matrices are written once for every Python found.
-  const files = 'missing' in peers ? undefined : await writePeerFiles(numpySpec);
-  for (const peer of 'missing' in peers ? [] : peers) {
-    try {
-      const r = await runNumpy(peer, files!, 1);
-      numpyRuns.push(r);
-      log(`numpy ${r.numpy} (${r.executable}; BLAS ${r.blas}): full ${formatMs(r.full?.softmax)}, steps ${r.steps.map(formatMs).join(', ')}, `
-        + `to 0.84 ${r.train?.map((t) => formatMs(t.ms ?? undefined)).join(', ')}`);
-      if (!/openblas|mkl|blis/i.test(r.blas)) notes.push(`numpy ${r.numpy}'s BLAS is ${r.blas}: not an optimized one (Debian: apt-get install libopenblas0-pthread); × numpy flatters descent`);
-    } catch (e) {
-      numpyMissing ??= `the numpy run failed: ${(e as Error).message}`;
-    }
+  if (!('missing' in peers)) {
+    await withPeerFiles(numpySpec, async (files) => {
+      for (const peer of peers) {
+        try {
+          const r = await runNumpy(peer, files, 1);
+          numpyRuns.push(r);
+          log(`numpy ${r.numpy} (${r.executable}; BLAS ${r.blas}): full ${formatMs(r.full?.softmax)}, steps ${r.steps.map(formatMs).join(', ')}, `
+            + `to 0.84 ${r.train?.map((t) => formatMs(t.ms ?? undefined)).join(', ')}`);
+          if (!/openblas|mkl|blis/i.test(r.blas)) notes.push(`numpy ${r.numpy}'s BLAS is ${r.blas}: not an optimized one (Debian: apt-get install libopenblas0-pthread); × numpy flatters descent`);
+        } catch (e) {
+          numpyMissing ??= `the numpy run failed: ${(e as Error).message}`;
+        }
+      }
+    });
   }
-  await files?.dispose();
   const numpy = numpyRuns[0];
   if (!numpy && numpyMissing) notes.push(`× numpy: not measured (${numpyMissing})`);
   for (const other of numpyRuns.slice(1)) {

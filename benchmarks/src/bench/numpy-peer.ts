@@ -111,6 +111,16 @@ export async function writePeerFiles(spec: NumpySpec): Promise<PeerFiles> {
   }
 }
 
+/** writePeerFiles, `use`, then the files removed (also when `use` throws). */
+export async function withPeerFiles<T>(spec: NumpySpec, use: (files: PeerFiles) => Promise<T>): Promise<T> {
+  const files = await writePeerFiles(spec);
+  try {
+    return await use(files);
+  } finally {
+    await files.dispose();
+  }
+}
+
 /** Runs the numpy script on the matrices in `files`, its BLAS on `threads` threads. */
 export function runNumpy(peer: NumpyFound, files: PeerFiles, threads = 1): Promise<NumpyResult> {
   return runPeer<NumpyResult>(peer.python, SCRIPT, files, { DESCENT_PEER_THREADS: String(threads) });

@@ -25,7 +25,7 @@ import { cifarShaped, probeFeatures } from '../bench/data.js';
 import { formatMs, formatRatio } from '../bench/floor.js';
 import { measure } from '../bench/measure.js';
 import type { Timing } from '../bench/measure.js';
-import { findNumpy, runNumpy, runPeer, writePeerFiles } from '../bench/numpy-peer.js';
+import { findNumpy, runNumpy, runPeer, withPeerFiles } from '../bench/numpy-peer.js';
 import type { NumpyResult, NumpySpec } from '../bench/numpy-peer.js';
 
 const packageRoot = fileURLToPath(new URL('../', import.meta.url)); // bundled to benchmarks/dist/gpu.js
@@ -119,8 +119,7 @@ async function main(): Promise<void> {
   let torch: TorchResult = { missing: 'missing' in found ? found.missing : 'not run' };
   if (!('missing' in found)) {
     // The matrices are written once for every peer run.
-    const files = await writePeerFiles(spec);
-    try {
+    await withPeerFiles(spec, async (files) => {
       for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) {
         try {
           numpy.set(threads, await runNumpy(found.at(-1)!, files, threads));
@@ -129,9 +128,7 @@ async function main(): Promise<void> {
       try {
         torch = await runPeer<TorchResult>(found.at(-1)!.python, TORCH_SCRIPT, files);
       } catch (e) { torch = { missing: (e as Error).message }; }
-    } finally {
-      await files.dispose();
-    }
+    });
   } else numpy.set(1, found);
   for (const [threads, r] of numpy) log(`numpy, ${threads} thread(s): ${'missing' in r ? r.missing : `${r.numpy}, ${r.blas}`}`);
   log(`torch: ${torch.missing ?? `${torch.torch} on ${torch.device}`}`);

@@ -139,15 +139,12 @@ export class OnnxBackend implements ComputeBackend {
     validateRows(rows, data.n);
     validateObjective(objective);
     if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) return this.evaluateInChunks(p, w, data, rows, objective, wantGradient);
-    const { Tensor } = this.runtime.ort;
     const { selection, feeds } = this.selection(p, rows, true);
     const spec = { loss: objective.loss, wantGradient, residency: this.residency[selection], selection, scatter: this.runtime.scatters };
     const session = await this.session(p, `${objective.loss}-${wantGradient ? 'gradient' : 'loss'}-${selection}`,
       () => objectiveGraph(spec, p.data));
     const w32 = this.takeW(p, w);
-    feeds['W'] = new Tensor('float32', w32, [data.d, data.classes]);
-    feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
-    if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+    this.feedObjective(feeds, w32, data, objective);
     const fetches = ['loss', 'data_loss', 'reg_loss', ...(wantGradient ? ['gradient'] : [])];
     let out: Record<string, OrtTensor>;
     try {
@@ -240,10 +237,8 @@ export class OnnxBackend implements ComputeBackend {
       const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
         { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
         p.data));
-      feeds['W'] = new Tensor('float32', ws[0]!, dims);
-      feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+      this.feedObjective(feeds, ws[0]!, data, objective);
       feeds['lr'] = new Tensor('float32', Float32Array.of(lr), []);
-      if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
       if (v) {
         feeds['V'] = new Tensor('float32', v, dims);
         feeds['mu'] = new Tensor('float32', Float32Array.of(mu!), []);
@@ -277,6 +272,14 @@ export class OnnxBackend implements ComputeBackend {
     };
   }
 
+  /** An objective graph's inputs besides the data: W (float32, D×C), reg and, for the hinges, Δ. */
+  private feedObjective(feeds: Record<string, OrtTensor>, w32: Float32Array<ArrayBufferLike>, data: Resident, objective: Objective): void {
+    const { Tensor } = this.runtime.ort;
+    feeds['W'] = new Tensor('float32', w32, [data.d, data.classes]);
+    feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+    if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+  }
+
   /** W rounded to float32, in the placed set's spare buffer when no run holds it. */
   private takeW(p: Placed, w: Float64Array): Float32Array {
     const buffer = p.spareW ?? new Float32Array(w.length);
@@ -293,7 +296,6 @@ export class OnnxBackend implements ComputeBackend {
 
   private async free(p: Placed): Promise<void> {
     const sessions = await Promise.allSettled(p.sessions.values());
-    p.sessions.clear();
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
     p.fed?.data.dispose();
     p.fed?.Y.dispose();

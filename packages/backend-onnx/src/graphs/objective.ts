@@ -94,32 +94,35 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   if (dS === undefined) return g;
 
   const batchSize = g.op('Cast', [g.op('Shape', [batch.y])], { to: 1 }, 'batch_size');
+  const many = c >= GEMM_MIN_CLASSES && spec.selection === 'rows';
   if (spec.update) {
-    addUpdate(g, spec.update, { w, dS, batchSize, reg, batch, many: c >= GEMM_MIN_CLASSES && spec.selection === 'rows', d, c });
+    addUpdate(g, spec.update, { w, dS, batchSize, reg, batch, many, d, c });
     return g;
   }
   const dSmean = g.op('Div', [dS, batchSize], {}, 'dscores_mean');
   const regGrad = g.op('Mul', [w, g.op('Mul', [reg, g.constFloat('two', 2)])], {}, 'reg_gradient');
-  if (batch.xt === undefined && !batch.pixels && spec.selection === 'rows' && c >= GEMM_MIN_CLASSES) {
-    // Many classes: one Gemm, X_bᵀ·dS + 2·reg·W with X_b transposed as it is packed, and
-    // no D×C Transpose and Add after it (see GEMM_MIN_CLASSES).
-    g.op('Gemm', [batch.x, dSmean, regGrad], { transA: 1 }, 'gradient');
-  } else if (batch.xt === undefined) {
-    // Xᵀ·dS computed as (dSᵀ·X)ᵀ: X is then MatMul's right operand, which ONNX Runtime
-    // pre-packs once when X is an initializer; see residency.ts for the measurements.
-    g.op('Add', [batchGradient(g, batch, dSmean), regGrad], {}, 'gradient');
-  } else {
-    g.op('Add', [g.op('MatMul', [batch.xt, dSmean]), regGrad], {}, 'gradient');
-  }
+  productPlus(g, batch, dSmean, regGrad, many, 'gradient');
   g.output('gradient', 'float32', [d, c]);
   return g;
+}
+
+/**
+ * X_bᵀ·dS + C, named `out`. With many classes (selected rows) one Gemm, X_b transposed as it is
+ * packed and C added in it, with no D×C Transpose and Add after it (see GEMM_MIN_CLASSES);
+ * else (dSᵀ·X)ᵀ: X is then MatMul's right operand, which ONNX Runtime pre-packs once when X is
+ * an initializer (residency.ts has the measurements); or Xᵀ·dS when Xᵀ is stored.
+ */
+function productPlus(g: GraphBuilder, batch: Batch, dS: string, c: string, many: boolean, out: string): string {
+  if (batch.xt !== undefined) return g.op('Add', [g.op('MatMul', [batch.xt, dS]), c], {}, out);
+  if (many && !batch.pixels) return g.op('Gemm', [batch.x, dS, c], { transA: 1 }, out);
+  return g.op('Add', [batchGradient(g, batch, dS), c], {}, out);
 }
 
 /**
  * One step of the rule after the objective, as core's optimizers take it (optimizers/), with
  * lr folded into the product: −lr·∇L = X_bᵀ·(−lr/B·dS) − 2·lr·reg·W, so the step costs one
  * B×C scaling and the D×C terms the rule needs, and with many classes the whole right-hand
- * side is one Gemm (C term included) as in the gradient graph:
+ * side is one Gemm (C term included) as in the gradient graph (productPlus):
  *
  *   sgd       W' = X_bᵀ·(−lr/B·dS) + (1 − 2·lr·reg)·W
  *   momentum  V' = X_bᵀ·(−lr/B·dS) + μ·V − 2·lr·reg·W,  W' = W + V'
@@ -139,10 +142,7 @@ function addUpdate(g: GraphBuilder, rule: UpdateRule, t: { w: string; dS: string
     mu = g.input('mu', 'float32', []);
     carried = g.op('Sub', [g.op('Mul', [v, mu]), g.op('Mul', [t.w, decay])], {}, 'carried_velocity');
   }
-  const next = rule === 'sgd' ? 'W_next' : 'V_next';
-  if (t.batch.xt === undefined && !t.batch.pixels && t.many) g.op('Gemm', [t.batch.x, scaled, carried], { transA: 1 }, next);
-  else if (t.batch.xt === undefined) g.op('Add', [batchGradient(g, t.batch, scaled), carried], {}, next);
-  else g.op('Add', [g.op('MatMul', [t.batch.xt, scaled]), carried], {}, next);
+  const next = productPlus(g, t.batch, scaled, carried, t.many, rule === 'sgd' ? 'W_next' : 'V_next');
   if (rule === 'momentum') g.op('Add', [t.w, next], {}, 'W_next');
   if (rule === 'nesterov') {
     const onePlusMu = g.op('Add', [g.constFloat('one', 1), mu!]);

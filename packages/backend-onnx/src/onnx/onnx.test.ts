@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GEMM_MIN_CLASSES, objectiveGraph } from '../graphs/objective.js';
+import { GEMM_MIN_CLASSES, GRAPH_UPDATE_RULES, objectiveGraph } from '../graphs/objective.js';
 import { scoresGraph } from '../graphs/scores.js';
 import { exportClassifierOnnx } from '../export/classifier.js';
 import { GraphBuilder, float, IR_VERSION, OPSET } from './builder.js';
@@ -19,7 +19,12 @@ function allGraphs(): ModelProto[] {
       for (const loss of ['svm', 'softmax', 'crammer-singer'] as const) {
         for (const wantGradient of [false, true]) {
           for (const set of [data, wide]) {
-            for (const scatter of [true, false]) models.push(objectiveGraph({ loss, wantGradient, residency, selection, scatter }, set).model());
+            for (const scatter of [true, false]) {
+              // The gradient, and the resident trainer's step for each rule it applies.
+              for (const update of wantGradient ? [undefined, ...GRAPH_UPDATE_RULES] : [undefined]) {
+                models.push(objectiveGraph({ loss, wantGradient, residency, selection, scatter, ...(update ? { update } : {}) }, set).model());
+              }
+            }
           }
         }
       }
@@ -105,7 +110,14 @@ describe('checker', () => {
     for (const m of models) expect(checkModel(m), m.graph.name).toEqual([]);
     // Both gradient forms are among them (objective.ts: GEMM_MIN_CLASSES).
     const gemms = models.filter((m) => m.graph.node.some((n) => n.op_type === 'Gemm')).map((m) => m.graph.name);
-    expect(gemms.length).toBe(3 * 2 * 2); // each loss, rows selected by 'initializer' and 'input' residency, at C = 64, either dS form
+    // Each loss, rows selected by 'initializer' and 'input' residency, at C = 64, either dS form, the gradient and three update rules.
+    expect(gemms.length).toBe(3 * 2 * 2 * (1 + GRAPH_UPDATE_RULES.length));
+    // The trainer's graphs put out W_next (and V_next for the momentum rules) instead of the gradient.
+    const outputs = (m: ModelProto) => m.graph.output.map((o) => o.name);
+    expect(outputs(objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'sgd' }, wide).model()))
+      .toEqual(['loss', 'data_loss', 'reg_loss', 'W_next']);
+    expect(outputs(objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'nesterov' }, data).model()))
+      .toEqual(['loss', 'data_loss', 'reg_loss', 'W_next', 'V_next']);
     expect(gemms.every((name) => name.includes('loss_and_gradient_rows'))).toBe(true);
     // The softmax gradient scatters −1 at the labels unless the provider has no kernel for it.
     const scatters = (m: ModelProto) => m.graph.node.some((n) => n.op_type === 'ScatterElements');

@@ -280,8 +280,8 @@ export function trainingCases(): TrainingCase[] {
       learningRate: 0.05 },
     { ...common, name: 'training: 200 minibatch Adam steps (softmax, batch 32, shuffle)', optimizer: 'adam',
       learningRate: 1e-2 },
-    // Drawn last, so the cases above are unchanged. A backend with a resident trainer
-    // (createTrainer) runs SGD and this one on it, with W in its own precision.
+    // A backend with a resident trainer (createTrainer) runs SGD and this one on it, with W in
+    // its own precision.
     { ...common, name: 'training: 200 minibatch Nesterov momentum steps (softmax, batch 32, shuffle)', optimizer: 'nesterov',
       learningRate: 1e-2 },
   ];

@@ -25,7 +25,7 @@
  */
 import type { ComputeBackend, DesignMatrix, LossName, Objective, PixelMatrix, Resident, Rows } from '../backend.js';
 import { BackendError, DataError, OptionError, ShapeError } from '../errors.js';
-import { linearScores } from '../losses/linear.js';
+import { gatherRows, linearScores } from '../losses/linear.js';
 import { resolveOptimizerOptions } from '../optimizers/optimizer.js';
 import { evaluateReference } from '../losses/reference.js';
 import { Random } from '../random.js';
@@ -472,10 +472,8 @@ function lifecycleSpecs(): Spec[] {
       if (!trainer) return b.release(r);
       const tolerance = (v: ArrayLike<number> | number) => toleranceFor(session.target.precision, v);
       const rows = Int32Array.of(4, 1);
-      const g = { x: new Float32Array(2 * D), y: Int32Array.of(p.data.y[4]!, p.data.y[1]!) };
-      g.x.set(p.data.x.subarray(4 * D, 5 * D), 0);
-      g.x.set(p.data.x.subarray(1 * D, 2 * D), D);
-      const ref = evaluateReference(g.x, g.y, w0, 2, D, C, SOFTMAX, true);
+      const g = gatherRows(p.data.x, p.data.y, D, rows);
+      const ref = evaluateReference(g.x, g.y, w0, g.n, D, C, SOFTMAX, true);
       const w1 = Float64Array.from(w0, (v, i) => v - 0.5 * ref.gradient![i]!);
       check.close(trainer.weights(0)!, w0, { ...tolerance(w0), label: 'W before any step' });
       check.that(trainer.weights(1) === undefined, 'weights(1) before any step is not undefined');
