@@ -13,7 +13,7 @@ import type {
   ComputeBackend, DesignMatrix, Evaluation, Objective, PixelMatrix, PlaceOptions, Resident, ResidentTrainer, Rows, TrainerSpec, Vec,
 } from '@descent/core';
 import type { GraphData, Selection } from './graphs/batch.js';
-import { GRAPH_UPDATE_RULES, objectiveGraph, type UpdateRule } from './graphs/objective.js';
+import { GRAPH_UPDATE_RULES, objectiveGraph, stepScalars, type UpdateRule } from './graphs/objective.js';
 import { scoresGraph } from './graphs/scores.js';
 import type { GraphBuilder } from './onnx/builder.js';
 import type { ResidencyPlan } from './residency.js';
@@ -225,6 +225,9 @@ export class OnnxBackend implements ComputeBackend {
     let ws: (Float32Array<ArrayBufferLike> | undefined)[] = [Float32Array.from(spec.weights), undefined, undefined];
     let v: Float32Array<ArrayBufferLike> | undefined = mu === undefined ? undefined : new Float32Array(spec.weights.length);
     let disposed = false, busy = false;
+    // The softmax graph's minus_ones column, kept for the next batch of the same size.
+    let ones = new Float32Array(0);
+    const minusOnes = (b: number): Float32Array => (ones.length === b ? ones : (ones = new Float32Array(b).fill(-1)));
     // Its sessions are the placed set's, like every graph's: the next run (a sweep, tune) reuses them.
     const stepOnce = async (rows: Rows, lr: number): Promise<number> => {
       this.lookup(data);
@@ -237,16 +240,18 @@ export class OnnxBackend implements ComputeBackend {
       const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
         { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
         p.data));
-      this.feedObjective(feeds, ws[0]!, data, objective);
-      feeds['lr'] = new Tensor('float32', Float32Array.of(lr), []);
-      if (v) {
-        feeds['V'] = new Tensor('float32', v, dims);
-        feeds['mu'] = new Tensor('float32', Float32Array.of(mu!), []);
-      }
-      const out = await this.run(session, feeds, ['loss', 'W_next', ...(v ? ['V_next'] : [])]);
+      const b = rowCount(rows);
+      feeds['W'] = new Tensor('float32', ws[0]!, dims);
+      if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+      for (const [name, value] of Object.entries(stepScalars(rule, lr, b, objective.reg, mu))) feeds[name] = new Tensor('float32', Float32Array.of(value), []);
+      if (v) feeds['V'] = new Tensor('float32', v, dims);
+      if (objective.loss === 'softmax' && this.runtime.scatters) feeds['minus_ones'] = new Tensor('float32', minusOnes(b), [b, 1]);
+      const out = await this.run(session, feeds, ['data_loss', 'w_sum_squares', 'W_next', ...(v ? ['V_next'] : [])]);
       ws = [out['W_next']!.data as Float32Array, ws[0], ws[1]];
       if (v) v = out['V_next']!.data as Float32Array;
-      return (out['loss']!.data as Float32Array)[0]!;
+      const scalar = (name: string): number => (out[name]!.data as Float32Array)[0]!;
+      // NaN or ±∞ in W makes ΣW² so, and reg·ΣW² with it (0·∞ is NaN): the loss the guard reads.
+      return scalar('data_loss') + objective.reg * scalar('w_sum_squares');
     };
     return {
       step: async (rows: Rows, lr: number): Promise<number> => {

@@ -24,6 +24,8 @@ export interface Constants {
   readonly classIds: () => string;
   /** Whether dS may be formed by ScatterElements (see LoadedRuntime.scatters). */
   readonly scatter: boolean;
+  /** A [B, 1] column of −1 fed by the caller (a trainer graph), instead of two ops that make one. */
+  readonly minusOnes?: () => string;
 }
 
 /**
@@ -57,8 +59,10 @@ export interface ObjectiveGraphSpec {
   readonly wantGradient: boolean;
   /**
    * A trainer graph: instead of the gradient, W_next (and V_next, the velocity, for the
-   * momentum rules) after one step of this rule, with inputs lr [] (and V [D, C], mu []).
-   * Needs wantGradient.
+   * momentum rules) after one step of this rule, and for the loss at W data_loss and
+   * w_sum_squares (the host adds reg·ΣW²). Its inputs besides the data's and W: the step's
+   * scalars (stepScalars), V [D, C] for the momentum rules, and for softmax minus_ones [B, 1]
+   * (all −1). Needs wantGradient.
    */
   readonly update?: UpdateRule;
   readonly residency: Residency;
@@ -75,10 +79,15 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   // Xᵀ serves only the gradient; a loss-only graph stores X alone.
   const residency = spec.residency === 'initializer+xt' && !spec.wantGradient ? 'initializer' : spec.residency;
   const batch = addBatch(g, data, residency, spec.selection);
-  const reg = g.input('reg', 'float32', []);
+  // A trainer graph takes its scalars from the host (addUpdate), reg·ΣW² included.
+  const reg = spec.update ? '' : g.input('reg', 'float32', []);
   let ids: string | undefined;
   const classIds = (): string => (ids ??= g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j)));
-  const k: Constants = { axis1: g.constInt64('axis_1', [1]), classIds, scatter: spec.scatter ?? true };
+  let minusOnes: string | undefined;
+  const k: Constants = {
+    axis1: g.constInt64('axis_1', [1]), classIds, scatter: spec.scatter ?? true,
+    ...(spec.update ? { minusOnes: () => (minusOnes ??= g.input('minus_ones', 'float32', ['batch', 1])) } : {}),
+  };
 
   const s = batchScores(g, batch, w, d);
   const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
@@ -86,6 +95,15 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   const isLabel = (): string => (mask ??= g.op('Equal', [label, classIds()], {}, 'is_label'));
   const { dataLoss, dS } = ROW_OBJECTIVES[spec.loss](g, s, label, isLabel, k, spec.wantGradient);
 
+  const many = c >= GEMM_MIN_CLASSES && spec.selection === 'rows';
+  if (spec.update) {
+    if (dS === undefined) throw new Error('a trainer graph needs wantGradient');
+    // The loss at W is data_loss + reg·w_sum_squares, added by the host.
+    g.output(dataLoss, 'float32', []);
+    g.output(g.op('ReduceSumSquare', [w], { keepdims: 0 }, 'w_sum_squares'), 'float32', []);
+    addUpdate(g, spec.update, { w, dS, batch, many, d, c });
+    return g;
+  }
   const regLoss = g.op('Mul', [reg, g.op('ReduceSumSquare', [w], { keepdims: 0 })], {}, 'reg_loss');
   g.op('Add', [dataLoss, regLoss], {}, 'loss');
   g.output('loss', 'float32', []);
@@ -94,11 +112,6 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   if (dS === undefined) return g;
 
   const batchSize = g.op('Cast', [g.op('Shape', [batch.y])], { to: 1 }, 'batch_size');
-  const many = c >= GEMM_MIN_CLASSES && spec.selection === 'rows';
-  if (spec.update) {
-    addUpdate(g, spec.update, { w, dS, batchSize, reg, batch, many, d, c });
-    return g;
-  }
   const dSmean = g.op('Div', [dS, batchSize], {}, 'dscores_mean');
   const regGrad = g.op('Mul', [w, g.op('Mul', [reg, g.constFloat('two', 2)])], {}, 'reg_gradient');
   productPlus(g, batch, dSmean, regGrad, many, 'gradient');
@@ -127,27 +140,39 @@ function productPlus(g: GraphBuilder, batch: Batch, dS: string, c: string, many:
  *   sgd       W' = X_bᵀ·(−lr/B·dS) + (1 − 2·lr·reg)·W
  *   momentum  V' = X_bᵀ·(−lr/B·dS) + μ·V − 2·lr·reg·W,  W' = W + V'
  *   nesterov  V' as momentum,                          W' = W + (1 + μ)·V' − μ·V
+ *
+ * The step's scalars come from the host, which knows lr, B, reg and μ (ObjectiveGraphSpec.update):
+ * each op costs a few µs whatever its size, and at CIFAR shape the six that made them were 4 %
+ * of a step.
  */
-function addUpdate(g: GraphBuilder, rule: UpdateRule, t: { w: string; dS: string; batchSize: string; reg: string; batch: Batch;
-  many: boolean; d: number; c: number }): void {
-  const lr = g.input('lr', 'float32', []);
-  const scaled = g.op('Mul', [t.dS, g.op('Neg', [g.op('Div', [lr, t.batchSize])])], {}, 'dscores_step');
-  const decay = g.op('Mul', [lr, g.op('Mul', [t.reg, g.constFloat('two', 2)])], {}, 'weight_decay');
+function addUpdate(g: GraphBuilder, rule: UpdateRule, t: { w: string; dS: string; batch: Batch; many: boolean; d: number; c: number }): void {
+  const scaled = g.op('Mul', [t.dS, g.input('step_scale', 'float32', [])], {}, 'dscores_step');
   let v: string | undefined, mu: string | undefined;
   let carried: string;
   if (rule === 'sgd') {
-    carried = g.op('Mul', [t.w, g.op('Sub', [g.constFloat('one', 1), decay])], {}, 'decayed_w');
+    carried = g.op('Mul', [t.w, g.input('keep', 'float32', [])], {}, 'decayed_w');
   } else {
     v = g.input('V', 'float32', [t.d, t.c]);
     mu = g.input('mu', 'float32', []);
-    carried = g.op('Sub', [g.op('Mul', [v, mu]), g.op('Mul', [t.w, decay])], {}, 'carried_velocity');
+    carried = g.op('Sub', [g.op('Mul', [v, mu]), g.op('Mul', [t.w, g.input('decay', 'float32', [])])], {}, 'carried_velocity');
   }
   const next = productPlus(g, t.batch, scaled, carried, t.many, rule === 'sgd' ? 'W_next' : 'V_next');
   if (rule === 'momentum') g.op('Add', [t.w, next], {}, 'W_next');
   if (rule === 'nesterov') {
-    const onePlusMu = g.op('Add', [g.constFloat('one', 1), mu!]);
+    const onePlusMu = g.input('one_plus_mu', 'float32', []);
     g.op('Sub', [g.op('Add', [t.w, g.op('Mul', [next, onePlusMu])]), g.op('Mul', [v!, mu!])], {}, 'W_next');
   }
   g.output('W_next', 'float32', [t.d, t.c]);
   if (rule !== 'sgd') g.output('V_next', 'float32', [t.d, t.c]);
+}
+
+/**
+ * The host's scalars for a trainer graph's step (addUpdate): −lr/B, and 1 − 2·lr·reg (sgd) or
+ * 2·lr·reg, μ and 1 + μ (the momentum rules), in float64 before they are rounded to float32.
+ */
+export function stepScalars(rule: UpdateRule, lr: number, batchSize: number, reg: number, mu: number | undefined): Record<string, number> {
+  const decay = 2 * lr * reg;
+  if (rule === 'sgd') return { step_scale: -lr / batchSize, keep: 1 - decay };
+  const m = { step_scale: -lr / batchSize, decay, mu: mu! };
+  return rule === 'nesterov' ? { ...m, one_plus_mu: 1 + mu! } : m;
 }

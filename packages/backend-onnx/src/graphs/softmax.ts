@@ -20,7 +20,7 @@ export const softmaxRows: RowObjective = (g: GraphBuilder, s, label, isLabel, k,
   // without a ScatterElements kernel (Constants.scatter).
   const p = g.op('Softmax', [s], { axis: 1 }, 'probabilities');
   if (!k.scatter) return { dataLoss, dS: g.op('Sub', [p, g.op('Cast', [isLabel()], { to: 1 })], {}, 'dscores') };
-  const minusOnes = g.op('Expand', [g.constFloat('minus_one', -1), g.op('Shape', [label])], {}, 'minus_ones');
+  const minusOnes = k.minusOnes?.() ?? g.op('Expand', [g.constFloat('minus_one', -1), g.op('Shape', [label])], {}, 'minus_ones');
   const dS = g.op('ScatterElements', [p, label, minusOnes], { axis: 1, reduction: 'add' }, 'dscores');
   return { dataLoss, dS };
 };

@@ -114,10 +114,15 @@ describe('checker', () => {
     expect(gemms.length).toBe(3 * 2 * 2 * (1 + GRAPH_UPDATE_RULES.length));
     // The trainer's graphs put out W_next (and V_next for the momentum rules) instead of the gradient.
     const outputs = (m: ModelProto) => m.graph.output.map((o) => o.name);
-    expect(outputs(objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'sgd' }, wide).model()))
-      .toEqual(['loss', 'data_loss', 'reg_loss', 'W_next']);
-    expect(outputs(objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'nesterov' }, data).model()))
-      .toEqual(['loss', 'data_loss', 'reg_loss', 'W_next', 'V_next']);
+    // They put out the loss's parts (the host adds reg·ΣW²) and take the step's scalars from the host, so none is made by an op.
+    const inputs = (m: ModelProto) => m.graph.input.map((i) => i.name);
+    const sgd = objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'sgd' }, wide).model();
+    expect(outputs(sgd)).toEqual(['data_loss', 'w_sum_squares', 'W_next']);
+    expect(inputs(sgd)).toEqual(['W', 'X', 'Y', 'rows', 'delta', 'step_scale', 'keep']);
+    const nesterov = objectiveGraph({ loss: 'softmax', wantGradient: true, residency: 'input', selection: 'rows', update: 'nesterov' }, data).model();
+    expect(outputs(nesterov)).toEqual(['data_loss', 'w_sum_squares', 'W_next', 'V_next']);
+    expect(inputs(nesterov)).toEqual(['W', 'X', 'Y', 'rows', 'minus_ones', 'step_scale', 'V', 'mu', 'decay', 'one_plus_mu']);
+    expect(nesterov.graph.node.filter((n) => ['Shape', 'Cast', 'Div', 'Expand'].includes(n.op_type)).map((n) => n.op_type)).toEqual([]);
     expect(gemms.every((name) => name.includes('loss_and_gradient_rows'))).toBe(true);
     // The softmax gradient scatters −1 at the labels unless the provider has no kernel for it.
     const scatters = (m: ModelProto) => m.graph.node.some((n) => n.op_type === 'ScatterElements');
