@@ -8,6 +8,7 @@
  * The form is filled through the DOM (value set, input and change dispatched), not by clicking,
  * so the tests do not depend on which panels are folded and never scroll the page themselves.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndServe, HAVE_CHROMIUM, launch, openPage, screenshot, type Browser, type Site } from './browser.js';
@@ -80,6 +81,21 @@ async function runEnded(page: Page): Promise<void> {
   await page.waitForSelector('body[data-run=idle]', { timeout: 60_000 });
 }
 
+/** This machine's CPU time so far (Linux /proc/stat, in ticks): busy, idle and stolen by the host; undefined elsewhere. */
+function cpuTicks(): { busy: number; idle: number; steal: number } | undefined {
+  if (!existsSync('/proc/stat')) return undefined;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: user! + nice! + system! + irq! + softirq!, idle: idle! + iowait!, steal: steal! };
+}
+
+/** What the machine did meanwhile, as shares of its CPU time: the page's frames depend on it. */
+function cpuShares(before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>): string {
+  if (!before || !after) return 'CPU shares unknown';
+  const busy = after.busy - before.busy, idle = after.idle - before.idle, steal = after.steal - before.steal;
+  const all = busy + idle + steal;
+  return `CPU ${(100 * busy / all).toFixed(0)} % busy, ${(100 * steal / all).toFixed(1)} % stolen by the host`;
+}
+
 /** Nearest-rank percentile of xs (0 for none). */
 function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return 0;
@@ -106,6 +122,8 @@ interface Smoothness {
   intervals: number[];
   long: { duration: number; blocking: number; render: number; script: string }[];
   losses: number;
+  /** The machine's CPU shares meanwhile (cpuShares). */
+  cpu: string;
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () => {
@@ -205,7 +223,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
     await page.close();
   }, TIMEOUT);
 
-  it(`a full-speed run on ts keeps frames smooth: p95 ≤ 50 ms and none over 100 ms (median of ${RUNS} runs of ${WINDOW_MS / 1000} s)`, async () => {
+  // A timing test on a shared machine: a spell of contention (the host's other guests, another
+  // job) makes frames late whatever the page does (a failing run at 4f4f33d had a 128 ms frame
+  // in which no script ran), so it gets one more try; each run logs the machine's CPU shares,
+  // and a page that blocks its main thread fails both tries.
+  it(`a full-speed run on ts keeps frames smooth: p95 ≤ 50 ms and none over 100 ms (median of ${RUNS} runs of ${WINDOW_MS / 1000} s)`, { retry: 1, timeout: 3 * TIMEOUT }, async () => {
     const { page, errors } = await openAt(browser, site.url, 1280, 800);
     const supported = await page.evaluate(() => PerformanceObserver.supportedEntryTypes as string[]);
     expect(supported, 'this Chromium has no Long Animation Frames API (PerformanceObserver type long-animation-frame)').toContain('long-animation-frame');
@@ -227,7 +249,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
 
       // From the first progress event: every long animation frame (over 50 ms, with the scripts
       // that ran in it) and every frame's interval, as requestAnimationFrame sees them.
-      runs.push(await page.evaluate(async (windowMs) => {
+      const before = cpuTicks();
+      runs.push({ ...await page.evaluate(async (windowMs) => {
         const long: PerformanceEntry[] = [];
         const observer = new PerformanceObserver((list) => { long.push(...list.getEntries()); });
         observer.observe({ type: 'long-animation-frame', buffered: false });
@@ -260,7 +283,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
           }),
           losses: (globalThis as unknown as PageGlobals).__descent.state.losses.length,
         };
-      }, WINDOW_MS));
+      }, WINDOW_MS), cpu: cpuShares(before, cpuTicks()) });
       await press(page, '#stop');
       await runEnded(page);
     }
@@ -272,17 +295,17 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page as a playground (issue 13)', () =>
       const p95 = percentile(r.intervals, 0.95);
       const worst = [...r.long].sort((a, b) => b.duration - a.duration).slice(0, 3)
         .map((l) => `${Math.round(l.duration)} ms (blocking ${Math.round(l.blocking)}, render ${Math.round(l.render)}) ${l.script}`);
-      return { frames: r.frames, longCount: r.long.length, longest, p95, maxInterval: Math.max(0, ...r.intervals), losses: r.losses, worst };
+      return { frames: r.frames, longCount: r.long.length, longest, p95, maxInterval: Math.max(0, ...r.intervals), losses: r.losses, worst, cpu: r.cpu };
     });
     for (const [i, f] of figures.entries()) {
       console.log(`smoothness run ${i + 1}: ${f.frames} frames, ${f.longCount} long (LoAF, ${(100 * f.longCount / f.frames).toFixed(1)} %), longest ${f.longest.toFixed(0)} ms, `
-        + `p95 interval ${f.p95.toFixed(1)} ms, max interval ${f.maxInterval.toFixed(0)} ms, ${f.losses} iterations; worst: ${f.worst.join(' | ') || 'none'}`);
+        + `p95 interval ${f.p95.toFixed(1)} ms, max interval ${f.maxInterval.toFixed(0)} ms, ${f.losses} iterations, ${f.cpu}; worst: ${f.worst.join(' | ') || 'none'}`);
     }
     expect.soft(median(figures.map((f) => f.p95)), 'median p95 frame interval (ms)').toBeLessThanOrEqual(50);
     expect.soft(median(figures.map((f) => f.longest)), 'median longest animation frame (ms)').toBeLessThanOrEqual(100);
     expect(errors).toEqual([]);
     await page.close();
-  }, 3 * TIMEOUT);
+  });
 
   it('the live charts follow their boxes when the window is resized (laid out again, not scaled)', async () => {
     const { page, errors } = await openAt(browser, site.url, 1280, 800);
