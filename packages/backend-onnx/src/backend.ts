@@ -236,11 +236,12 @@ export class OnnxBackend implements ComputeBackend {
       if (p.data.pixels && rowCount(rows) > PIXEL_CHUNK_ROWS) {
         throw new BackendError(`backend '${this.id}': a trainer step takes at most ${PIXEL_CHUNK_ROWS} rows of a pixel data set, got ${rowCount(rows)}`);
       }
-      const { selection, feeds } = this.selection(p, rows, true);
+      const { selection, feeds } = this.selection(p, rows, false);
       const session = await this.session(p, `${objective.loss}-${rule}-step-${selection}`, () => objectiveGraph(
         { loss: objective.loss, wantGradient: true, update: rule, residency: this.residency[selection], selection, scatter: this.runtime.scatters },
         p.data));
       const b = rowCount(rows);
+      feeds['label'] = new Tensor('int32', labelsOf(p.data.y, rows, b), [b, 1]);
       feeds['W'] = new Tensor('float32', ws[0]!, dims);
       if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
       for (const [name, value] of Object.entries(stepScalars(rule, lr, b, objective.reg, mu))) feeds[name] = new Tensor('float32', Float32Array.of(value), []);
@@ -310,6 +311,14 @@ export class OnnxBackend implements ComputeBackend {
     if (this.placed.isDisposed) return;
     for (const p of this.placed.dispose()) await this.free(p);
   }
+}
+
+/** The labels of the selected rows, in order. */
+function labelsOf(y: Int32Array, rows: Rows, count: number): Int32Array {
+  if (!(rows instanceof Int32Array)) return y.slice(rows.start, rows.start + count);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = y[rows[i]!]!;
+  return out;
 }
 
 /** The selection in consecutive pieces of at most PIXEL_CHUNK_ROWS rows, as index lists. */

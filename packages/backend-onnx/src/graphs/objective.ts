@@ -61,8 +61,8 @@ export interface ObjectiveGraphSpec {
    * A trainer graph: instead of the gradient, W_next (and V_next, the velocity, for the
    * momentum rules) after one step of this rule, and for the loss at W data_loss and
    * w_sum_squares (the host adds reg·ΣW²). Its inputs besides the data's and W: the step's
-   * scalars (stepScalars), V [D, C] for the momentum rules, and for softmax minus_ones [B, 1]
-   * (all −1). Needs wantGradient.
+   * scalars (stepScalars), the batch's labels as label [B, 1] (int32), V [D, C] for the
+   * momentum rules, and for softmax minus_ones [B, 1] (all −1). Needs wantGradient.
    */
   readonly update?: UpdateRule;
   readonly residency: Residency;
@@ -78,7 +78,9 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   const w = g.input('W', 'float32', [d, c]);
   // Xᵀ serves only the gradient; a loss-only graph stores X alone.
   const residency = spec.residency === 'initializer+xt' && !spec.wantGradient ? 'initializer' : spec.residency;
-  const batch = addBatch(g, data, residency, spec.selection);
+  // A trainer graph takes its batch's labels as a [B, 1] column from the host, which holds Y:
+  // gathering B labels there costs less than the two ops (Gather, Unsqueeze) that do it here.
+  const batch = addBatch(g, data, residency, spec.selection, !spec.update);
   // A trainer graph takes its scalars from the host (addUpdate), reg·ΣW² included.
   const reg = spec.update ? '' : g.input('reg', 'float32', []);
   let ids: string | undefined;
@@ -90,7 +92,7 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   };
 
   const s = batchScores(g, batch, w, d);
-  const label = g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
+  const label = spec.update ? g.input('label', 'int32', ['batch', 1]) : g.op('Unsqueeze', [batch.y, k.axis1], {}, 'label_column');
   let mask: string | undefined;
   const isLabel = (): string => (mask ??= g.op('Equal', [label, classIds()], {}, 'is_label'));
   const { dataLoss, dS } = ROW_OBJECTIVES[spec.loss](g, s, label, isLabel, k, spec.wantGradient);

@@ -114,15 +114,16 @@ describe('checker', () => {
     expect(gemms.length).toBe(3 * 2 * 2 * (1 + GRAPH_UPDATE_RULES.length));
     // The trainer's graphs put out W_next (and V_next for the momentum rules) instead of the gradient.
     const outputs = (m: ModelProto) => m.graph.output.map((o) => o.name);
-    // They put out the loss's parts (the host adds reg·ΣW²) and take the step's scalars from the host, so none is made by an op.
+    // They put out the loss's parts (the host adds reg·ΣW²) and take the step's scalars and the batch's labels from the host, so no op makes them.
     const inputs = (m: ModelProto) => m.graph.input.map((i) => i.name);
     const sgd = objectiveGraph({ loss: 'svm', wantGradient: true, residency: 'input', selection: 'rows', update: 'sgd' }, wide).model();
     expect(outputs(sgd)).toEqual(['data_loss', 'w_sum_squares', 'W_next']);
-    expect(inputs(sgd)).toEqual(['W', 'X', 'Y', 'rows', 'delta', 'step_scale', 'keep']);
+    expect(inputs(sgd)).toEqual(['W', 'X', 'rows', 'label', 'delta', 'step_scale', 'keep']);
     const nesterov = objectiveGraph({ loss: 'softmax', wantGradient: true, residency: 'input', selection: 'rows', update: 'nesterov' }, data).model();
     expect(outputs(nesterov)).toEqual(['data_loss', 'w_sum_squares', 'W_next', 'V_next']);
-    expect(inputs(nesterov)).toEqual(['W', 'X', 'Y', 'rows', 'minus_ones', 'step_scale', 'V', 'mu', 'decay', 'one_plus_mu']);
-    expect(nesterov.graph.node.filter((n) => ['Shape', 'Cast', 'Div', 'Expand'].includes(n.op_type)).map((n) => n.op_type)).toEqual([]);
+    expect(inputs(nesterov)).toEqual(['W', 'X', 'rows', 'label', 'minus_ones', 'step_scale', 'V', 'mu', 'decay', 'one_plus_mu']);
+    expect(nesterov.graph.node.filter((n) => ['Shape', 'Cast', 'Div', 'Expand', 'Unsqueeze'].includes(n.op_type)).map((n) => n.op_type)).toEqual([]);
+    expect(nesterov.graph.node.filter((n) => n.op_type === 'Gather').map((n) => n.output[0])).toEqual(['X_batch']);
     expect(gemms.every((name) => name.includes('loss_and_gradient_rows'))).toBe(true);
     // The softmax gradient scatters −1 at the labels unless the provider has no kernel for it.
     const scatters = (m: ModelProto) => m.graph.node.some((n) => n.op_type === 'ScatterElements');
