@@ -131,7 +131,8 @@ export function addTrainingOptions(cmd: Command): Command {
     .option('--init-scale <x>', `initial W = x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
     .option('--search-scale <x>', `random search: each candidate W = x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-3)
     .option('--search-step <x>', `random local search: proposal W + x·N(0,1) (at most ${CAPS.weightScale})`, positiveUpTo(CAPS.weightScale), 1e-4)
-    .option('--eval-every <n>', `iterations between accuracy measurements (default: once per epoch, or 10 per run for searches; at most ${CAPS.evalEvery})`, intUpTo(CAPS.evalEvery, 0));
+    .option('--eval-every <n>', `iterations between accuracy measurements (default: once per epoch, or 10 per run for searches; at most ${CAPS.evalEvery})`, intUpTo(CAPS.evalEvery, 0))
+    .option('--host-steps', 'gradient strategies: take every step on the host with W in float64, even where the backend keeps W itself (onnx-cpu does, in float32: faster for large W)');
 }
 
 /** Where the weights come from for the diagnostic commands. */
@@ -180,5 +181,5 @@ export interface ObjectiveOptions { loss: (typeof LOSS_NAMES)[number]; reg: numb
 export interface TrainingOptions extends ScheduleOptions {
   strategy: (typeof STRATEGY_NAMES)[number]; optimizer: (typeof OPTIMIZER_NAMES)[number]; lr: number;
   batchSize?: number; sampler?: (typeof SAMPLER_NAMES)[number]; iterations?: number; epochs?: number;
-  initScale: number; searchScale: number; searchStep: number; evalEvery?: number;
+  initScale: number; searchScale: number; searchStep: number; evalEvery?: number; hostSteps?: boolean;
 }

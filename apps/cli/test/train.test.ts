@@ -40,6 +40,24 @@ describe('descent train', () => {
     expect(again.accuracy).toEqual(s.accuracy);
   });
 
+  it('--host-steps steps on the host: nothing changes on ts (no resident trainer there), on onnx-cpu the same run within float32 rounding', () => {
+    const run = (backend: string, host: boolean) => {
+      const r = descent(['train', ...quick, '--json', '--backend', backend, ...(host ? ['--host-steps'] : [])]);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout);
+      expect(s.settings.hostSteps).toBe(host);
+      return s;
+    };
+    const [a, b] = [run('ts', true), run('ts', false)];
+    expect(a.finalLoss).toBe(b.finalLoss);
+    expect(a.accuracy).toEqual(b.accuracy);
+    // onnx-cpu's trainer keeps W in float32, the host in float64: close, and not the same bits.
+    const [c, d] = [run('onnx-cpu', true), run('onnx-cpu', false)];
+    expect(c.finalLoss).toBeCloseTo(d.finalLoss, 4);
+    expect(c.finalLoss).not.toBe(d.finalLoss);
+    expect(Math.abs(c.accuracy.test - d.accuracy.test)).toBeLessThanOrEqual(0.002);
+  });
+
   it('--x-as bytes and float32 train to the same result: bit for bit on ts, within rounding on onnx-cpu', () => {
     const run = (backend: string, x: string) => {
       const r = descent(['train', ...quick, '--json', '--backend', backend, '--x-as', x]);

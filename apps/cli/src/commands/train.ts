@@ -63,7 +63,7 @@ export function settingsFrom(opts: TrainCommandOptions): TrainSettings {
     learningRate: opts.lr, momentum: opts.momentum, schedule: opts.schedule as TrainSettings['schedule'],
     stepEvery: opts.stepEvery, stepFactor: opts.stepFactor, decay: opts.decay, batchSize: opts.batchSize,
     sampler: opts.sampler, iterations: opts.iterations, epochs: opts.epochs, seed: opts.seed, initScale: opts.initScale,
-    searchScale: opts.searchScale, searchStep: opts.searchStep, evaluateEvery: opts.evalEvery,
+    searchScale: opts.searchScale, searchStep: opts.searchStep, evaluateEvery: opts.evalEvery, hostSteps: opts.hostSteps,
   });
 }
 

@@ -48,6 +48,12 @@ export interface TrainSettings {
   readonly searchStep: number;
   /** Iterations between accuracy measurements (0: only at the end); undefined: once per epoch. */
   readonly evaluateEvery?: number;
+  /**
+   * Gradient strategies: every step on the host, W in float64, even where the backend offers a
+   * resident trainer (W kept on the backend in its precision: faster for large W). See
+   * TrainOptions.hostSteps. Default false.
+   */
+  readonly hostSteps?: boolean;
 }
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = Object.freeze({
@@ -111,6 +117,7 @@ export function trainOptions(settings: TrainSettings, context: RunContext): Trai
     ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
     ...(s.sampler !== undefined ? { sampler: s.sampler } : {}),
     ...(s.evaluateEvery !== undefined ? { evaluateEvery: s.evaluateEvery } : {}),
+    ...(s.hostSteps ? { hostSteps: true } : {}),
     ...(c.initialWeights ? { initialWeights: Float64Array.from(c.initialWeights) } : {}),
     optimizer: s.optimizer, optimizerOptions: { momentum: s.momentum },
     learningRate: s.learningRate, schedule: s.schedule,
@@ -144,7 +151,7 @@ export function reportedSettings(s: TrainSettings, data: DataSettings, backend: 
   return {
     data: data.data, backend, loss: s.loss, reg: s.reg, delta: s.delta, strategy: s.strategy, optimizer: s.optimizer,
     learningRate: s.learningRate, schedule: s.schedule, ...effectiveBatching(s, trainRows),
-    iterations: s.iterations ?? null, epochs: s.epochs ?? null, seed: s.seed, validation: data.validation,
+    iterations: s.iterations ?? null, epochs: s.epochs ?? null, seed: s.seed, hostSteps: s.hostSteps ?? false, validation: data.validation,
     limit: data.limit ?? null, resume: data.resume ?? null,
   };
 }
