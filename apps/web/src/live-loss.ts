@@ -109,7 +109,8 @@ export function liveLossSpec(width: number, height: number): Spec {
   const color = { field: 'series', type: 'nominal' as const, title: null,
     scale: { domain, range: ['#9ecae1', '#08519c', '#fd8d3c', '#d62728'] },
     legend: { orient: 'bottom' as const, direction: 'horizontal' as const, columns: width < 580 ? 2 : 4, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 200, columnPadding: 14 } };
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { nice: false, domain: [1, 2] } };
+  // Iterations are whole: no 1.5 on the axis (the empty chart's placeholder span is 1–2).
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { nice: false, domain: [1, 2] }, axis: { tickMinStep: 1 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
