@@ -18,7 +18,7 @@
  *
  * Workloads (CIFAR-10 shape = seeded pixel-like data, D=3073, C=10, float32; softmax reg 1e-4):
  *  1. full-batch loss + gradient, N=50000, on every available Node backend;
- *  2. one minibatch SGD step, batch 200 (shuffled rows: selection, loss + gradient, update);
+ *  2. one minibatch step, batch 200 (shuffled rows: selection, loss + gradient, momentum update);
  *     and on the fastest backend, at Fashion-MNIST shape, batch 500;
  *  3. full Fashion-MNIST, softmax: training time until test accuracy ≥ 0.84 — protocol:
  *     preprocessing fitted on the training split (pixels/255 minus the mean image, bias),
@@ -285,7 +285,7 @@ async function main(): Promise<void> {
       note: `${t.fullRepeats} repeats${fastestFull && numpy ? `; numpy (softmax) ${formatMs(numpy.full?.softmax)}, svm ${formatMs(numpy.full?.svm)} (${numpyPer})` : ''}` });
   }
   for (const [id, t] of byStep) {
-    rows.push({ workload: 'minibatch SGD step, batch 200, row selection included', backend: id, value: t.stepMs, unit: 'ms',
+    rows.push({ workload: 'minibatch step (momentum), batch 200, row selection included', backend: id, value: t.stepMs, unit: 'ms',
       tsValue: tsT.stepMs, numpyValue: numpy?.steps[0], work: stepWork, floor: floorOf(stepWork, machine),
       target: id === fastestId ? (numpy ? { kind: 'numpy', value: 0.5 } : { kind: 'max', value: 0.6 }) : undefined,
       note: `${repeats} blocks of 20 steps${stepHow(t)}${id === fastestId && numpy ? `; numpy: X[idx], softmax_loss_vectorized, momentum update (${numpyPer})` : ''}`,
@@ -298,12 +298,12 @@ async function main(): Promise<void> {
     rows.push({ workload: 'full-batch loss + gradient, CIFAR shape N=50000, X as bytes (placePixels)', backend: id, value: t.fullBatchMs, unit: 'ms',
       tsValue: tsT.fullBatchMs, numpyValue: numpy?.full?.softmax, work: pixelFull, floor: floorOf(pixelFull, machine),
       note: `3 rounds alternating with float32 X: ${formatRatio(t.fullRatio)} its time (median of the paired ratios); X 154 MB instead of 614 MB` });
-    rows.push({ workload: 'minibatch SGD step, batch 200, X as bytes (placePixels)', backend: id, value: t.stepMs, unit: 'ms',
+    rows.push({ workload: 'minibatch step (momentum), batch 200, X as bytes (placePixels)', backend: id, value: t.stepMs, unit: 'ms',
       tsValue: tsT.stepMs, numpyValue: numpy?.steps[0], work: pixelStep, floor: floorOf(pixelStep, machine),
       note: `3 rounds of 3 blocks of 20 steps alternating with float32 X: ${formatRatio(t.stepRatio)} its time` });
   }
   const fmStepWork = stepWorkOf(fmTrain, FAST.batchSize);
-  rows.push({ workload: `minibatch SGD step, Fashion-MNIST shape, batch ${FAST.batchSize}`, backend: fastestId, value: fmStep.stepMs, unit: 'ms',
+  rows.push({ workload: `minibatch step (momentum), Fashion-MNIST shape, batch ${FAST.batchSize}`, backend: fastestId, value: fmStep.stepMs, unit: 'ms',
     numpyValue: numpy?.steps[1], work: fmStepWork, floor: floorOf(fmStepWork, machine),
     target: numpy ? { kind: 'numpy', value: 0.5 } : undefined, note: `${repeats} blocks of 20 steps${stepHow(fmStep)}`, why: STEP_WHY });
 
@@ -324,7 +324,7 @@ async function main(): Promise<void> {
       target: numpy ? { kind: 'numpy', value: 1.1 } : undefined,
       note: `${probeTiming.fullRepeats} repeats; seeded features (class means + unit noise), softmax; goal also ≤ 1.3× floor; ${skipped}`,
       why: 'bound by the two products (X·W and Xᵀ·dS), where numpy\'s BLAS runs near the machine\'s peak' });
-    rows.push({ workload: `linear probe: minibatch SGD step, batch ${PROBE.batch}, ${PROBE.classes} classes`, backend: probeId,
+    rows.push({ workload: `linear probe: minibatch step (momentum), batch ${PROBE.batch}, ${PROBE.classes} classes`, backend: probeId,
       value: probeTiming.stepMs, unit: 'ms', numpyValue: numpy?.steps[2], work: probeStep, floor: floorOf(probeStep, machine),
       target: numpy ? { kind: 'numpy', value: 1.1 } : undefined,
       note: `${PROBE.repeats} blocks of 5 steps${stepHow(probeTiming)}; goal also ≤ 1.3× floor`,
