@@ -242,11 +242,11 @@ export class OnnxBackend implements ComputeBackend {
         p.data));
       const b = rowCount(rows);
       feeds['label'] = new Tensor('int32', labelsOf(p.data.y, rows, b), [b, 1]);
-      feeds['W'] = new Tensor('float32', ws[0]!, dims);
-      if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
+      this.feedObjective(feeds, ws[0]!, data, objective, false);
       for (const [name, value] of Object.entries(stepScalars(rule, lr, b, objective.reg, mu))) feeds[name] = new Tensor('float32', Float32Array.of(value), []);
       if (v) feeds['V'] = new Tensor('float32', v, dims);
-      if (objective.loss === 'softmax' && this.runtime.scatters) feeds['minus_ones'] = new Tensor('float32', minusOnes(b), [b, 1]);
+      // The graph says whether its loss takes the column (softmax, where the provider scatters).
+      if (session.inputNames.includes('minus_ones')) feeds['minus_ones'] = new Tensor('float32', minusOnes(b), [b, 1]);
       const out = await this.run(session, feeds, ['data_loss', 'w_sum_squares', 'W_next', ...(v ? ['V_next'] : [])]);
       ws = [out['W_next']!.data as Float32Array, ws[0], ws[1]];
       if (v) v = out['V_next']!.data as Float32Array;
@@ -278,11 +278,15 @@ export class OnnxBackend implements ComputeBackend {
     };
   }
 
-  /** An objective graph's inputs besides the data: W (float32, D×C), reg and, for the hinges, Δ. */
-  private feedObjective(feeds: Record<string, OrtTensor>, w32: Float32Array<ArrayBufferLike>, data: Resident, objective: Objective): void {
+  /**
+   * An objective graph's inputs besides the data: W (float32, D×C), reg (not a trainer graph's:
+   * its host adds reg·ΣW²) and, for the hinges, Δ.
+   */
+  private feedObjective(feeds: Record<string, OrtTensor>, w32: Float32Array<ArrayBufferLike>, data: Resident, objective: Objective,
+    reg = true): void {
     const { Tensor } = this.runtime.ort;
     feeds['W'] = new Tensor('float32', w32, [data.d, data.classes]);
-    feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
+    if (reg) feeds['reg'] = new Tensor('float32', Float32Array.of(objective.reg), []);
     if (hasMargin(objective.loss)) feeds['delta'] = new Tensor('float32', Float32Array.of(objective.delta ?? 1), []);
   }
 
@@ -315,9 +319,8 @@ export class OnnxBackend implements ComputeBackend {
 
 /** The labels of the selected rows, in order. */
 function labelsOf(y: Int32Array, rows: Rows, count: number): Int32Array {
-  if (!(rows instanceof Int32Array)) return y.slice(rows.start, rows.start + count);
   const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) out[i] = y[rows[i]!]!;
+  for (let i = 0; i < count; i++) out[i] = y[rowAt(rows, i)]!;
   return out;
 }
 

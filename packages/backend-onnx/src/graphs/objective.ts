@@ -81,8 +81,6 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
   // A trainer graph takes its batch's labels as a [B, 1] column from the host, which holds Y:
   // gathering B labels there costs less than the two ops (Gather, Unsqueeze) that do it here.
   const batch = addBatch(g, data, residency, spec.selection, !spec.update);
-  // A trainer graph takes its scalars from the host (addUpdate), reg·ΣW² included.
-  const reg = spec.update ? '' : g.input('reg', 'float32', []);
   let ids: string | undefined;
   const classIds = (): string => (ids ??= g.initializer('class_ids', 'int32', [c], Int32Array.from({ length: c }, (_, j) => j)));
   let minusOnes: string | undefined;
@@ -106,6 +104,8 @@ export function objectiveGraph(spec: ObjectiveGraphSpec, data: GraphData): Graph
     addUpdate(g, spec.update, { w, dS, batch, many, d, c });
     return g;
   }
+  // (A trainer graph takes none: its host adds reg·ΣW² and feeds the step's scalars, addUpdate.)
+  const reg = g.input('reg', 'float32', []);
   const regLoss = g.op('Mul', [reg, g.op('ReduceSumSquare', [w], { keepdims: 0 })], {}, 'reg_loss');
   g.op('Add', [dataLoss, regLoss], {}, 'loss');
   g.output('loss', 'float32', []);
