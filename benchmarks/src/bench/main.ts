@@ -96,9 +96,10 @@ const CS_SEEDS = [1, 2, 3];
 /** Seeds of the time-to-0.84 runs: the steps needed vary with the shuffle, so the median of several. */
 const SEEDS = [1, 2, 3, 4, 5];
 
-const STEP_WHY = 'per-call costs in onnxruntime-node, not the floor: ORT\'s profile of one step (batch 200, CIFAR shape) shows the '
-  + 'Gather of 200 random 12 KB rows of the resident X (latency-bound), the gradient MatMul re-packing the gathered 200×3073 operand, '
-  + 'the scores MatMul with N = C = 10 (far below the 1024³ peak), and ~5 µs per small op.';
+const STEP_WHY = 'the kernels of one onnxruntime-node run, not the call (an Identity graph\'s run costs ~12 µs): ORT\'s profile of one step '
+  + '(batch 200, CIFAR shape) shows the Gather of 200 random 12 KB rows of the resident X at one core\'s read bandwidth (huge pages changed '
+  + 'nothing), the gradient MatMul re-packing the gathered 200×3073 operand, the scores MatMul with N = C = 10 (far below the 1024³ peak), '
+  + 'and a few µs per small op.';
 
 /** The BLAS library's file name (the versioned OpenBLAS one when loaded), from the mapped paths. */
 function blasName(blas: string): string {
