@@ -56,19 +56,30 @@ export async function measure(backend: ComputeBackend, data: Resident, o: Measur
 
   // The same seeded minibatch sequence for every backend, as in training.
   const sampler = createSampler('shuffle', data.n, o.batchSize, rng.fork('sampler'));
-  const timeSteps = async (stepper: Stepper): Promise<number> => {
-    const steps: number[] = [];
-    for (let r = 0; r <= o.stepRepeats; r++) {
-      const t0 = performance.now();
-      for (let s = 0; s < o.stepsPerRepeat; s++) await stepper.step(sampler.next(), 1e-7);
-      if (r > 0) steps.push((performance.now() - t0) / o.stepsPerRepeat);
-    }
-    await stepper.dispose();
-    return median(steps);
-  };
   const stepper = await createStepper(backend, data, o.objective, 'momentum', o.batchSize, w);
-  const stepMs = await timeSteps(stepper);
-  const hostStepMs = stepper.resident ? await timeSteps(await createStepper(backend, data, o.objective, 'momentum', o.batchSize, w, true)) : undefined;
+  const host = stepper.resident ? await createStepper(backend, data, o.objective, 'momentum', o.batchSize, w, true) : undefined;
+  // With a trainer, its blocks and the host's alternate, so both see the same spell of the
+  // machine and the same state of the process. Timed one after the other, the first paid a
+  // fresh process's page faults and looked slower: onnxruntime-node copies every output into a
+  // new buffer, and over the first ~150 CIFAR-shaped steps each step faulted in ~60 fresh
+  // pages (its two 123 KB outputs), 0.15–0.5 ms a step on a 2-vCPU VM, then none.
+  const block = async (s: Stepper): Promise<number> => {
+    const t0 = performance.now();
+    for (let i = 0; i < o.stepsPerRepeat; i++) await s.step(sampler.next(), 1e-7);
+    return (performance.now() - t0) / o.stepsPerRepeat;
+  };
+  const steps: number[] = [], hostSteps: number[] = [];
+  for (let r = 0; r <= o.stepRepeats; r++) {
+    const ms = await block(stepper);
+    const hostMs = host ? await block(host) : undefined;
+    if (r === 0) continue; // the warm-up block of each
+    steps.push(ms);
+    if (hostMs !== undefined) hostSteps.push(hostMs);
+  }
+  await stepper.dispose();
+  await host?.dispose();
+  const stepMs = median(steps);
+  const hostStepMs = host ? median(hostSteps) : undefined;
   return { fullBatchMs: median(full), stepMs, resident: stepper.resident, ...(hostStepMs !== undefined ? { hostStepMs } : {}), fullRepeats };
 }
 
